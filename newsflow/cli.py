@@ -1,0 +1,188 @@
+"""The `newsflow` command. Thin: parse arguments, load settings, call newsflow.stages."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from newsflow.errors import NewsflowError
+from newsflow.logs import configure_logging
+from newsflow.settings import Settings, load_settings
+from newsflow.worker import StopFlag, install_stop_signals
+
+__all__ = ["main"]
+
+log = logging.getLogger("newsflow")
+
+DESCRIPTION = """\
+newsflow: news feeds -> Kafka -> spaCy entities -> Elasticsearch.
+
+Settings come from NEWSFLOW_* environment variables (nested with a double underscore, e.g.
+NEWSFLOW_KAFKA__BOOTSTRAP_SERVERS=host:9092, NEWSFLOW_ELASTICSEARCH__URL=http://host:9200)
+and an optional YAML file (--config or NEWSFLOW_CONFIG). Configuring a Kafka or Elasticsearch
+address means "use that one": `stack up` and `run` then start no local server for it.
+"""
+
+
+def _stack(settings: Settings, args: argparse.Namespace) -> int:
+    from newsflow import stack
+
+    action = {"up": stack.up, "down": stack.down}.get(args.action)
+    statuses = action(settings) if action else stack.status(settings)
+    for s in statuses:
+        pid = f" pid={s.pid}" if s.pid else ""
+        print(f"{s.name:<14} {s.state:<12} {s.address}{pid} {s.detail}".rstrip())
+    return 0
+
+
+def _setup(settings: Settings, args: argparse.Namespace) -> int:
+    from newsflow.stages import run_setup
+
+    for line in run_setup(settings):
+        print(line)
+    return 0
+
+
+def _feeds(settings: Settings, args: argparse.Namespace):
+    from producers.base import FeedSpec, load_feeds
+
+    if args.feed:
+        return [FeedSpec(url=u) for u in args.feed]
+    return load_feeds(Path(args.feeds) if args.feeds else settings.producer.feeds_file)
+
+
+def _produce(settings: Settings, args: argparse.Namespace) -> int:
+    from newsflow.stages import run_produce
+
+    return run_produce(settings, feeds=_feeds(settings, args), once=args.once, stop=_stop_on_signals())
+
+
+def _process(settings: Settings, args: argparse.Namespace) -> int:
+    from newsflow.stages import run_process
+
+    return run_process(settings, stop=_stop_on_signals())
+
+
+def _sink(settings: Settings, args: argparse.Namespace) -> int:
+    from newsflow.stages import run_sink
+
+    return run_sink(settings, stop=_stop_on_signals())
+
+
+def _run(settings: Settings, args: argparse.Namespace) -> int:
+    from newsflow import stack
+    from newsflow.stages import run_setup
+    from newsflow.supervisor import supervise
+
+    if not args.no_stack:
+        for s in stack.up(settings):
+            log.info("stack %s %s at %s", s.name, s.state, s.address)
+    for line in run_setup(settings):
+        log.info("setup: %s", line)
+    print(
+        "newsflow is running (Ctrl-C to stop). Search from another terminal:\n"
+        '  .venv/bin/newsflow search "Al-Farabi"',
+        flush=True,
+    )
+    produce_args = ["--feeds", args.feeds] if args.feeds else []
+    return supervise(["produce", "process", "sink"], _stop_on_signals(), extra_args={"produce": produce_args})
+
+
+def _search(settings: Settings, args: argparse.Namespace) -> int:
+    from newsflow.elastic import make_client
+    from newsflow.search import format_hit, search_articles
+
+    client = make_client(settings.elasticsearch)
+    try:
+        total, hits = search_articles(client, settings.elasticsearch, " ".join(args.query), size=args.size)
+    finally:
+        client.close()
+    if args.json:
+        print(json.dumps({"total": total, "hits": [h.as_dict() for h in hits]}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{total} article(s) match")
+    color = sys.stdout.isatty()
+    for hit in hits:
+        print()
+        print(format_hit(hit, color=color))
+    return 0
+
+
+def _stop_on_signals() -> StopFlag:
+    stop = StopFlag()
+    install_stop_signals(stop)
+    return stop
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsflow", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--config", help="YAML settings file (same shape as the NEWSFLOW_* variables)")
+    parser.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")
+    parser.add_argument("--log-format", choices=["text", "json"], default="text", help="log line format (default text)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("stack", help="start, stop or inspect the local Kafka and Elasticsearch",
+                       description="Run Apache Kafka (KRaft) and Elasticsearch as local processes on 127.0.0.1, "
+                                   "downloaded from Maven Central on first use. Data and logs live in .stack/. "
+                                   "Servers configured through NEWSFLOW_* settings are used as they are, never started.")
+    p.add_argument("action", choices=["up", "down", "status"], help="up: start what is missing and wait until healthy (idempotent); "
+                   "down: stop what `up` started; status: say what runs where")
+    p.set_defaults(func=_stack)
+
+    p = sub.add_parser("setup", help="create the Kafka topics and the Elasticsearch template, index and alias",
+                       description="Idempotent: creates news.raw, news.enriched (compacted) and news.dlq, and the "
+                                   "articles index template, a versioned index and its alias, when missing.")
+    p.set_defaults(func=_setup)
+
+    p = sub.add_parser("produce", help="poll feeds and produce articles to news.raw",
+                       description="Poll the feeds of the feeds file (default examples/feeds.yaml) every "
+                                   "producer.interval_s seconds and produce each new or changed item to news.raw.")
+    p.add_argument("--once", action="store_true", help="poll every feed once and exit (exit 1 if any feed failed)")
+    p.add_argument("--feeds", help="feeds YAML file (default: NEWSFLOW_PRODUCER__FEEDS_FILE or examples/feeds.yaml)")
+    p.add_argument("--feed", action="append", metavar="URL", help="poll this feed URL or file instead (repeatable)")
+    p.set_defaults(func=_produce)
+
+    p = sub.add_parser("process", help="enrich news.raw with spaCy entities into news.enriched",
+                       description="A consumer-group worker: start several to share the partitions. Commits "
+                                   "only after Kafka acknowledged the enriched articles; SIGTERM finishes the batch.")
+    p.set_defaults(func=_process)
+
+    p = sub.add_parser("sink", help="index news.enriched into Elasticsearch",
+                       description="Bulk-indexes enriched articles with _id = article id and external versioning; "
+                                   "commits only after Elasticsearch acknowledged.")
+    p.set_defaults(func=_sink)
+
+    p = sub.add_parser("run", help="run the whole pipeline: local stack, setup, producer, processor and sink",
+                       description="Starts the local stack unless Kafka/Elasticsearch are configured, runs setup, "
+                                   "then runs each stage as its own process and restarts any that dies. Ctrl-C stops all.")
+    p.add_argument("--no-stack", action="store_true", help="do not start the local stack")
+    p.add_argument("--feeds", help="feeds YAML file for the producer")
+    p.set_defaults(func=_run)
+
+    p = sub.add_parser("search", help="full-text search of the indexed articles",
+                       description="Search titles, summaries, texts and entity names (simple query string syntax: "
+                                   '"exact phrase", -exclude, a | b). Prints title, source, date, top entities and a snippet.')
+    p.add_argument("query", nargs="+", help="words to search for")
+    p.add_argument("-n", "--size", type=int, default=10, help="number of hits to show (default 10)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=_search)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.config:
+        os.environ["NEWSFLOW_CONFIG"] = args.config
+    try:
+        settings = load_settings()
+        configure_logging(args.log_level or settings.log_level, args.log_format)
+        return args.func(settings, args)
+    except NewsflowError as exc:
+        print(f"newsflow: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

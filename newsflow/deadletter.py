@@ -1,0 +1,66 @@
+"""The dead-letter topic: messages that can never succeed, with headers saying why and from where."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from kafka import KafkaProducer
+from kafka.consumer.fetcher import ConsumerRecord
+from kafka.errors import KafkaError
+
+from newsflow.errors import DeadLetter, ServiceUnavailable
+
+__all__ = ["DeadLetterQueue", "Rejected"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A consumed record and the reason it can never be processed."""
+
+    record: ConsumerRecord
+    error: DeadLetter
+
+
+class DeadLetterQueue:
+    def __init__(self, producer: KafkaProducer, topic: str, stage: str) -> None:
+        self._producer = producer
+        self._topic = topic
+        self._stage = stage
+
+    def headers(self, rejected: Rejected) -> list[tuple[str, bytes]]:
+        rec, err = rejected.record, rejected.error
+        fields = {
+            "stage": self._stage,
+            "reason": err.reason,
+            "error": str(err)[:2000],
+            "error_code": err.code,
+            "origin_topic": rec.topic,
+            "origin_partition": str(rec.partition),
+            "origin_offset": str(rec.offset),
+            "failed_at_ms": str(int(time.time() * 1000)),
+        }
+        return [(f"newsflow.{k}", v.encode("utf-8")) for k, v in fields.items()]
+
+    def send(self, rejected: list[Rejected]) -> None:
+        """Publish and wait for the acknowledgement; raises ServiceUnavailable if Kafka is down."""
+        if not rejected:
+            return
+        futures = [
+            self._producer.send(self._topic, key=r.record.key, value=r.record.value, headers=self.headers(r))
+            for r in rejected
+        ]
+        self._producer.flush()
+        try:
+            for future in futures:
+                future.get(timeout=30)
+        except KafkaError as exc:
+            raise ServiceUnavailable(f"dead-letter publish failed ({type(exc).__name__})", service="kafka") from None
+        for r in rejected:
+            log.warning(
+                "dead-lettered stage=%s reason=%s origin=%s/%d@%d error=%s",
+                self._stage, r.error.reason, r.record.topic, r.record.partition, r.record.offset, r.error,
+            )

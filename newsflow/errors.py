@@ -1,0 +1,73 @@
+"""One root exception, one family per stage. Each carries structured fields for logs and DLQ headers."""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConfigError",
+    "DeadLetter",
+    "FeedError",
+    "NewsflowError",
+    "ProcessingError",
+    "ServiceUnavailable",
+    "SinkError",
+    "Skip",
+    "StackError",
+]
+
+
+class NewsflowError(Exception):
+    """Root of every error newsflow raises on purpose. `code` is stable across releases."""
+
+    code = "E000"
+
+    def __init__(self, message: str, **fields: object) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = fields
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ConfigError(NewsflowError):
+    code = "E001"
+
+
+class ServiceUnavailable(NewsflowError):
+    """Kafka or Elasticsearch cannot be reached: transient, retry with backoff."""
+
+    code = "E002"
+
+
+class StackError(NewsflowError):
+    """The local development stack could not be downloaded, started or stopped."""
+
+    code = "E003"
+
+
+class FeedError(NewsflowError):
+    """A feed could not be fetched or is not a feed. Marks that feed unhealthy, nothing else."""
+
+    code = "E100"
+
+
+class ProcessingError(NewsflowError):
+    code = "E200"
+
+
+class SinkError(NewsflowError):
+    code = "E300"
+
+
+class DeadLetter(NewsflowError):
+    """A message that can never succeed: it goes to the dead-letter topic with `reason`."""
+
+    code = "E400"
+
+    def __init__(self, message: str, *, reason: str, **fields: object) -> None:
+        super().__init__(message, reason=reason, **fields)
+        self.reason = reason
+
+
+class Skip(Exception):
+    """Drop this item: it is not an error (for example an unchanged feed entry)."""

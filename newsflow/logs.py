@@ -1,0 +1,36 @@
+"""Logging, configured once by the entry point."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+
+__all__ = ["configure_logging"]
+
+
+class _JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        return json.dumps(entry, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    if fmt == "json":
+        handler.setFormatter(_JsonFormatter())
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level.upper())
+    # kafka-python logs every refused connection (with tracebacks) while a broker is down; our
+    # stages log one line per retry instead. Its real failures still surface as exceptions.
+    if root.level > logging.DEBUG:
+        logging.getLogger("kafka").setLevel(logging.CRITICAL)
+        logging.getLogger("elastic_transport").setLevel(logging.ERROR)

@@ -1,0 +1,104 @@
+"""The wire contract: versioned article events, JSON (UTF-8) on every topic.
+
+`RawArticle` is what producers emit to ``news.raw``; `EnrichedArticle` is what processors emit
+to ``news.enriched``. Both are frozen: stages build new events, they never mutate one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from newsflow.errors import DeadLetter
+
+__all__ = [
+    "Entity",
+    "EnrichedArticle",
+    "Provenance",
+    "RawArticle",
+    "StepRun",
+    "decode_enriched",
+    "decode_raw",
+    "encode",
+]
+
+# Kafka's default message.max.bytes is ~1 MB; refuse bigger events before the broker does.
+MAX_EVENT_BYTES = 900_000
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class RawArticle(_Event):
+    schema_version: Literal["raw.v1"] = "raw.v1"
+    id: str = Field(min_length=1, description="Hash of the canonical URL (newsflow.ids.article_id).")
+    version: int = Field(ge=1, description="Grows when the item's content changes.")
+    url: str | None = Field(description="Canonical URL of the article, if the item had a link.")
+    guid: str | None = None
+    feed_url: str
+    source: str = Field(description="Human name of the source: the feed's title or its host.")
+    title: str = ""
+    summary: str = ""
+    text: str = Field("", description="Plain text of the item's content (or its summary).")
+    authors: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    language: str | None = Field(None, description="Language declared by the feed, a hint only.")
+    published: datetime | None = None
+    updated: datetime | None = None
+    fetched_at: datetime
+
+
+class Entity(_Event):
+    name: str
+    type: str
+    count: int = Field(ge=1)
+    first_offset: int = Field(ge=0)
+
+
+class StepRun(_Event):
+    name: str
+    version: str
+
+
+class Provenance(_Event):
+    steps: tuple[StepRun, ...]
+    model: str
+    model_version: str
+    processed_at: datetime
+
+
+class EnrichedArticle(RawArticle):
+    schema_version: Literal["enriched.v1"] = "enriched.v1"  # type: ignore[assignment]
+    entities: tuple[Entity, ...] = ()
+    enrichment: Provenance
+
+
+def encode(event: _Event) -> bytes:
+    return event.model_dump_json().encode("utf-8")
+
+
+def _decode(model: type[_Event], payload: bytes | None):
+    if payload is None:
+        raise DeadLetter("empty message (tombstone) where an article was expected", reason="empty")
+    if len(payload) > MAX_EVENT_BYTES:
+        raise DeadLetter(f"message of {len(payload)} bytes exceeds {MAX_EVENT_BYTES}", reason="oversize")
+    try:
+        return model.model_validate_json(payload)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "message"
+        reason = "bad-json" if first["type"] == "json_invalid" else "schema"
+        raise DeadLetter(f"{where}: {first['msg']}", reason=reason) from None
+
+
+def decode_raw(payload: bytes | None) -> RawArticle:
+    """Parse a ``news.raw`` message; raises `DeadLetter` when it can never be processed."""
+    return _decode(RawArticle, payload)
+
+
+def decode_enriched(payload: bytes | None) -> EnrichedArticle:
+    """Parse a ``news.enriched`` message; raises `DeadLetter` when it can never be indexed."""
+    return _decode(EnrichedArticle, payload)

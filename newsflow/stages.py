@@ -1,0 +1,143 @@
+"""The composition root: how each stage is wired from settings. The CLI calls these."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
+from newsflow.deadletter import DeadLetterQueue
+from newsflow.elastic import ensure_index, make_client
+from newsflow.errors import ServiceUnavailable
+from newsflow.kafka import ensure_topics, make_consumer, make_producer
+from newsflow.settings import Settings
+from newsflow.worker import BatchWorker, StopFlag
+
+__all__ = ["DEFAULT_CHAIN", "run_process", "run_produce", "run_setup", "run_sink"]
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CHAIN = ("news.entities.v1",)
+
+T = TypeVar("T")
+
+
+def connect_with_retry(connect: Callable[[], T], stop: StopFlag, *, what: str) -> T | None:
+    """Long-running stages wait for their dependencies instead of dying; None if stopped first."""
+    backoff = 1.0
+    while not stop:
+        try:
+            return connect()
+        except ServiceUnavailable as exc:
+            log.warning("%s: %s; retrying in %.0fs", what, exc, backoff)
+            stop.wait(backoff)
+            backoff = min(backoff * 2, 30.0)
+    return None
+
+
+def run_setup(settings: Settings) -> list[str]:
+    """Create topics, index template, index and alias. Idempotent; returns what it did."""
+    done = []
+    created = ensure_topics(settings.kafka)
+    done.append(f"topics created: {', '.join(created)}" if created else "topics: all present")
+    es = settings.elasticsearch
+    client = make_client(es)
+    try:
+        made = ensure_index(client, es)
+    finally:
+        client.close()
+    done.append(f"index {es.index_name} behind alias {es.alias}: {'created' if made else 'present'}")
+    return done
+
+
+def run_produce(settings: Settings, *, feeds, once: bool, stop: StopFlag) -> int:
+    """Poll the feeds; with `once`, one cycle and exit 1 if any feed failed."""
+    from producers.fetch import HttpFetcher
+    from producers.service import FeedPoller
+
+    p = settings.producer
+    if once:
+        producer = make_producer(settings.kafka)  # one clear error if Kafka is down
+    else:
+        producer = connect_with_retry(lambda: make_producer(settings.kafka), stop, what="producer")
+        if producer is None:
+            return 0
+    fetcher = HttpFetcher(timeout_s=p.timeout_s, max_body_bytes=p.max_body_bytes, user_agent=p.user_agent)
+    poller = FeedPoller(feeds=feeds, fetcher=fetcher, producer=producer, topic=settings.kafka.topics.raw)
+    try:
+        if once:
+            report = poller.poll_once()
+            return 1 if report.feed_errors else 0
+        poller.run(stop, p.interval_s)
+        return 0
+    finally:
+        fetcher.close()
+        producer.close(timeout=10)
+
+
+def _run_worker(settings: Settings, *, stage: str, group_id: str, topic: str, handler_factory, max_records: int, poll_timeout_ms: int, stop: StopFlag) -> int:
+    kafka = settings.kafka
+    producer = connect_with_retry(lambda: make_producer(kafka), stop, what=stage)
+    if producer is None:
+        return 0
+    consumer = connect_with_retry(lambda: make_consumer(kafka, group_id=group_id, topics=[topic]), stop, what=stage)
+    if consumer is None:
+        producer.close(timeout=10)
+        return 0
+    handler = handler_factory(producer)
+    worker = BatchWorker(
+        stage=stage,
+        consumer=consumer,
+        handler=handler,
+        dead_letters=DeadLetterQueue(producer, kafka.topics.dlq, stage),
+        stop=stop,
+        max_records=max_records,
+        poll_timeout_ms=poll_timeout_ms,
+    )
+    log.info("%s started group=%s topic=%s", stage, group_id, topic)
+    try:
+        worker.run()
+    finally:
+        consumer.close(autocommit=False)
+        producer.close(timeout=10)
+    log.info("%s stopped cleanly", stage)
+    return 0
+
+
+def run_process(settings: Settings, *, stop: StopFlag) -> int:
+    import processors.entities  # noqa: F401 - registers the step
+    from processors.base import build_chain
+    from processors.service import EnrichHandler
+
+    p = settings.processor
+    chain = build_chain(DEFAULT_CHAIN, model=p.model, batch_size=p.batch_size, max_text_chars=p.max_text_chars)
+    return _run_worker(
+        settings,
+        stage="processor",
+        group_id=p.group_id,
+        topic=settings.kafka.topics.raw,
+        handler_factory=lambda producer: EnrichHandler(chain=chain, producer=producer, topic=settings.kafka.topics.enriched),
+        max_records=p.batch_size,
+        poll_timeout_ms=p.poll_timeout_ms,
+        stop=stop,
+    )
+
+
+def run_sink(settings: Settings, *, stop: StopFlag) -> int:
+    from sinks.elasticsearch import ElasticsearchSink
+
+    s, es = settings.sink, settings.elasticsearch
+    client = make_client(es)
+    try:
+        return _run_worker(
+            settings,
+            stage="sink",
+            group_id=s.group_id,
+            topic=settings.kafka.topics.enriched,
+            handler_factory=lambda _producer: ElasticsearchSink(client=client, alias=es.alias, url=es.url),
+            max_records=s.batch_size,
+            poll_timeout_ms=s.poll_timeout_ms,
+            stop=stop,
+        )
+    finally:
+        client.close()

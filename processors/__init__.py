@@ -1,0 +1,1 @@
+"""Processors: consume ``news.raw``, enrich each article, produce to ``news.enriched``."""

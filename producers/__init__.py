@@ -1,0 +1,1 @@
+"""Producers: poll feeds and emit one `RawArticle` per item to ``news.raw``."""

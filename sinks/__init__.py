@@ -1,0 +1,1 @@
+"""Sinks: consume ``news.enriched`` and write articles where people search them."""

@@ -1,0 +1,139 @@
+"""The Elasticsearch sink: where an enriched article becomes a search document.
+
+Bulk requests with `_id` = article id and external versioning: a replayed or late older version
+never overwrites a newer document, and a version conflict means "already there", not an error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from datetime import UTC, datetime
+from typing import Any
+
+from elasticsearch import Elasticsearch, helpers
+from elasticsearch.exceptions import ApiError
+from kafka.consumer.fetcher import ConsumerRecord
+
+from newsflow.deadletter import Rejected
+from newsflow.elastic import TRANSIENT_ERRORS
+from newsflow.errors import DeadLetter, ServiceUnavailable
+from newsflow.schema import EnrichedArticle, decode_enriched
+from sinks.base import Write
+
+__all__ = ["ElasticsearchSink", "to_document"]
+
+log = logging.getLogger(__name__)
+
+# spaCy labels grouped into the aggregatable keyword fields people filter on.
+ENTITY_FIELDS = {
+    "PERSON": "persons",
+    "ORG": "organisations",
+    "GPE": "places",
+    "LOC": "places",
+    "FAC": "places",
+    "NORP": "other_entities",
+    "EVENT": "other_entities",
+    "WORK_OF_ART": "other_entities",
+    "LAW": "other_entities",
+    "PRODUCT": "other_entities",
+    "LANGUAGE": "other_entities",
+}
+_RETRYABLE_STATUS = {429, 500, 502, 503, 504}
+
+
+def to_document(article: EnrichedArticle, *, indexed_at: datetime) -> dict[str, Any]:
+    """The search document for an article: its fields plus entity names grouped by kind."""
+    doc = article.model_dump(mode="json", exclude={"schema_version", "id"})
+    doc["article_id"] = article.id
+    doc["enrichment"] = {
+        "steps": [f"{s.name}" for s in article.enrichment.steps],
+        "model": article.enrichment.model,
+        "model_version": article.enrichment.model_version,
+        "processed_at": article.enrichment.processed_at.isoformat(),
+    }
+    grouped: dict[str, list[str]] = {field: [] for field in set(ENTITY_FIELDS.values())}
+    for entity in sorted(article.entities, key=lambda e: -e.count):
+        field = ENTITY_FIELDS.get(entity.type)
+        if field and entity.name not in grouped[field]:
+            grouped[field].append(entity.name)
+    doc |= grouped
+    doc["indexed_at"] = indexed_at.isoformat()
+    return doc
+
+
+class ElasticsearchSink:
+    def __init__(self, *, client: Elasticsearch, alias: str, url: str) -> None:
+        self._client = client
+        self._alias = alias
+        self._url = url
+
+    def prepare(self, records: list[ConsumerRecord]) -> tuple[list[Write], list[Rejected]]:
+        now = datetime.now(UTC)
+        writes, rejected = [], []
+        for record in records:
+            try:
+                article = decode_enriched(record.value)
+            except DeadLetter as err:
+                rejected.append(Rejected(record, err))
+                continue
+            writes.append(Write(record, article.id, article.version, to_document(article, indexed_at=now)))
+        return _latest_only(writes), rejected
+
+    def deliver(self, writes: list[Write]) -> list[Rejected]:
+        if not writes:
+            return []
+        actions = [
+            {"_op_type": "index", "_index": self._alias, "_id": w.doc_id, "version": w.version,
+             "version_type": "external", "_source": w.document}
+            for w in writes
+        ]
+        try:
+            results = list(
+                helpers.streaming_bulk(
+                    self._client, actions, chunk_size=len(actions), max_chunk_bytes=50 * 1024 * 1024,
+                    raise_on_error=False, raise_on_exception=True, max_retries=0, require_alias=True,
+                )
+            )
+        except TRANSIENT_ERRORS as exc:
+            raise ServiceUnavailable(f"Elasticsearch is not reachable at {self._url} ({type(exc).__name__})", service="elasticsearch") from None
+        except ApiError as exc:
+            if exc.meta.status in _RETRYABLE_STATUS:
+                raise ServiceUnavailable(f"Elasticsearch answered {exc.meta.status} to a bulk request", service="elasticsearch") from None
+            raise
+        return self._classify(writes, results)
+
+    def _classify(self, writes: list[Write], results: list[tuple[bool, dict]]) -> list[Rejected]:
+        outcomes: Counter[str] = Counter()
+        rejected: list[Rejected] = []
+        for write, (_, item) in zip(writes, results, strict=True):
+            result = item["index"]
+            status = result.get("status", 0)
+            error = result.get("error") or {}
+            if 200 <= status < 300:
+                outcomes["indexed"] += 1
+            elif status == 409:
+                outcomes["superseded"] += 1  # the index already holds this version or a newer one
+            elif status in _RETRYABLE_STATUS or error.get("type") == "index_not_found_exception":
+                raise ServiceUnavailable(
+                    f"Elasticsearch cannot take the write now (status {status}, {error.get('type', '?')}: "
+                    f"{error.get('reason', '')[:160]}); if the alias {self._alias!r} is missing, run `newsflow setup`",
+                    service="elasticsearch",
+                )
+            else:
+                outcomes["rejected"] += 1
+                rejected.append(Rejected(write.record, DeadLetter(
+                    f"{error.get('type', 'error')}: {error.get('reason', '')}", reason="mapping-error" if status == 400 else f"http-{status}",
+                )))
+        log.info("bulk %s", " ".join(f"{k}={v}" for k, v in sorted(outcomes.items())) or "empty")
+        return rejected
+
+
+def _latest_only(writes: list[Write]) -> list[Write]:
+    """Keep only the highest version of each article in a batch (one bulk may not hold an id twice
+    with older versions after newer: they would just be rejected as conflicts anyway)."""
+    latest: dict[str, Write] = {}
+    for w in writes:
+        if w.doc_id not in latest or latest[w.doc_id].version < w.version:
+            latest[w.doc_id] = w
+    return list(latest.values())
