@@ -37,10 +37,13 @@ def _digest(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def article_id(*, link: str | None, feed_url: str, guid: str | None) -> str:
-    """The id of an article: from its canonical link, else from its feed and GUID."""
+def article_id(*, link: str | None, feed_url: str, guid: str | None, content: str = "") -> str:
+    """The id of an article: from its canonical link, else from its feed and GUID, else (as
+    Miniflux does) from its feed and content, so an item without either is still not lost."""
     if link:
         return _digest(canonical_url(link))
     if guid:
         return _digest(f"{canonical_url(feed_url)}#{guid}")
-    raise ValueError("an item needs a link or a guid to have an identity")
+    if content.strip():
+        return _digest(f"{canonical_url(feed_url)}#content:{content.strip()}")
+    raise ValueError("an item needs a link, a guid or some content to have an identity")

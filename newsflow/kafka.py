@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
-from kafka.errors import KafkaError, NoBrokersAvailable, TopicAlreadyExistsError
+from kafka.errors import KafkaError, TopicAlreadyExistsError
 
 from newsflow.errors import ServiceUnavailable
 from newsflow.settings import KafkaSettings
@@ -22,6 +22,7 @@ def _common(settings: KafkaSettings) -> dict[str, Any]:
         "client_id": settings.client_id,
         "security_protocol": settings.security_protocol,
         "request_timeout_ms": settings.request_timeout_ms,
+        "bootstrap_timeout_ms": settings.bootstrap_timeout_ms,
     }
     if settings.sasl_mechanism:
         config["sasl_mechanism"] = settings.sasl_mechanism
@@ -43,7 +44,7 @@ def make_producer(settings: KafkaSettings, **overrides: Any) -> KafkaProducer:
     config = _common(settings) | {"acks": "all", "enable_idempotence": True, "linger_ms": 20}
     try:
         return KafkaProducer(**(config | overrides))
-    except (NoBrokersAvailable, KafkaError) as exc:
+    except KafkaError as exc:
         raise _unavailable(settings, exc) from None
 
 
@@ -57,7 +58,7 @@ def make_consumer(settings: KafkaSettings, *, group_id: str, topics: list[str], 
     }
     try:
         consumer = KafkaConsumer(**(config | overrides))
-    except (NoBrokersAvailable, KafkaError) as exc:
+    except KafkaError as exc:
         raise _unavailable(settings, exc) from None
     consumer.subscribe(topics)
     return consumer
@@ -66,7 +67,7 @@ def make_consumer(settings: KafkaSettings, *, group_id: str, topics: list[str], 
 def make_admin(settings: KafkaSettings) -> KafkaAdminClient:
     try:
         return KafkaAdminClient(**_common(settings))
-    except (NoBrokersAvailable, KafkaError) as exc:
+    except KafkaError as exc:
         raise _unavailable(settings, exc) from None
 
 

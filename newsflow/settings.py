@@ -56,6 +56,7 @@ class KafkaSettings(_Section):
     sasl_username: str | None = None
     sasl_password: SecretStr | None = None
     request_timeout_ms: int = 30_000
+    bootstrap_timeout_ms: int = Field(10_000, description="How long a client waits for the first broker answer.")
     topics: TopicSettings = TopicSettings()
 
 

@@ -25,7 +25,7 @@ def parse_feed(fetched: FetchedFeed) -> feedparser.FeedParserDict:
     whole feed to one bad character would be worse than a slightly odd item.
     """
     parsed = feedparser.parse(fetched.body, response_headers=fetched.headers, sanitize_html=True)
-    if parsed.entries or parsed.version:
+    if parsed.entries or parsed.get("version"):
         return parsed
     if _looks_like_html(fetched):
         raise FeedError(f"not a feed: {fetched.url} is an HTML page", feed=fetched.url, reason="not-a-feed")
@@ -41,7 +41,9 @@ def _looks_like_html(fetched: FetchedFeed) -> bool:
 
 
 def _timestamp(entry: dict[str, Any], key: str) -> datetime | None:
-    parsed = entry.get(f"{key}_parsed")
+    # dict.get, not entry.get: feedparser maps a missing updated_parsed to published_parsed
+    # (with a DeprecationWarning), which would hide that an item was never updated.
+    parsed = dict.get(entry, f"{key}_parsed")
     if not parsed:
         return None
     return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC)
@@ -68,7 +70,7 @@ def _source(feed: FeedSpec, parsed: feedparser.FeedParserDict, fetched_url: str)
 def to_article(
     entry: dict[str, Any], *, feed: FeedSpec, parsed: feedparser.FeedParserDict, fetched_url: str, fetched_at: datetime
 ) -> RawArticle:
-    """Map one feed entry to an article. Raises ValueError for an item with no link and no GUID.
+    """Map one feed entry to an article. Raises ValueError for an empty item (no link, GUID or content).
 
     The version is the item's own updated (else published) time in milliseconds, else the time
     it was fetched: it only grows, which is what the sink's external versioning needs.
@@ -79,16 +81,17 @@ def to_article(
     updated = _timestamp(entry, "updated")
     stamp = updated or published or fetched_at
     tags = tuple(dict.fromkeys(t.get("term", "").strip() for t in entry.get("tags") or [] if t.get("term")))
+    title, text = html_to_text(entry.get("title", "")), _text(entry)
     return RawArticle(
-        id=article_id(link=link, feed_url=feed.url, guid=guid),
+        id=article_id(link=link, feed_url=feed.url, guid=guid, content=f"{title}\n{text}"),
         version=max(1, int(stamp.timestamp() * 1000)),
         url=canonical_url(link) if link else None,
         guid=guid,
         feed_url=feed.url,
         source=_source(feed, parsed, fetched_url),
-        title=html_to_text(entry.get("title", "")),
+        title=title,
         summary=html_to_text(entry.get("summary", "")),
-        text=_text(entry),
+        text=text,
         authors=_authors(entry),
         tags=tuple(feed.tags) + tuple(t for t in tags if t not in feed.tags),
         language=feed.language or parsed.feed.get("language") or None,

@@ -1,0 +1,82 @@
+"""Where an enriched article becomes a search document, and how bulk results are classified."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from kafka.consumer.fetcher import ConsumerRecord
+
+from newsflow.elastic import article_mappings
+from newsflow.errors import ServiceUnavailable
+from newsflow.schema import EnrichedArticle, Entity, Provenance, StepRun
+from sinks.base import Write
+from sinks.elasticsearch import ElasticsearchSink, to_document
+
+NOW = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
+
+
+def enriched(**overrides) -> EnrichedArticle:
+    fields = dict(
+        id="abc", version=7, url="https://e.org/a", feed_url="https://e.org/rss", source="E", title="T",
+        fetched_at=NOW, published=NOW,
+        entities=(
+            Entity(name="Iran", type="GPE", count=4, first_offset=10),
+            Entity(name="Ebrahim Raisi", type="PERSON", count=1, first_offset=50),
+            Entity(name="NATO", type="ORG", count=1, first_offset=70),
+            Entity(name="two", type="CARDINAL", count=3, first_offset=5),
+        ),
+        enrichment=Provenance(steps=(StepRun(name="news.entities.v1", version="v1"),), model="m", model_version="1", processed_at=NOW),
+    )
+    return EnrichedArticle(**(fields | overrides))
+
+
+def test_document_groups_entities_into_filterable_fields():
+    doc = to_document(enriched(), indexed_at=NOW)
+    assert doc["article_id"] == "abc" and "id" not in doc and "schema_version" not in doc
+    assert doc["persons"] == ["Ebrahim Raisi"]
+    assert doc["places"] == ["Iran"]
+    assert doc["organisations"] == ["NATO"]
+    assert doc["other_entities"] == []
+    assert doc["enrichment"]["steps"] == ["news.entities.v1"]
+
+
+def test_document_has_only_mapped_fields():
+    """The index mapping is strict: a field the mapping lacks would dead-letter every article."""
+    mapped = set(article_mappings()["properties"])
+    assert set(to_document(enriched(), indexed_at=NOW)) <= mapped
+
+
+def _write(offset: int) -> Write:
+    record = ConsumerRecord("news.enriched", 0, -1, offset, 0, 0, b"k", b"v", [], None, 1, 1, 0)
+    return Write(record, f"id{offset}", 1, {})
+
+
+def _sink() -> ElasticsearchSink:
+    return ElasticsearchSink(client=None, alias="news-articles", url="http://127.0.0.1:9200")
+
+
+def test_conflicts_are_done_and_mapping_errors_are_dead_letters():
+    writes = [_write(0), _write(1), _write(2)]
+    results = [
+        (True, {"index": {"status": 201}}),
+        (False, {"index": {"status": 409, "error": {"type": "version_conflict_engine_exception"}}}),
+        (False, {"index": {"status": 400, "error": {"type": "mapper_parsing_exception", "reason": "bad date"}}}),
+    ]
+    rejected = _sink()._classify(writes, results)
+    assert [r.record.offset for r in rejected] == [2]
+    assert rejected[0].error.reason == "mapping-error"
+    assert "bad date" in str(rejected[0].error)
+
+
+@pytest.mark.parametrize("status", [429, 503])
+def test_overload_retries_the_batch_instead_of_dead_lettering(status):
+    results = [(False, {"index": {"status": status, "error": {"type": "es_rejected_execution_exception"}}})]
+    with pytest.raises(ServiceUnavailable):
+        _sink()._classify([_write(0)], results)
+
+
+def test_a_missing_alias_is_retried_with_a_hint_not_dead_lettered():
+    results = [(False, {"index": {"status": 404, "error": {"type": "index_not_found_exception", "reason": "no such index"}}})]
+    with pytest.raises(ServiceUnavailable, match="newsflow setup"):
+        _sink()._classify([_write(0)], results)
