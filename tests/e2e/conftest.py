@@ -1,0 +1,2 @@
+# The e2e tier runs against the same real servers, with the same per-test isolation.
+from tests.integration.conftest import base_settings, es, feed_server, settings  # noqa: F401

@@ -1,0 +1,75 @@
+"""Integration tier: the real Kafka and Elasticsearch (started by `newsflow stack up`).
+
+No mocks and no skips: when a server is missing the tests fail, saying how to start it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from elasticsearch import NotFoundError
+
+from newsflow.elastic import make_client
+from newsflow.errors import ServiceUnavailable
+from newsflow.kafka import make_admin
+from newsflow.settings import Settings, load_settings
+from newsflow.stages import run_setup
+from tests.support import FeedServer, isolated
+
+
+@pytest.fixture(scope="session")
+def base_settings() -> Settings:
+    settings = load_settings()
+    try:
+        make_admin(settings.kafka).close()
+    except ServiceUnavailable as exc:
+        pytest.fail(f"{exc}: run `newsflow stack up` (or `make test`, which does)")
+    client = make_client(settings.elasticsearch)
+    try:
+        client.info()
+    except Exception as exc:  # noqa: BLE001
+        pytest.fail(f"Elasticsearch is not reachable at {settings.elasticsearch.url} ({type(exc).__name__}): run `newsflow stack up`")
+    finally:
+        client.close()
+    return settings
+
+
+@pytest.fixture
+def settings(base_settings: Settings, request: pytest.FixtureRequest):
+    """Per-test topics, consumer groups, index and alias, created by `setup` and removed after."""
+    mine = isolated(base_settings, request.node.name.removeprefix("test_"))
+    run_setup(mine)
+    yield mine
+    _remove(mine)
+
+
+def _remove(settings: Settings) -> None:
+    admin = make_admin(settings.kafka)
+    t = settings.kafka.topics
+    try:
+        admin.delete_topics([t.raw, t.enriched, t.dlq])
+    finally:
+        admin.close()
+    es = settings.elasticsearch
+    client = make_client(es)
+    try:
+        client.indices.delete(index=f"{es.index_prefix}*", ignore_unavailable=True)
+        try:
+            client.indices.delete_index_template(name=es.template_name)
+        except NotFoundError:
+            pass
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def es(settings: Settings):
+    client = make_client(settings.elasticsearch)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def feed_server():
+    server = FeedServer()
+    yield server
+    server.close()

@@ -1,0 +1,46 @@
+"""`newsflow setup` against the real servers: topics, template, index and alias, idempotently."""
+
+from __future__ import annotations
+
+from kafka.admin import ConfigResource, ConfigResourceType
+
+from newsflow.kafka import make_admin
+from newsflow.stages import run_setup
+
+
+def test_setup_creates_everything_once_and_is_idempotent(settings, es):
+    # The fixture already ran setup once; a second run finds everything in place.
+    again = run_setup(settings)
+    assert again == [
+        "topics: all present",
+        f"index {settings.elasticsearch.index_name} behind alias {settings.elasticsearch.alias}: present",
+    ]
+
+
+def test_topics_have_explicit_partitions_and_policies(settings):
+    t = settings.kafka.topics
+    admin = make_admin(settings.kafka)
+    try:
+        described = {d["topic"]: d for d in admin.describe_topics([t.raw, t.enriched, t.dlq])}
+        assert all(len(described[name]["partitions"]) == t.partitions for name in (t.raw, t.enriched, t.dlq))
+        resources = [ConfigResource(ConfigResourceType.TOPIC, name) for name in (t.raw, t.enriched, t.dlq)]
+        configs = {}
+        for response in admin.describe_configs(resources):
+            for resource in response.to_object()["resources"]:
+                configs[resource["resource_name"]] = {c["config_names"] if "config_names" in c else c["config_name"]: c["config_value"] for c in resource["configs"]}
+    finally:
+        admin.close()
+    assert configs[t.enriched]["cleanup.policy"] == "compact"
+    assert configs[t.raw]["cleanup.policy"] == "delete"
+    assert configs[t.raw]["retention.ms"] == str(t.raw_retention_ms)
+    assert configs[t.dlq]["retention.ms"] == str(t.dlq_retention_ms)
+
+
+def test_alias_points_at_the_versioned_index_with_strict_mappings(settings, es):
+    s = settings.elasticsearch
+    aliases = es.indices.get_alias(name=s.alias)
+    assert list(aliases) == [s.index_name]
+    assert aliases[s.index_name]["aliases"][s.alias]["is_write_index"] is True
+    mapping = es.indices.get_mapping(index=s.index_name)[s.index_name]["mappings"]
+    assert mapping["dynamic"] == "strict"
+    assert mapping["properties"]["entities"]["type"] == "nested"

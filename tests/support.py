@@ -1,0 +1,142 @@
+"""Helpers for the integration and e2e tiers: isolated names, waiting on conditions, a feed server."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, TypeVar
+
+from kafka import KafkaConsumer, TopicPartition
+
+from newsflow.kafka import make_admin
+from newsflow.settings import Settings
+
+T = TypeVar("T")
+
+
+def wait_for(condition: Callable[[], T], *, timeout: float, what: str, interval: float = 0.25) -> T:
+    """Poll `condition` until it returns something truthy; fail with `what` at the deadline."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        last = condition()
+        if last:
+            return last
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what} (last value: {last!r})")
+
+
+def isolated(base: Settings, label: str) -> Settings:
+    """Settings whose topics, groups, index and alias belong to one test only."""
+    safe = re.sub(r"[^a-z0-9-]+", "-", label.lower()).strip("-")[:24]
+    suffix = f"{safe}-{uuid.uuid4().hex[:8]}"
+    topics = base.kafka.topics.model_copy(
+        update={"raw": f"test.{suffix}.raw", "enriched": f"test.{suffix}.enriched", "dlq": f"test.{suffix}.dlq", "partitions": 2}
+    )
+    es = base.elasticsearch.model_copy(
+        update={"alias": f"test-{suffix}", "index_prefix": f"test-{suffix}-v", "template_name": f"test-{suffix}"}
+    )
+    return base.model_copy(
+        update={
+            "kafka": base.kafka.model_copy(update={"topics": topics}),
+            "elasticsearch": es,
+            "processor": base.processor.model_copy(update={"group_id": f"test-{suffix}-processor", "batch_size": 8}),
+            "sink": base.sink.model_copy(update={"group_id": f"test-{suffix}-sink"}),
+        }
+    )
+
+
+def as_env(settings: Settings) -> dict[str, str]:
+    """The NEWSFLOW_* variables that make a child process use these isolated names."""
+    t, es = settings.kafka.topics, settings.elasticsearch
+    return {
+        "NEWSFLOW_KAFKA__BOOTSTRAP_SERVERS": settings.kafka.bootstrap_servers,
+        "NEWSFLOW_KAFKA__TOPICS__RAW": t.raw,
+        "NEWSFLOW_KAFKA__TOPICS__ENRICHED": t.enriched,
+        "NEWSFLOW_KAFKA__TOPICS__DLQ": t.dlq,
+        "NEWSFLOW_KAFKA__TOPICS__PARTITIONS": str(t.partitions),
+        "NEWSFLOW_ELASTICSEARCH__URL": es.url,
+        "NEWSFLOW_ELASTICSEARCH__ALIAS": es.alias,
+        "NEWSFLOW_ELASTICSEARCH__INDEX_PREFIX": es.index_prefix,
+        "NEWSFLOW_ELASTICSEARCH__TEMPLATE_NAME": es.template_name,
+        "NEWSFLOW_PROCESSOR__GROUP_ID": settings.processor.group_id,
+        "NEWSFLOW_PROCESSOR__BATCH_SIZE": str(settings.processor.batch_size),
+        "NEWSFLOW_SINK__GROUP_ID": settings.sink.group_id,
+    }
+
+
+def read_topic(settings: Settings, topic: str, *, expect: int, timeout: float = 30.0) -> list:
+    """Every record of `topic` from the beginning, once at least `expect` are there."""
+    consumer = KafkaConsumer(
+        bootstrap_servers=settings.kafka.bootstrap_servers, auto_offset_reset="earliest",
+        enable_auto_commit=False, group_id=None, consumer_timeout_ms=500,
+    )
+    partitions = [TopicPartition(topic, p) for p in range(settings.kafka.topics.partitions)]
+    consumer.assign(partitions)
+    consumer.seek_to_beginning(*partitions)
+    records: list = []
+    try:
+        def enough():
+            records.extend(consumer)
+            return len(records) >= expect
+
+        wait_for(enough, timeout=timeout, what=f"{expect} records on {topic}", interval=0.1)
+        records.extend(consumer)  # anything beyond `expect` that already arrived
+    finally:
+        consumer.close()
+    return records
+
+
+def lag(settings: Settings, group: str, topic: str) -> int:
+    """Records of `topic` that `group` has not committed yet (the end minus the commit)."""
+    admin = make_admin(settings.kafka)
+    consumer = KafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers)
+    try:
+        committed = admin.list_consumer_group_offsets(group)
+        partitions = [TopicPartition(topic, p) for p in range(settings.kafka.topics.partitions)]
+        ends = consumer.end_offsets(partitions)
+        return sum(ends[tp] - (committed[tp].offset if tp in committed else 0) for tp in partitions)
+    finally:
+        consumer.close()
+        admin.close()
+
+
+class FeedServer:
+    """A local HTTP server the test controls: path -> (status, content type, body)."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, tuple[int, str, bytes]] = {}
+        self.hits: dict[str, int] = {}
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                server.hits[self.path] = server.hits.get(self.path, 0) + 1
+                status, content_type, body = server.routes.get(self.path, (404, "text/plain", b"not found"))
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread.start()
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self._httpd.server_port}{path}"
+
+    def serve(self, path: str, body: bytes, *, content_type: str = "application/rss+xml", status: int = 200) -> str:
+        self.routes[path] = (status, content_type, body)
+        return self.url(path)
+
+    def close(self) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
