@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,11 @@ __all__ = ["Hit", "format_hit", "search_articles"]
 
 # Numbers and dates are entities to spaCy but not what a reader scans a result for.
 _SKIPPED_TYPES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
+
+
+MARK_START, MARK_END = "<mark>", "</mark>"
+# "Al-Farabi" is two tokens to the standard analyzer: show one highlight, not two.
+_SPLIT_MARK = re.compile(re.escape(MARK_END) + r"([-'’.])" + re.escape(MARK_START))
 
 
 @dataclass(frozen=True)
@@ -42,8 +48,8 @@ def search_articles(client: Elasticsearch, settings: ElasticsearchSettings, quer
             }
         },
         "highlight": {
-            "pre_tags": ["\x1b[1m"] ,
-            "post_tags": ["\x1b[0m"],
+            "pre_tags": [MARK_START],
+            "post_tags": [MARK_END],
             "fields": {"text": {"fragment_size": 160, "number_of_fragments": 1}, "summary": {"fragment_size": 160, "number_of_fragments": 1}},
         },
         "_source": ["article_id", "title", "source", "published", "url", "entities", "summary"],
@@ -77,12 +83,13 @@ def _to_hit(raw: dict[str, Any]) -> Hit:
         published=src.get("published"),
         url=src.get("url"),
         top_entities=[f"{e['name']} ({e['type']})" for e in entities[:6]],
-        snippet=" ".join(snippet.split()),
+        snippet=_SPLIT_MARK.sub(r"\1", " ".join(snippet.split())),
     )
 
 
 def format_hit(hit: Hit, *, color: bool) -> str:
-    snippet = hit.snippet if color else hit.snippet.replace("\x1b[1m", "**").replace("\x1b[0m", "**")
+    start, end = ("\x1b[1m", "\x1b[0m") if color else ("**", "**")
+    snippet = hit.snippet.replace(MARK_START, start).replace(MARK_END, end)
     lines = [
         f"{hit.title}",
         f"  {hit.source} · {hit.published or 'undated'} · {hit.url or hit.id}",

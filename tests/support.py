@@ -96,7 +96,7 @@ def lag(settings: Settings, group: str, topic: str) -> int:
     admin = make_admin(settings.kafka)
     consumer = KafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers)
     try:
-        committed = admin.list_consumer_group_offsets(group)
+        committed = admin.list_group_offsets(group).get(group, {})
         partitions = [TopicPartition(topic, p) for p in range(settings.kafka.topics.partitions)]
         ends = consumer.end_offsets(partitions)
         return sum(ends[tp] - (committed[tp].offset if tp in committed else 0) for tp in partitions)

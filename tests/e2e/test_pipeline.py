@@ -86,8 +86,15 @@ def test_feed_to_search_through_three_processes(settings, es, feed_server, sampl
     assert search.returncode == 0, search.stderr
     hits = json.loads(search.stdout)["hits"]
     assert [h["id"] for h in hits] == [seed_id]
-    assert "Kassym-Jomart Tokayev (PERSON)" in hits[0]["top_entities"]
-    assert "Al-Farabi" in hits[0]["snippet"]
+    assert "Tokayev (PERSON)" in hits[0]["top_entities"]
+    assert "<mark>Al-Farabi</mark>" in hits[0]["snippet"]
+
+    shown = newsflow(settings, "search", "Al-Farabi")
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.startswith("1 article(s) match")
+    assert "Kazakh President Tokayev meets Leader of the Islamic Revolution in Tehran" in shown.stdout
+    assert "Example World News · 2022-06-19" in shown.stdout
+    assert "**Al-Farabi**" in shown.stdout  # the highlighted snippet
 
 
 def read_end(settings) -> int:

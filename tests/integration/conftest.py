@@ -25,7 +25,7 @@ def base_settings() -> Settings:
         pytest.fail(f"{exc}: run `newsflow stack up` (or `make test`, which does)")
     client = make_client(settings.elasticsearch)
     try:
-        client.info()
+        client.cluster.health()
     except Exception as exc:  # noqa: BLE001
         pytest.fail(f"Elasticsearch is not reachable at {settings.elasticsearch.url} ({type(exc).__name__}): run `newsflow stack up`")
     finally:
@@ -52,7 +52,7 @@ def _remove(settings: Settings) -> None:
     es = settings.elasticsearch
     client = make_client(es)
     try:
-        client.indices.delete(index=f"{es.index_prefix}*", ignore_unavailable=True)
+        client.indices.delete(index=es.index_name, ignore_unavailable=True)
         try:
             client.indices.delete_index_template(name=es.template_name)
         except NotFoundError:

@@ -21,15 +21,15 @@ def test_topics_have_explicit_partitions_and_policies(settings):
     t = settings.kafka.topics
     admin = make_admin(settings.kafka)
     try:
-        described = {d["topic"]: d for d in admin.describe_topics([t.raw, t.enriched, t.dlq])}
-        assert all(len(described[name]["partitions"]) == t.partitions for name in (t.raw, t.enriched, t.dlq))
+        described = {d["name"]: d for d in admin.describe_topics([t.raw, t.enriched, t.dlq])}
         resources = [ConfigResource(ConfigResourceType.TOPIC, name) for name in (t.raw, t.enriched, t.dlq)]
-        configs = {}
-        for response in admin.describe_configs(resources):
-            for resource in response.to_object()["resources"]:
-                configs[resource["resource_name"]] = {c["config_names"] if "config_names" in c else c["config_name"]: c["config_value"] for c in resource["configs"]}
+        configs = {
+            topic: {name: entry["value"] for name, entry in entries.items()}
+            for topic, entries in admin.describe_configs(resources)["topic"].items()
+        }
     finally:
         admin.close()
+    assert all(len(described[name]["partitions"]) == t.partitions for name in (t.raw, t.enriched, t.dlq))
     assert configs[t.enriched]["cleanup.policy"] == "compact"
     assert configs[t.raw]["cleanup.policy"] == "delete"
     assert configs[t.raw]["retention.ms"] == str(t.raw_retention_ms)
