@@ -141,3 +141,13 @@ def test_nothing_starts_when_a_later_check_fails(settings: Settings, use):
     with pytest.raises(StackError, match="Java 21"):
         stack.up(settings, say=lambda _: None)
     assert first.spawned == 0
+
+
+def test_a_server_that_ignores_sigterm_is_killed(tmp_path: Path):
+    marker = str(tmp_path / "stubborn")
+    code = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print('up', flush=True); time.sleep(120)"
+    pid = base.spawn_detached([sys.executable, "-c", code, marker], log_file=tmp_path / "out.log", cwd=tmp_path, env={})
+    base.wait_healthy("stubborn", ready=lambda: (tmp_path / "out.log").read_text() == "up\n", pid=pid,
+                      marker=marker, timeout_s=10, log_file=tmp_path / "out.log", hint="")
+    base.stop_process(pid, timeout_s=0.5)
+    assert not base.process_alive(pid, marker)
