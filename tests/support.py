@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 
 from kafka import KafkaConsumer, TopicPartition
+from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError, NotCoordinatorError
 
 from newsflow.kafka import make_admin
 from newsflow.settings import Settings
@@ -92,11 +93,18 @@ def read_topic(settings: Settings, topic: str, *, expect: int, timeout: float = 
 
 
 def lag(settings: Settings, group: str, topic: str) -> int:
-    """Records of `topic` that `group` has not committed yet (the end minus the commit)."""
+    """Records of `topic` that `group` has not committed yet (the end minus the commit).
+
+    -1 while the broker cannot say yet (a fresh broker creates its offsets topic and group
+    coordinator on first use), which no caller mistakes for "caught up".
+    """
     admin = make_admin(settings.kafka)
     consumer = KafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers)
     try:
-        committed = admin.list_group_offsets(group).get(group, {})
+        try:
+            committed = admin.list_group_offsets(group).get(group, {})
+        except (CoordinatorNotAvailableError, NotCoordinatorError, CoordinatorLoadInProgressError):
+            return -1
         partitions = [TopicPartition(topic, p) for p in range(settings.kafka.topics.partitions)]
         ends = consumer.end_offsets(partitions)
         return sum(ends[tp] - (committed[tp].offset if tp in committed else 0) for tp in partitions)
