@@ -31,8 +31,15 @@ address means "use that one": `stack up` and `run` then start no local server fo
 def _stack(settings: Settings, args: argparse.Namespace) -> int:
     from newsflow import stack
 
-    action = {"up": stack.up, "down": stack.down}.get(args.action)
-    statuses = action(settings) if action else stack.status(settings)
+    unknown = set(args.services) - {"kafka", "elasticsearch"}
+    if unknown:
+        raise NewsflowError(f"unknown service {', '.join(sorted(unknown))}: choose kafka or elasticsearch")
+    if args.action == "up":
+        statuses = stack.up(settings)
+    elif args.action == "down":
+        statuses = stack.down(settings, only=args.services)
+    else:
+        statuses = stack.status(settings)
     for s in statuses:
         pid = f" pid={s.pid}" if s.pid else ""
         print(f"{s.name:<14} {s.state:<12} {s.address}{pid} {s.detail}".rstrip())
@@ -131,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
                                    "Servers configured through NEWSFLOW_* settings are used as they are, never started.")
     p.add_argument("action", choices=["up", "down", "status"], help="up: start what is missing and wait until healthy (idempotent); "
                    "down: stop what `up` started; status: say what runs where")
+    p.add_argument("services", nargs="*", metavar="SERVICE",
+                   help="with down: only these (kafka, elasticsearch); default all")
     p.set_defaults(func=_stack)
 
     p = sub.add_parser("setup", help="create the Kafka topics and the Elasticsearch template, index and alias",

@@ -5,18 +5,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 newsflow=.venv/bin/newsflow
-python=.venv/bin/python
 
-# Servers this run finds already up (a developer's `newsflow stack up`, or configured ones)
-# are left running; only what this script starts is stopped at the end.
-already_running=$($newsflow stack status | awk '$2 == "running" || $2 == "external" {print $1}' | sort | tr '\n' ' ')
-
+# `stack status` prints one line per server: name, state, address. "running" means a server
+# that `stack up` started earlier (ours). Whatever is ours at the end but was not at the
+# start is stopped, also when `stack up` or the tests fail; a developer's stack stays up.
+ours() { $newsflow stack status | awk '$2 == "running" {print $1}' | sort; }
+before=$(ours)
 stop_started() {
-  if [ -z "$already_running" ]; then
-    $newsflow stack down || true
+  local now new
+  now=$(ours)
+  new=$(comm -13 <(printf '%s\n' "$before") <(printf '%s\n' "$now") | tr '\n' ' ')
+  if [ -n "${new// /}" ]; then
+    # shellcheck disable=SC2086 # one word per service name
+    $newsflow stack down $new || true
   fi
 }
 trap stop_started EXIT
 
 $newsflow stack up
-$python -m pytest tests/unit tests/integration tests/e2e "$@"
+.venv/bin/python -m pytest tests/unit tests/integration tests/e2e "$@"

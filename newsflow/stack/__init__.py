@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from newsflow.errors import StackError
 from newsflow.settings import Settings
@@ -72,10 +72,15 @@ def up(settings: Settings, *, say: Say = print) -> list[ServiceStatus]:
     return [found[service.name] for service in services]
 
 
-def down(settings: Settings, *, say: Say = print) -> list[ServiceStatus]:
-    """Stop the servers that `up` started (and only those), waiting until they have exited."""
+def down(settings: Settings, *, say: Say = print, only: Collection[str] = ()) -> list[ServiceStatus]:
+    """Stop the servers that `up` started (and only those), waiting until they have exited.
+
+    `only` limits it to the named services ("kafka", "elasticsearch").
+    """
     results = []
     for service in _services(settings):
+        if only and service.name not in only:
+            continue
         pid = None if service.configured else service.owned_pid()
         if pid is None:
             found = _inspect(service, strict=False)
