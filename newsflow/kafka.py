@@ -11,12 +11,13 @@ from kafka.errors import KafkaError, TopicAlreadyExistsError
 from newsflow.errors import ServiceUnavailable
 from newsflow.settings import KafkaSettings
 
-__all__ = ["ensure_topics", "make_admin", "make_consumer", "make_producer", "topic_specs"]
+__all__ = ["client_config", "ensure_topics", "make_admin", "make_consumer", "make_producer", "topic_specs"]
 
 log = logging.getLogger(__name__)
 
 
-def _common(settings: KafkaSettings) -> dict[str, Any]:
+def client_config(settings: KafkaSettings) -> dict[str, Any]:
+    """Connection and security options every kafka-python client of ours shares."""
     config: dict[str, Any] = {
         "bootstrap_servers": settings.bootstrap_servers.split(","),
         "client_id": settings.client_id,
@@ -41,7 +42,7 @@ def _unavailable(settings: KafkaSettings, exc: Exception) -> ServiceUnavailable:
 
 def make_producer(settings: KafkaSettings, **overrides: Any) -> KafkaProducer:
     """An idempotent producer that waits for all in-sync replicas: nothing acknowledged is lost."""
-    config = _common(settings) | {"acks": "all", "enable_idempotence": True, "linger_ms": 20}
+    config = client_config(settings) | {"acks": "all", "enable_idempotence": True, "linger_ms": 20}
     try:
         return KafkaProducer(**(config | overrides))
     except KafkaError as exc:
@@ -50,7 +51,7 @@ def make_producer(settings: KafkaSettings, **overrides: Any) -> KafkaProducer:
 
 def make_consumer(settings: KafkaSettings, *, group_id: str, topics: list[str], **overrides: Any) -> KafkaConsumer:
     """A group consumer that never commits on its own: stages commit after the next hop acknowledged."""
-    config = _common(settings) | {
+    config = client_config(settings) | {
         "group_id": group_id,
         "enable_auto_commit": False,
         "auto_offset_reset": "earliest",
@@ -66,7 +67,7 @@ def make_consumer(settings: KafkaSettings, *, group_id: str, topics: list[str], 
 
 def make_admin(settings: KafkaSettings) -> KafkaAdminClient:
     try:
-        return KafkaAdminClient(**_common(settings))
+        return KafkaAdminClient(**client_config(settings))
     except KafkaError as exc:
         raise _unavailable(settings, exc) from None
 

@@ -22,5 +22,6 @@ stop_started() {
 }
 trap stop_started EXIT
 
+.venv/bin/ruff check .
 $newsflow stack up
 .venv/bin/python -m pytest tests/unit tests/integration tests/e2e "$@"

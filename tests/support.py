@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError, NotCoordinatorError
 
-from newsflow.kafka import make_admin
+from newsflow.kafka import make_admin, make_producer
 from newsflow.settings import Settings
 
 T = TypeVar("T")
@@ -68,6 +68,17 @@ def as_env(settings: Settings) -> dict[str, str]:
         "NEWSFLOW_PROCESSOR__BATCH_SIZE": str(settings.processor.batch_size),
         "NEWSFLOW_SINK__GROUP_ID": settings.sink.group_id,
     }
+
+
+def send(settings: Settings, topic: str, messages: list[tuple[bytes, bytes | None]]) -> None:
+    """Produce raw key/value pairs (valid events or poison) and wait until Kafka has them."""
+    producer = make_producer(settings.kafka)
+    try:
+        for key, value in messages:
+            producer.send(topic, key=key, value=value)
+        producer.flush()
+    finally:
+        producer.close()
 
 
 def read_topic(settings: Settings, topic: str, *, expect: int, timeout: float = 30.0) -> list:

@@ -59,17 +59,6 @@ def new_cluster_id() -> str:
             return cluster_id
 
 
-def client_options(kafka: KafkaSettings) -> dict[str, Any]:
-    """kafka-python options for the configured security settings (an external cluster may need them)."""
-    options: dict[str, Any] = {"client_id": f"{kafka.client_id}-stack", "security_protocol": kafka.security_protocol}
-    if kafka.sasl_mechanism:
-        options["sasl_mechanism"] = kafka.sasl_mechanism
-        options["sasl_plain_username"] = kafka.sasl_username
-        if kafka.sasl_password is not None:
-            options["sasl_plain_password"] = kafka.sasl_password.get_secret_value()
-    return options
-
-
 @contextlib.contextmanager
 def _quiet_kafka_client() -> Iterator[None]:
     """kafka-python logs every failed bootstrap at ERROR; while we poll a starting broker that is expected."""
@@ -86,13 +75,19 @@ def describe_cluster(bootstrap_servers: str, kafka: KafkaSettings, timeout_ms: i
     """The cluster metadata if a Kafka answers a metadata request at `bootstrap_servers`, else None."""
     from kafka import KafkaAdminClient
 
+    from newsflow.kafka import client_config
+
     with _quiet_kafka_client():
         try:
+            # The configured security settings apply (an external cluster may need them).
             admin = KafkaAdminClient(
-                bootstrap_servers=bootstrap_servers,
-                request_timeout_ms=timeout_ms,
-                bootstrap_timeout_ms=timeout_ms,
-                **client_options(kafka),
+                **client_config(kafka)
+                | {
+                    "bootstrap_servers": bootstrap_servers,
+                    "client_id": f"{kafka.client_id}-stack",
+                    "request_timeout_ms": timeout_ms,
+                    "bootstrap_timeout_ms": timeout_ms,
+                }
             )
         except Exception as exc:  # kafka-python raises many types here; all mean "no Kafka"
             log.debug("no Kafka at %s: %r", bootstrap_servers, exc)

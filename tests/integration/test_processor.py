@@ -7,11 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsflow.kafka import make_producer
 from newsflow.schema import RawArticle, decode_enriched, encode
 from newsflow.stages import run_process
 from newsflow.worker import StopFlag
-from tests.support import lag, read_topic, wait_for
+from tests.support import lag, read_topic, send, wait_for
 
 NOW = datetime(2022, 6, 19, 14, 30, tzinfo=UTC)
 
@@ -38,19 +37,9 @@ def processor(settings):
     assert result["exit"] == 0
 
 
-def send(settings, messages: list[tuple[bytes, bytes | None]]) -> None:
-    producer = make_producer(settings.kafka)
-    try:
-        for key, value in messages:
-            producer.send(settings.kafka.topics.raw, key=key, value=value)
-        producer.flush()
-    finally:
-        producer.close()
-
-
 def test_articles_are_enriched_poison_is_dead_lettered_and_offsets_committed(settings, seed_article, processor):
     article = seed_raw(seed_article)
-    send(settings, [
+    send(settings, settings.kafka.topics.raw, [
         (article.id.encode(), encode(article)),
         (b"bad-json", b"{this is not json"),
         (b"bad-schema", b'{"schema_version": "raw.v1", "id": "x"}'),

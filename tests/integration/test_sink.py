@@ -6,15 +6,12 @@ import logging
 import threading
 from datetime import UTC, datetime
 
-import pytest
-
-from newsflow.kafka import make_producer
 from newsflow.schema import EnrichedArticle, Entity, Provenance, StepRun, encode
 from newsflow.stages import run_sink
 from newsflow.worker import StopFlag
 from sinks.base import Write
 from sinks.elasticsearch import ElasticsearchSink
-from tests.support import lag, read_topic, wait_for
+from tests.support import lag, read_topic, send, wait_for
 
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 
@@ -34,28 +31,24 @@ def run_sink_thread(settings, stop: StopFlag) -> threading.Thread:
     return thread
 
 
-def send(settings, messages) -> None:
-    producer = make_producer(settings.kafka)
+def sink_until_caught_up(settings) -> None:
+    """Run the sink until it has committed every offset of news.enriched, then stop it."""
+    stop = StopFlag()
+    thread = run_sink_thread(settings, stop)
     try:
-        for key, value in messages:
-            producer.send(settings.kafka.topics.enriched, key=key, value=value)
-        producer.flush()
+        wait_for(lambda: lag(settings, settings.sink.group_id, settings.kafka.topics.enriched) == 0,
+                 timeout=60, what="the sink to index and commit every offset")
     finally:
-        producer.close()
+        stop.set()
+        thread.join(timeout=60)
+    assert not thread.is_alive(), "the sink did not stop within 60 s of the stop request"
 
 
 def test_documents_are_indexed_and_an_older_version_never_overwrites_a_newer(settings, es):
     newer, older = article("a1", 20, "Newer title"), article("a1", 10, "Older title")
     other = article("a2", 5, "Other article")
-    send(settings, [(b"a1", encode(newer)), (b"a2", encode(other)), (b"a1", encode(older)), (b"x", b"not json")])
-    stop = StopFlag()
-    thread = run_sink_thread(settings, stop)
-    try:
-        wait_for(lambda: lag(settings, settings.sink.group_id, settings.kafka.topics.enriched) == 0,
-                 timeout=60, what="the sink to commit every offset")
-    finally:
-        stop.set()
-        thread.join(timeout=60)
+    send(settings, settings.kafka.topics.enriched, [(b"a1", encode(newer)), (b"a2", encode(other)), (b"a1", encode(older)), (b"x", b"not json")])
+    sink_until_caught_up(settings)
     es.indices.refresh(index=settings.elasticsearch.alias)
     doc = es.get(index=settings.elasticsearch.alias, id="a1")
     assert (doc["_version"], doc["_source"]["title"]) == (20, "Newer title")
@@ -80,7 +73,7 @@ def test_a_document_the_mapping_refuses_is_rejected_not_retried(settings, es):
 
 
 def test_nothing_is_committed_while_elasticsearch_is_down_and_all_lands_once_it_is_back(settings, es, caplog):
-    send(settings, [(b"a3", encode(article("a3", 1, "Waiting article")))])
+    send(settings, settings.kafka.topics.enriched, [(b"a3", encode(article("a3", 1, "Waiting article")))])
     down = settings.model_copy(update={"elasticsearch": settings.elasticsearch.model_copy(update={"url": "http://127.0.0.1:1"})})
     stop = StopFlag()
     with caplog.at_level(logging.WARNING, logger="newsflow.worker"):
@@ -95,13 +88,6 @@ def test_nothing_is_committed_while_elasticsearch_is_down_and_all_lands_once_it_
     assert not thread.is_alive()
     assert lag(settings, settings.sink.group_id, settings.kafka.topics.enriched) == 1, "committed without an ack"
 
-    stop = StopFlag()
-    thread = run_sink_thread(settings, stop)
-    try:
-        wait_for(lambda: lag(settings, settings.sink.group_id, settings.kafka.topics.enriched) == 0,
-                 timeout=60, what="the restarted sink to index and commit")
-    finally:
-        stop.set()
-        thread.join(timeout=60)
+    sink_until_caught_up(settings)
     es.indices.refresh(index=settings.elasticsearch.alias)
     assert es.get(index=settings.elasticsearch.alias, id="a3")["_source"]["title"] == "Waiting article"

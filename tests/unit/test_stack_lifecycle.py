@@ -90,7 +90,7 @@ def test_up_starts_once_and_down_stops_what_it_started(settings: Settings, use):
 
     first = stack.up(settings, say=lines.append)
     assert states(first) == ["started", "started"]
-    assert all(s.pid and base.process_alive(s.pid, svc.marker) for s, svc in zip(first, (one, two)))
+    assert all(s.pid and base.process_alive(s.pid, svc.marker) for s, svc in zip(first, (one, two), strict=False))
     assert any("healthy after" in line for line in lines)
 
     again = stack.up(settings, say=lines.append)
@@ -101,7 +101,7 @@ def test_up_starts_once_and_down_stops_what_it_started(settings: Settings, use):
 
     stopped = stack.down(settings, say=lines.append)
     assert states(stopped) == ["stopped", "stopped"]
-    assert not any(base.process_alive(s.pid or 0, svc.marker) for s, svc in zip(first, (one, two)))
+    assert not any(base.process_alive(s.pid or 0, svc.marker) for s, svc in zip(first, (one, two), strict=False))
     assert not one.pid_file.exists() and not two.pid_file.exists()
     assert states(stack.status(settings)) == ["stopped", "stopped"]
 
