@@ -39,6 +39,7 @@ ENTITY_FIELDS = {
     "PRODUCT": "other_entities",
     "LANGUAGE": "other_entities",
 }
+# Per-item statuses that mean "not now" rather than "never".
 _RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 
 
@@ -98,9 +99,11 @@ class ElasticsearchSink:
         except TRANSIENT_ERRORS as exc:
             raise ServiceUnavailable(f"Elasticsearch is not reachable at {self._url} ({type(exc).__name__})", service="elasticsearch") from None
         except ApiError as exc:
-            if exc.meta.status in _RETRYABLE_STATUS:
-                raise ServiceUnavailable(f"Elasticsearch answered {exc.meta.status} to a bulk request", service="elasticsearch") from None
-            raise
+            # The whole request failed (overload, auth, a cluster-level refusal): nothing in it is the
+            # articles' fault, so pause and retry rather than dead-letter or crash.
+            raise ServiceUnavailable(
+                f"Elasticsearch refused the bulk request: HTTP {exc.meta.status} {exc.message}", service="elasticsearch"
+            ) from None
         return self._classify(writes, results)
 
     def _classify(self, writes: list[Write], results: list[tuple[bool, dict]]) -> list[Rejected]:
