@@ -1,4 +1,4 @@
-"""Elasticsearch client factory and the articles index: template, versioned index, alias."""
+"""Elasticsearch client factory and the articles index: template, versioned index, read and write aliases."""
 
 from __future__ import annotations
 
@@ -12,7 +12,15 @@ from elasticsearch import ApiError, Elasticsearch
 from newsflow.errors import ServiceUnavailable
 from newsflow.settings import ElasticsearchSettings
 
-__all__ = ["article_mappings", "ensure_index", "index_template", "make_client", "unavailable"]
+__all__ = [
+    "article_mappings",
+    "ensure_index",
+    "index_template",
+    "installed_modules",
+    "make_client",
+    "put_template",
+    "unavailable",
+]
 
 log = logging.getLogger(__name__)
 
@@ -43,12 +51,39 @@ def _keyword() -> dict[str, Any]:
     return {"type": "keyword", "ignore_above": 1024}
 
 
-def _text_with_exact() -> dict[str, Any]:
-    return {"type": "text", "fields": {"exact": {"type": "keyword", "ignore_above": 1024}}}
+# Built-in language analyzers live in the analysis-common module, which minimal distributions
+# (the local integ-test zip) lack: detect it, and fall back to the standard analyzer.
+LANGUAGE_ANALYSIS_MODULE = "analysis-common"
 
 
-def article_mappings() -> dict[str, Any]:
-    """Explicit mappings; `strict` rejects any field not listed (no dynamic mapping, ever)."""
+def installed_modules(client: Elasticsearch) -> set[str]:
+    """Modules and plugins present on every node (`GET _nodes/plugins`)."""
+    nodes = client.nodes.info(metric="plugins")["nodes"].values()
+    per_node = [{m["name"] for m in n.get("modules", []) + n.get("plugins", [])} for n in nodes]
+    return set.intersection(*per_node) if per_node else set()
+
+
+def _full_text(*, exact: bool, english: bool) -> dict[str, Any]:
+    """A text field; `exact` adds a keyword subfield for exact match and sorting, `english` a
+    stemmed subfield (search both: `field` for precise words, `field.english` for word forms)."""
+    fields: dict[str, Any] = {}
+    if exact:
+        fields["exact"] = {"type": "keyword", "ignore_above": 512}
+    if english:
+        fields["english"] = {"type": "text", "analyzer": "english"}
+    mapping: dict[str, Any] = {"type": "text"}
+    if fields:
+        mapping["fields"] = fields
+    return mapping
+
+
+def article_mappings(*, language_analysis: bool = False) -> dict[str, Any]:
+    """Explicit mappings; `strict` rejects any field not listed (no dynamic mapping, ever).
+
+    Keyword fields (source, authors, topics, persons, ...) aggregate for facets and Kibana
+    panels; `entities` is nested so a query can ask for one entity's type and salience together;
+    `place_locations` carries the coordinates of mapped places for maps.
+    """
     date = {"type": "date"}
     return {
         "dynamic": "strict",
@@ -59,11 +94,12 @@ def article_mappings() -> dict[str, Any]:
             "guid": _keyword(),
             "feed_url": _keyword(),
             "source": _keyword(),
-            "title": _text_with_exact(),
-            "summary": {"type": "text"},
-            "text": {"type": "text"},
+            "title": _full_text(exact=True, english=language_analysis),
+            "summary": _full_text(exact=False, english=language_analysis),
+            "text": _full_text(exact=True, english=language_analysis),
             "authors": _keyword(),
             "tags": _keyword(),
+            "topics": _keyword(),
             "language": _keyword(),
             "published": date,
             "updated": date,
@@ -76,12 +112,15 @@ def article_mappings() -> dict[str, Any]:
                     "type": _keyword(),
                     "count": {"type": "integer"},
                     "first_offset": {"type": "integer"},
+                    "salience": {"type": "float"},
+                    "location": {"type": "geo_point"},
                 },
             },
             "persons": _keyword(),
             "organisations": _keyword(),
             "places": _keyword(),
             "other_entities": _keyword(),
+            "place_locations": {"type": "geo_point"},
             "enrichment": {
                 "properties": {
                     "steps": _keyword(),
@@ -94,7 +133,7 @@ def article_mappings() -> dict[str, Any]:
     }
 
 
-def index_template(settings: ElasticsearchSettings) -> dict[str, Any]:
+def index_template(settings: ElasticsearchSettings, *, language_analysis: bool = False) -> dict[str, Any]:
     return {
         "index_patterns": [f"{settings.index_prefix}*"],
         "priority": 200,
@@ -104,25 +143,34 @@ def index_template(settings: ElasticsearchSettings) -> dict[str, Any]:
                 "number_of_replicas": settings.replicas,
                 "refresh_interval": "1s",
             },
-            "mappings": article_mappings(),
+            "mappings": article_mappings(language_analysis=language_analysis),
         },
-        "_meta": {"managed_by": "newsflow", "description": "news articles, see sinks/elasticsearch.py"},
+        "_meta": {"managed_by": "newsflow", "language_analysis": language_analysis},
     }
 
 
-def ensure_index(client: Elasticsearch, settings: ElasticsearchSettings) -> bool:
-    """Put the template and create the versioned index behind the alias; returns True if created.
+def put_template(client: Elasticsearch, settings: ElasticsearchSettings) -> bool:
+    """Install the current template (it only shapes indices created later); returns whether it
+    uses language analysis, which depends on the cluster's modules."""
+    language_analysis = LANGUAGE_ANALYSIS_MODULE in installed_modules(client)
+    client.indices.put_index_template(name=settings.template_name, **index_template(settings, language_analysis=language_analysis))
+    return language_analysis
 
-    Idempotent: the template is always updated (it only affects new indices); an existing index
-    is left alone.
+
+def ensure_index(client: Elasticsearch, settings: ElasticsearchSettings) -> bool:
+    """Put the template and create the first versioned index behind the read and write aliases;
+    returns True if it created the index.
+
+    Idempotent: when the read alias exists (on whichever index version a rebuild left it), the
+    index is left alone.
     """
     try:
-        client.indices.put_index_template(name=settings.template_name, **index_template(settings))
-        if client.indices.exists(index=settings.index_name):
+        put_template(client, settings)
+        if client.indices.exists_alias(name=settings.alias) or client.indices.exists(index=settings.index_name):
             return False
         client.indices.create(
             index=settings.index_name,
-            aliases={settings.alias: {"is_write_index": True}},
+            aliases={settings.alias: {}, settings.write_alias: {"is_write_index": True}},
         )
         return True
     except TRANSIENT_ERRORS as exc:

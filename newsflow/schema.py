@@ -16,6 +16,7 @@ from newsflow.errors import DeadLetter
 __all__ = [
     "Entity",
     "EnrichedArticle",
+    "GeoPoint",
     "Provenance",
     "RawArticle",
     "StepRun",
@@ -51,11 +52,18 @@ class RawArticle(_Event):
     fetched_at: datetime
 
 
+class GeoPoint(_Event):
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
 class Entity(_Event):
     name: str
     type: str
     count: int = Field(ge=1)
     first_offset: int = Field(ge=0)
+    salience: float = Field(0.0, ge=0, le=1, description="How central the entity is to the article, 0..1.")
+    location: GeoPoint | None = Field(None, description="Coordinates of a place, when known.")
 
 
 class StepRun(_Event):
@@ -73,6 +81,7 @@ class Provenance(_Event):
 class EnrichedArticle(RawArticle):
     schema_version: Literal["enriched.v1"] = "enriched.v1"  # type: ignore[assignment]
     entities: tuple[Entity, ...] = ()
+    topics: tuple[str, ...] = ()
     enrichment: Provenance
 
 

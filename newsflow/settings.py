@@ -66,7 +66,8 @@ class ElasticsearchSettings(_Section):
     password: SecretStr | None = None
     api_key: SecretStr | None = None
     request_timeout_s: float = 30.0
-    alias: str = Field("news-articles", description="Alias that readers and the sink use.")
+    alias: str = Field("news-articles", description="Read alias: what search, the API and Kibana query.")
+    write_alias: str = Field("news-articles-write", description="Write alias: where the sink indexes.")
     index_prefix: str = Field("news-articles-v", description="Versioned indices are <prefix><n>.")
     index_version: int = Field(1, ge=1)
     template_name: str = "news-articles"

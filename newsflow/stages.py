@@ -46,7 +46,7 @@ def run_setup(settings: Settings) -> list[str]:
         made = ensure_index(client, es)
     finally:
         client.close()
-    done.append(f"index {es.index_name} behind alias {es.alias}: {'created' if made else 'present'}")
+    done.append(f"index {es.index_name} behind aliases {es.alias} (read) and {es.write_alias} (write): {'created' if made else 'present'}")
     return done
 
 
@@ -134,7 +134,7 @@ def run_sink(settings: Settings, *, stop: StopFlag) -> int:
             stage="sink",
             group_id=s.group_id,
             topic=settings.kafka.topics.enriched,
-            handler_factory=lambda _producer: ElasticsearchSink(client=client, alias=es.alias, url=es.url),
+            handler_factory=lambda _producer: ElasticsearchSink(client=client, alias=es.write_alias, url=es.url),
             max_records=s.batch_size,
             poll_timeout_ms=s.poll_timeout_ms,
             stop=stop,

@@ -47,8 +47,16 @@ def _ner_listens_to(nlp: Language, component: str) -> bool:
     return "ner" in listener_of or component in getattr(ner, "listeners", [])
 
 
+def salience(count: int, most_mentions: int, first_offset: int, length: int) -> float:
+    """How central an entity is, 0..1: mostly how often it is named compared with the most named
+    entity, partly how early it first appears (news puts who and where up front)."""
+    frequency = count / most_mentions
+    earliness = 1.0 - first_offset / max(length, 1)
+    return round(0.6 * frequency + 0.4 * earliness, 3)
+
+
 def aggregate_entities(doc) -> list[Entity]:
-    """One entry per (name, type): how often it is mentioned and where first."""
+    """One entry per (name, type): how often it is mentioned, where first, and its salience."""
     found: dict[tuple[str, str], dict[str, int]] = {}
     for ent in doc.ents:
         name = " ".join(ent.text.split())
@@ -57,7 +65,11 @@ def aggregate_entities(doc) -> list[Entity]:
             found[key]["count"] += 1
         else:
             found[key] = {"count": 1, "first_offset": ent.start_char}
-    return [Entity(name=n, type=t, **v) for (n, t), v in found.items()]
+    most = max((v["count"] for v in found.values()), default=1)
+    return [
+        Entity(name=n, type=t, salience=salience(v["count"], most, v["first_offset"], len(doc.text)), **v)
+        for (n, t), v in found.items()
+    ]
 
 
 @register_step("news.entities.v1")

@@ -59,6 +59,9 @@ def to_document(article: EnrichedArticle, *, indexed_at: datetime) -> dict[str, 
         if field and entity.name not in grouped[field]:
             grouped[field].append(entity.name)
     doc |= grouped
+    doc["place_locations"] = [
+        {"lat": e.location.lat, "lon": e.location.lon} for e in article.entities if e.location is not None
+    ]
     doc["indexed_at"] = indexed_at.isoformat()
     return doc
 

@@ -39,7 +39,7 @@ def isolated(base: Settings, label: str) -> Settings:
         update={"raw": f"test.{suffix}.raw", "enriched": f"test.{suffix}.enriched", "dlq": f"test.{suffix}.dlq", "partitions": 2}
     )
     es = base.elasticsearch.model_copy(
-        update={"alias": f"test-{suffix}", "index_prefix": f"test-{suffix}-v", "template_name": f"test-{suffix}"}
+        update={"alias": f"test-{suffix}", "write_alias": f"test-{suffix}-write", "index_prefix": f"test-{suffix}-v", "template_name": f"test-{suffix}"}
     )
     return base.model_copy(
         update={
@@ -62,6 +62,7 @@ def as_env(settings: Settings) -> dict[str, str]:
         "NEWSFLOW_KAFKA__TOPICS__PARTITIONS": str(t.partitions),
         "NEWSFLOW_ELASTICSEARCH__URL": es.url,
         "NEWSFLOW_ELASTICSEARCH__ALIAS": es.alias,
+        "NEWSFLOW_ELASTICSEARCH__WRITE_ALIAS": es.write_alias,
         "NEWSFLOW_ELASTICSEARCH__INDEX_PREFIX": es.index_prefix,
         "NEWSFLOW_ELASTICSEARCH__TEMPLATE_NAME": es.template_name,
         "NEWSFLOW_PROCESSOR__GROUP_ID": settings.processor.group_id,

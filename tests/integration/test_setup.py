@@ -13,7 +13,8 @@ def test_setup_creates_everything_once_and_is_idempotent(settings, es):
     again = run_setup(settings)
     assert again == [
         "topics: all present",
-        f"index {settings.elasticsearch.index_name} behind alias {settings.elasticsearch.alias}: present",
+        f"index {settings.elasticsearch.index_name} behind aliases {settings.elasticsearch.alias} (read) "
+        f"and {settings.elasticsearch.write_alias} (write): present",
     ]
 
 
@@ -36,11 +37,25 @@ def test_topics_have_explicit_partitions_and_policies(settings):
     assert configs[t.dlq]["retention.ms"] == str(t.dlq_retention_ms)
 
 
-def test_alias_points_at_the_versioned_index_with_strict_mappings(settings, es):
+def test_read_and_write_aliases_point_at_the_versioned_index_with_strict_mappings(settings, es):
     s = settings.elasticsearch
-    aliases = es.indices.get_alias(name=s.alias)
+    aliases = es.indices.get_alias(name=f"{s.alias},{s.write_alias}")
     assert list(aliases) == [s.index_name]
-    assert aliases[s.index_name]["aliases"][s.alias]["is_write_index"] is True
+    assert aliases[s.index_name]["aliases"][s.write_alias]["is_write_index"] is True
+    assert "is_write_index" not in aliases[s.index_name]["aliases"][s.alias]
     mapping = es.indices.get_mapping(index=s.index_name)[s.index_name]["mappings"]
     assert mapping["dynamic"] == "strict"
     assert mapping["properties"]["entities"]["type"] == "nested"
+    assert mapping["properties"]["place_locations"]["type"] == "geo_point"
+
+
+def test_language_analysis_follows_the_modules_the_cluster_has(settings, es):
+    """The local minimal cluster lacks analysis-common: no english subfields, which it could not
+    create; a full cluster gets them."""
+    from newsflow.elastic import LANGUAGE_ANALYSIS_MODULE, installed_modules
+
+    s = settings.elasticsearch
+    has_module = LANGUAGE_ANALYSIS_MODULE in installed_modules(es)
+    title = es.indices.get_mapping(index=s.index_name)[s.index_name]["mappings"]["properties"]["title"]
+    assert ("english" in title["fields"]) is has_module
+    assert title["fields"]["exact"]["type"] == "keyword"

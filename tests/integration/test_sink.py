@@ -61,7 +61,7 @@ def test_documents_are_indexed_and_an_older_version_never_overwrites_a_newer(set
 
 def test_a_document_the_mapping_refuses_is_rejected_not_retried(settings, es):
     """The strict mapping refuses unknown fields: that is permanent, so it must be dead-lettered."""
-    sink = ElasticsearchSink(client=es, alias=settings.elasticsearch.alias, url=settings.elasticsearch.url)
+    sink = ElasticsearchSink(client=es, alias=settings.elasticsearch.write_alias, url=settings.elasticsearch.url)
     good = Write(record=None, doc_id="ok", version=1, document={"article_id": "ok", "title": "fine"})
     bad = Write(record=None, doc_id="bad", version=1, document={"article_id": "bad", "surprise": 1})
     rejected = sink.deliver([good, bad])

@@ -69,3 +69,12 @@ def test_a_name_cannot_be_registered_twice():
     register_step("test.once.v1")(type("Once", (), {}))
     with pytest.raises(ValueError, match="registered twice"):
         register_step("test.once.v1")(type("Twice", (), {}))
+
+
+def test_salience_rewards_frequent_and_early_mentions():
+    from processors.entities import salience
+
+    lead = salience(count=5, most_mentions=5, first_offset=0, length=1000)
+    aside = salience(count=1, most_mentions=5, first_offset=900, length=1000)
+    assert lead == 1.0
+    assert 0 < aside < 0.2

@@ -80,3 +80,11 @@ def test_a_missing_alias_is_retried_with_a_hint_not_dead_lettered():
     results = [(False, {"index": {"status": 404, "error": {"type": "index_not_found_exception", "reason": "no such index"}}})]
     with pytest.raises(ServiceUnavailable, match="newsflow setup"):
         _sink()._classify([_write(0)], results)
+
+
+def test_language_subfields_only_where_the_cluster_can_analyse():
+    plain = article_mappings(language_analysis=False)["properties"]
+    rich = article_mappings(language_analysis=True)["properties"]
+    assert "english" not in plain["text"].get("fields", {})
+    assert rich["text"]["fields"]["english"] == {"type": "text", "analyzer": "english"}
+    assert rich["title"]["fields"]["exact"]["type"] == "keyword"
