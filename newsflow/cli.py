@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import os
 import sys
@@ -100,23 +99,27 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _search(settings: Settings, args: argparse.Namespace) -> int:
-    from newsflow.elastic import make_client
-    from newsflow.search import format_hit, search_articles
+    from newsflow.search import run_search_command
 
-    client = make_client(settings.elasticsearch)
-    try:
-        total, hits = search_articles(client, settings.elasticsearch, " ".join(args.query), size=args.size)
-    finally:
-        client.close()
-    if args.json:
-        print(json.dumps({"total": total, "hits": [h.as_dict() for h in hits]}, ensure_ascii=False, indent=2))
-        return 0
-    print(f"{total} article(s) match")
-    color = sys.stdout.isatty()
-    for hit in hits:
-        print()
-        print(format_hit(hit, color=color))
-    return 0
+    return run_search_command(settings, args)
+
+
+def _index(settings: Settings, args: argparse.Namespace) -> int:
+    from sinks.rebuild import run_rebuild_command
+
+    return run_rebuild_command(settings, args)
+
+
+def _kibana(settings: Settings, args: argparse.Namespace) -> int:
+    from newsflow.kibana import run_kibana_command
+
+    return run_kibana_command(settings, args)
+
+
+def _api(settings: Settings, args: argparse.Namespace) -> int:
+    from newsflow.api import run_api_command
+
+    return run_api_command(settings, args)
 
 
 def _stop_on_signals() -> StopFlag:
@@ -172,13 +175,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feeds", help="feeds YAML file for the producer")
     p.set_defaults(func=_run)
 
-    p = sub.add_parser("search", help="full-text search of the indexed articles",
+    p = sub.add_parser("search", help="full-text search of the indexed articles, with filters",
                        description="Search titles, summaries, texts and entity names (simple query string syntax: "
-                                   '"exact phrase", -exclude, a | b). Prints title, source, date, top entities and a snippet.')
-    p.add_argument("query", nargs="+", help="words to search for")
-    p.add_argument("-n", "--size", type=int, default=10, help="number of hits to show (default 10)")
-    p.add_argument("--json", action="store_true", help="machine-readable output")
+                                   '"exact phrase", -exclude, a | b), filter by entity, topic, source, language and '
+                                   "date. Prints title, source, date, top entities and a highlighted snippet per hit.")
+    from newsflow.search import add_search_arguments
+
+    add_search_arguments(p)
     p.set_defaults(func=_search)
+
+    p = sub.add_parser("index", help="manage the articles index (rebuild with zero downtime)",
+                       description="rebuild: create the next index version from the current template, fill it by "
+                                   "replaying the compacted news.enriched topic, and swap the read and write aliases "
+                                   "atomically once it has caught up. Searches keep working throughout.")
+    from sinks.rebuild import add_rebuild_arguments
+
+    add_rebuild_arguments(p)
+    p.set_defaults(func=_index)
+
+    p = sub.add_parser("kibana", help="import the Kibana data view, saved search and dashboards",
+                       description="setup: import deploy/kibana/*.ndjson through Kibana's saved-objects API, "
+                                   "idempotently (objects are overwritten by id). Auth from NEWSFLOW_KIBANA__* settings "
+                                   "or the options below.")
+    from newsflow.kibana import add_kibana_arguments
+
+    add_kibana_arguments(p)
+    p.set_defaults(func=_kibana)
+
+    p = sub.add_parser("api", help="serve the HTTP search API (OpenAPI docs at /docs)",
+                       description="Serve /search, /articles/{id}, /articles/{id}/related, /entities/trending and "
+                                   "/health over HTTP; the OpenAPI description is at /openapi.json.")
+    from newsflow.api import add_api_arguments
+
+    add_api_arguments(p)
+    p.set_defaults(func=_api)
     return parser
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import re
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,9 +13,9 @@ from elasticsearch import ApiError, Elasticsearch
 
 from newsflow.elastic import TRANSIENT_ERRORS, unavailable
 from newsflow.errors import NewsflowError
-from newsflow.settings import ElasticsearchSettings
+from newsflow.settings import ElasticsearchSettings, Settings
 
-__all__ = ["Hit", "format_hit", "search_articles"]
+__all__ = ["Hit", "add_search_arguments", "format_hit", "run_search_command", "search_articles"]
 
 # Numbers and dates are entities to spaCy but not what a reader scans a result for.
 _SKIPPED_TYPES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
@@ -97,3 +100,28 @@ def format_hit(hit: Hit, *, color: bool) -> str:
         f"  {snippet}",
     ]
     return "\n".join(lines)
+
+
+def add_search_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("query", nargs="+", help="words to search for")
+    parser.add_argument("-n", "--size", type=int, default=10, help="number of hits to show (default 10)")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def run_search_command(settings: Settings, args: argparse.Namespace) -> int:
+    from newsflow.elastic import make_client
+
+    client = make_client(settings.elasticsearch)
+    try:
+        total, hits = search_articles(client, settings.elasticsearch, " ".join(args.query), size=args.size)
+    finally:
+        client.close()
+    if args.json:
+        print(json.dumps({"total": total, "hits": [h.as_dict() for h in hits]}, ensure_ascii=False, indent=2))
+        return 0
+    print(f"{total} article(s) match")
+    color = sys.stdout.isatty()
+    for hit in hits:
+        print()
+        print(format_hit(hit, color=color))
+    return 0

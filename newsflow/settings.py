@@ -20,7 +20,9 @@ from pydantic_settings import (
 )
 
 __all__ = [
+    "ApiSettings",
     "ElasticsearchSettings",
+    "KibanaSettings",
     "KafkaSettings",
     "ProcessorSettings",
     "ProducerSettings",
@@ -101,6 +103,21 @@ class SinkSettings(_Section):
     poll_timeout_ms: int = 1000
 
 
+class KibanaSettings(_Section):
+    url: str = "http://127.0.0.1:5601"
+    username: str | None = None
+    password: SecretStr | None = None
+    api_key: SecretStr | None = None
+    space: str | None = Field(None, description="Kibana space to import into; default space when unset.")
+    request_timeout_s: float = 30.0
+
+
+class ApiSettings(_Section):
+    host: str = Field("127.0.0.1", description="Interface the search API listens on.")
+    port: int = Field(8000, ge=1, le=65535)
+    max_page_size: int = Field(100, ge=1, description="Largest `size` a search request may ask for.")
+
+
 class StackSettings(_Section):
     """The local development stack (`newsflow stack`): Kafka and Elasticsearch as processes."""
 
@@ -128,6 +145,8 @@ class Settings(BaseSettings):
     producer: ProducerSettings = ProducerSettings()
     processor: ProcessorSettings = ProcessorSettings()
     sink: SinkSettings = SinkSettings()
+    kibana: KibanaSettings = KibanaSettings()
+    api: ApiSettings = ApiSettings()
     stack: StackSettings = StackSettings()
     log_level: str = "INFO"
 

@@ -160,3 +160,67 @@ class FeedServer:
     def close(self) -> None:
         self._httpd.shutdown()
         self._httpd.server_close()
+
+
+# -- indexed test articles -----------------------------------------------------------------------
+
+_PLACES = {"Tehran": (35.69, 51.39), "Paris": (48.86, 2.35), "Rotterdam": (51.92, 4.48), "Kerala": (10.85, 76.27)}
+_SOURCES = ["Example World News", "Daily Planet", "Le Monde Exemple"]
+_TOPICS = ["politics", "economy", "science", "weather"]
+_PERSONS = ["Ebrahim Raisi", "Kassym-Jomart Tokayev", "Sophie Adenot", "Allard Castelein"]
+_ORGS = ["NATO", "European Space Agency", "Maersk"]
+
+
+def sample_articles(count: int = 24, *, now=None) -> list:
+    """Varied enriched articles over the last 30 days (a third within the last 24 h): several
+    sources, languages, topics, persons, organisations and places with coordinates."""
+    from datetime import UTC, datetime, timedelta
+
+    from newsflow.schema import EnrichedArticle, Entity, GeoPoint, Provenance, StepRun
+
+    now = now or datetime.now(UTC)
+    provenance = Provenance(steps=(StepRun(name="news.entities.v1", version="v1"),), model="en_core_web_sm",
+                            model_version="3.8.0", processed_at=now)
+    articles = []
+    for i in range(count):
+        place = list(_PLACES)[i % len(_PLACES)]
+        person, org = _PERSONS[i % len(_PERSONS)], _ORGS[i % len(_ORGS)]
+        published = now - (timedelta(hours=2 * i) if i % 3 == 0 else timedelta(days=1 + i % 29))
+        title = f"{person} and {org} in {place} (report {i})"
+        articles.append(EnrichedArticle(
+            id=f"sample{i:04d}", version=1 + i, url=f"https://news.example.org/{i}", feed_url="https://news.example.org/rss",
+            source=_SOURCES[i % len(_SOURCES)], title=title,
+            summary=f"{person} met {org} officials in {place}.",
+            text=f"{place.upper()} — {person} met {org} officials in {place} on report day {i}. The talks covered trade.",
+            authors=(f"Reporter {i % 4}",), tags=("sample",), language="fr" if i % 5 == 4 else "en",
+            published=published, fetched_at=published, topics=(_TOPICS[i % len(_TOPICS)],),
+            entities=(
+                Entity(name=person, type="PERSON", count=2, first_offset=len(place) + 3, salience=0.9),
+                Entity(name=org, type="ORG", count=1, first_offset=40, salience=0.5),
+                Entity(name=place, type="GPE", count=2, first_offset=0, salience=0.8,
+                       location=GeoPoint(lat=_PLACES[place][0], lon=_PLACES[place][1])),
+            ),
+            enrichment=provenance,
+        ))
+    return articles
+
+
+def index_articles(settings: Settings, articles: list) -> None:
+    """Index articles the way the sink does (same documents, same write alias), then refresh."""
+    from datetime import UTC, datetime
+
+    from newsflow.elastic import make_client
+    from sinks.base import Write
+    from sinks.elasticsearch import ElasticsearchSink, to_document
+
+    es = settings.elasticsearch
+    client = make_client(es)
+    try:
+        sink = ElasticsearchSink(client=client, alias=es.write_alias, url=es.url)
+        now = datetime.now(UTC)
+        writes = [Write(None, a.id, a.version, to_document(a, indexed_at=now)) for a in articles]
+        rejected = sink.deliver(writes)
+        assert not rejected, [str(r.error) for r in rejected]
+        client.indices.refresh(index=es.alias)
+    finally:
+        client.close()
