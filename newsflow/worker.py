@@ -13,6 +13,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
 
 from kafka import KafkaConsumer, TopicPartition
@@ -23,7 +24,7 @@ from kafka.structs import OffsetAndMetadata
 from newsflow.deadletter import DeadLetterQueue, Rejected
 from newsflow.errors import ServiceUnavailable
 
-__all__ = ["BatchHandler", "BatchWorker", "StopFlag", "install_stop_signals"]
+__all__ = ["BatchHandler", "BatchLimits", "BatchWorker", "StopFlag", "install_stop_signals"]
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,24 @@ class BatchHandler(Protocol[P]):
         Raises `ServiceUnavailable` when the next hop is down: the worker retries the whole
         batch, so delivery must be idempotent.
         """
+
+
+@dataclass(frozen=True)
+class BatchLimits:
+    """A batch closes at whichever limit comes first: records, bytes, or time since its first record.
+
+    Bigger batches make bulk requests and `nlp.pipe` cheaper per record; the time limit bounds
+    the latency a quiet stream would otherwise add.
+    """
+
+    max_records: int
+    max_bytes: int = 8 * 1024 * 1024
+    max_wait_s: float = 0.5
+    poll_timeout_ms: int = 1000
+
+
+def _record_bytes(record: ConsumerRecord) -> int:
+    return max(record.serialized_key_size, 0) + max(record.serialized_value_size, 0)
 
 
 class StopFlag:
@@ -71,8 +90,7 @@ class BatchWorker(Generic[P]):
         handler: BatchHandler[P],
         dead_letters: DeadLetterQueue,
         stop: StopFlag,
-        max_records: int,
-        poll_timeout_ms: int = 1000,
+        limits: BatchLimits,
         max_backoff_s: float = 30.0,
     ) -> None:
         self.stage = stage
@@ -80,15 +98,31 @@ class BatchWorker(Generic[P]):
         self._handler = handler
         self._dlq = dead_letters
         self._stop = stop
-        self._max_records = max_records
-        self._poll_timeout_ms = poll_timeout_ms
+        self._limits = limits
         self._max_backoff_s = max_backoff_s
 
     def run(self) -> None:
         while not self._stop:
-            records = self._poll()
+            records = self._collect()
             if records:
                 self.process(records)
+
+    def _collect(self) -> list[ConsumerRecord]:
+        """One batch: wait for a first record, then add more until a limit of `BatchLimits`."""
+        limits = self._limits
+        records = self._poll(limits.poll_timeout_ms, limits.max_records)
+        if not records:
+            return records
+        size = sum(_record_bytes(r) for r in records)
+        deadline = time.monotonic() + limits.max_wait_s
+        while len(records) < limits.max_records and size < limits.max_bytes and not self._stop:
+            remaining_ms = int((deadline - time.monotonic()) * 1000)
+            if remaining_ms <= 0:
+                break
+            more = self._poll(remaining_ms, limits.max_records - len(records))
+            records.extend(more)
+            size += sum(_record_bytes(r) for r in more)
+        return records
 
     def process(self, records: list[ConsumerRecord]) -> None:
         started = time.monotonic()
@@ -106,9 +140,9 @@ class BatchWorker(Generic[P]):
             time.monotonic() - started,
         )
 
-    def _poll(self) -> list[ConsumerRecord]:
+    def _poll(self, timeout_ms: int, max_records: int) -> list[ConsumerRecord]:
         try:
-            batches = self._consumer.poll(timeout_ms=self._poll_timeout_ms, max_records=self._max_records)
+            batches = self._consumer.poll(timeout_ms=timeout_ms, max_records=max_records)
         except KafkaError as exc:
             log.warning("poll failed stage=%s error=%s; retrying", self.stage, type(exc).__name__)
             self._stop.wait(1.0)
@@ -135,7 +169,7 @@ class BatchWorker(Generic[P]):
         deadline = time.monotonic() + seconds
         try:
             while time.monotonic() < deadline and not self._stop:
-                leaked = self._poll()
+                leaked = self._poll(200, self._limits.max_records)
                 if leaked:
                     # A rebalance assigned partitions that are not paused yet: rewind them so
                     # these records are fetched again once we are done with the current batch.
