@@ -67,10 +67,12 @@ def to_document(article: EnrichedArticle, *, indexed_at: datetime) -> dict[str, 
 
 
 class ElasticsearchSink:
-    def __init__(self, *, client: Elasticsearch, alias: str, url: str) -> None:
+    def __init__(self, *, client: Elasticsearch, alias: str, url: str, require_alias: bool = True) -> None:
+        # `alias` is the write alias in the pipeline; a rebuild writes to a concrete new index.
         self._client = client
         self._alias = alias
         self._url = url
+        self._require_alias = require_alias
 
     def prepare(self, records: list[ConsumerRecord]) -> tuple[list[Write], list[Rejected]]:
         now = datetime.now(UTC)
@@ -96,7 +98,7 @@ class ElasticsearchSink:
             results = list(
                 helpers.streaming_bulk(
                     self._client, actions, chunk_size=len(actions), max_chunk_bytes=50 * 1024 * 1024,
-                    raise_on_error=False, raise_on_exception=True, max_retries=0, require_alias=True,
+                    raise_on_error=False, raise_on_exception=True, max_retries=0, require_alias=self._require_alias,
                 )
             )
         except TRANSIENT_ERRORS as exc:
