@@ -1,0 +1,154 @@
+"""End-to-end latency: from produce into `news.raw` to searchable in Elasticsearch, p50 and p99,
+at half of the pipeline's measured capacity (one processor, one sink, default refresh 1 s).
+
+    .venv/bin/python -m bench.latency [--seconds 60]
+
+1. Capacity: a burst of articles (the product owner's sample article, ~550 words, varied) is
+   produced at once; capacity = articles / time until all are searchable.
+2. Latency: articles are produced one by one at half that rate; a watcher searches for the
+   pending ids every 50 ms and records when each becomes visible to search.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.common import bench_settings, machine, remove
+from newsflow.elastic import make_client
+from newsflow.kafka import make_producer
+from newsflow.schema import RawArticle, encode
+from tests.support import as_env
+
+SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "seed-article.txt"
+
+
+def article(n: int, text: str) -> RawArticle:
+    now = datetime.now(UTC)
+    return RawArticle(id=f"lat{n:07d}", version=1, url=f"https://bench.example/{n}", feed_url="https://bench.example/rss",
+                      source="Bench", title=f"Report {n}: Tokayev meets Khamenei", text=f"Report {n}. {text}",
+                      fetched_at=now, published=now)
+
+
+class Watcher(threading.Thread):
+    """Searches for pending ids every 50 ms and records when each first shows up."""
+
+    def __init__(self, settings) -> None:
+        super().__init__(daemon=True)
+        self.client = make_client(settings.elasticsearch)
+        self.alias = settings.elasticsearch.alias
+        self.sent: dict[str, float] = {}
+        self.seen: dict[str, float] = {}
+        self.lock = threading.Lock()
+        self.done = threading.Event()
+
+    def expect(self, article_id: str, at: float) -> None:
+        with self.lock:
+            self.sent[article_id] = at
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            with self.lock:
+                pending = [i for i in self.sent if i not in self.seen]
+            if pending:
+                hits = self.client.search(index=self.alias, query={"ids": {"values": pending[:1000]}}, size=1000, source=False)
+                now = time.perf_counter()
+                for hit in hits["hits"]["hits"]:
+                    self.seen.setdefault(hit["_id"], now)
+            time.sleep(0.05)
+
+    def wait_all(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.seen) < len(self.sent):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{len(self.sent) - len(self.seen)} articles never became searchable")
+            time.sleep(0.05)
+
+    def latencies(self) -> list[float]:
+        return sorted(self.seen[i] - self.sent[i] for i in self.sent)
+
+
+def start_workers(settings, log_dir: Path) -> list[subprocess.Popen]:
+    env = os.environ | as_env(settings)
+    return [
+        subprocess.Popen([sys.executable, "-m", "newsflow", stage], env=env,
+                         stdout=(log_dir / f"{stage}.log").open("w"), stderr=subprocess.STDOUT)
+        for stage in ("process", "sink")
+    ]
+
+
+def produce(producer, settings, watcher: Watcher, items: list[RawArticle]) -> None:
+    for a in items:
+        producer.send(settings.kafka.topics.raw, key=a.id.encode(), value=encode(a))
+    producer.flush()
+    at = time.perf_counter()
+    for a in items:
+        watcher.expect(a.id, at)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=60.0, help="duration of the latency run")
+    parser.add_argument("--burst", type=int, default=200, help="articles in the capacity burst")
+    args = parser.parse_args()
+    text = SEED.read_text(encoding="utf-8")
+    settings = bench_settings("latency")
+    log_dir = Path(os.environ.get("TMPDIR", "/tmp"))
+    workers = start_workers(settings, log_dir)
+    producer = make_producer(settings.kafka)
+    n = 0
+    try:
+        warm = Watcher(settings)
+        warm.start()
+        produce(producer, settings, warm, [article(n + i, text) for i in range(8)])
+        n += 8
+        warm.wait_all(timeout=180)
+        warm.done.set()
+
+        burst = Watcher(settings)
+        burst.start()
+        started = time.perf_counter()
+        produce(producer, settings, burst, [article(n + i, text) for i in range(args.burst)])
+        n += args.burst
+        burst.wait_all(timeout=600)
+        capacity = args.burst / (time.perf_counter() - started)
+        burst.done.set()
+
+        rate = capacity / 2
+        steady = Watcher(settings)
+        steady.start()
+        interval = 1.0 / rate
+        deadline = time.perf_counter() + args.seconds
+        next_at = time.perf_counter()
+        while time.perf_counter() < deadline:
+            produce(producer, settings, steady, [article(n, text)])
+            n += 1
+            next_at += interval
+            time.sleep(max(0.0, next_at - time.perf_counter()))
+        steady.wait_all(timeout=120)
+        steady.done.set()
+        lat = steady.latencies()
+    finally:
+        producer.close()
+        for w in workers:
+            w.terminate()
+        for w in workers:
+            w.wait(timeout=60)
+        remove(settings)
+    p50 = statistics.median(lat)
+    p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))]
+    print(f"machine: {machine()}")
+    print(f"capacity (1 processor + 1 sink, burst of {args.burst}): {capacity:.1f} articles/s")
+    print(f"steady load: {rate:.1f} articles/s for {args.seconds:.0f} s ({len(lat)} articles)")
+    print(f"latency produce -> searchable: p50 {p50:.2f} s (goal < 2), p99 {p99:.2f} s (goal < 5), max {lat[-1]:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
