@@ -1,0 +1,193 @@
+"""The search query model and the request bodies built from it: pure, no cluster."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from pydantic import ValidationError
+
+from newsflow.cli import build_parser
+from newsflow.search import (
+    ENTITY_FIELDS,
+    FACET_FIELDS,
+    InvalidSearch,
+    SearchQuery,
+    SortOrder,
+    build_related_body,
+    build_search_body,
+    build_trending_body,
+    parse_search_query,
+)
+
+
+def body(**fields) -> dict:
+    return build_search_body(parse_search_query(fields, max_page_size=100))
+
+
+def filters(**fields) -> list[dict]:
+    return body(**fields)["query"]["bool"]["filter"]
+
+
+def problem(fields: dict, **kwargs) -> dict:
+    with pytest.raises(InvalidSearch) as caught:
+        parse_search_query(fields, max_page_size=100, **kwargs)
+    assert len(caught.value.problems) == 1, caught.value.problems
+    return caught.value.problems[0]
+
+
+def test_words_are_scored_and_filters_are_not():
+    query = body(text="Al-Farabi", topic="politics")["query"]["bool"]
+    assert query["must"] == [{"simple_query_string": {
+        "query": "Al-Farabi", "fields": ["title^3", "summary^2", "text", "persons^2", "organisations^2", "places^2"],
+        "default_operator": "and"}}]
+    assert query["filter"] == [{"term": {"topics": {"value": "politics", "case_insensitive": True}}}]
+
+
+def test_without_words_every_article_matches_and_no_filter_is_added():
+    query = body()["query"]["bool"]
+    assert query == {"must": [{"match_all": {}}], "filter": []}
+
+
+def test_blank_parameters_mean_absent():
+    assert filters(text="  ", topic="", source=" ") == []
+
+
+def test_entity_matches_any_entity_kind_ignoring_case():
+    (clause,) = filters(entity="Ebrahim Raisi")
+    assert clause == {"bool": {"minimum_should_match": 1, "should": [
+        {"term": {field: {"value": "Ebrahim Raisi", "case_insensitive": True}}} for field in ENTITY_FIELDS]}}
+
+
+def test_entity_type_alone_is_a_nested_query_on_the_type():
+    (clause,) = filters(entity_type="person")
+    assert clause == {"nested": {"path": "entities", "query": {"bool": {"filter": [{"term": {"entities.type": "PERSON"}}]}}}}
+
+
+def test_entity_with_type_must_hold_for_the_same_entity():
+    (clause,) = filters(entity="Paris", entity_type="GPE")
+    assert clause["nested"]["path"] == "entities"
+    assert clause["nested"]["query"]["bool"]["filter"] == [
+        {"term": {"entities.type": "GPE"}},
+        {"term": {"entities.name": {"value": "Paris", "case_insensitive": True}}},
+    ]
+
+
+def test_source_language_and_topic_are_term_filters():
+    assert filters(source="Daily Planet", language="fr", topic="science") == [
+        {"term": {"topics": {"value": "science", "case_insensitive": True}}},
+        {"term": {"source": {"value": "Daily Planet", "case_insensitive": True}}},
+        {"term": {"language": {"value": "fr", "case_insensitive": True}}},
+    ]
+
+
+@pytest.mark.parametrize(("given", "sent"), [
+    ("now-7d", "now-7d"),
+    ("now-1h/h", "now-1h/h"),
+    ("2024-05-01", "2024-05-01||/d"),  # a whole day: rounds down for gte, up for lte
+    ("2024-05-01T12:30:00Z", "2024-05-01T12:30:00+00:00"),
+    ("2024-05-01 12:30", "2024-05-01T12:30:00"),  # Elasticsearch's strict parser needs the T
+])
+def test_dates_are_sent_in_a_form_elasticsearch_parses(given, sent):
+    assert filters(since=given, until=given) == [{"range": {"published": {"gte": sent, "lte": sent}}}]
+
+
+@pytest.mark.parametrize("bad", ["not-a-date", "2024-02-30", "yesterday", "now-7 days", "2024-05-01||-1d"])
+def test_a_bad_date_names_the_parameter_and_the_accepted_forms(bad):
+    found = problem({"since": bad})
+    assert found["loc"] == ["since"]
+    assert "ISO date" in found["msg"] and "now-7d" in found["msg"]
+
+
+def test_until_before_since_is_refused():
+    assert problem({"since": "2024-05-02", "until": "2024-05-01T23:00:00Z"})["loc"] == ["until"]
+    parse_search_query({"since": "2024-05-01T10:00:00Z", "until": "2024-05-01"})  # the same day, later: fine
+    parse_search_query({"since": "now-1d", "until": "2020-01-01"})  # relative bounds are Elasticsearch's to judge
+
+
+def test_sort_by_date_is_newest_first_and_relevance_breaks_ties_by_date():
+    newest_first = {"published": {"order": "desc", "missing": "_last"}}
+    assert body(sort="date")["sort"] == [newest_first, "_score"]
+    assert body()["sort"] == ["_score", newest_first]
+    assert problem({"sort": "popularity"})["loc"] == ["sort"]
+
+
+@pytest.mark.parametrize(("fields", "where", "why"), [
+    ({"size": 0}, "size", "greater than or equal to 1"),
+    ({"size": 101}, "size", "at most 100"),
+    ({"offset": -1}, "offset", "greater than or equal to 0"),
+    ({"offset": 9_995, "size": 10}, "offset", "at most 10000"),
+    ({"entity_type": "per son"}, "entity_type", "such as PERSON"),
+    ({"colour": "red"}, "colour", "Extra inputs are not permitted"),
+])
+def test_bad_parameters_say_which_and_why(fields, where, why):
+    found = problem(fields)
+    assert found["loc"] == [where]
+    assert why in found["msg"]
+
+
+def test_problems_use_the_callers_names():
+    with pytest.raises(InvalidSearch) as caught:
+        parse_search_query({"text": "x" * 3, "size": 500}, max_page_size=100, names={"size": "--size"})
+    assert str(caught.value) == "invalid search: --size: must be at most 100"
+
+
+def test_paging_and_highlight():
+    sent = body(text="Raisi", size=5, offset=20)
+    assert (sent["from"], sent["size"], sent["track_total_hits"]) == (20, 5, True)
+    assert set(sent["highlight"]["fields"]) == {"text", "summary"}
+    assert sent["highlight"]["pre_tags"] == ["<mark>"]
+    assert "aggs" not in sent
+
+
+def test_facets_are_terms_aggregations():
+    sent = build_search_body(SearchQuery(), facets=True, facet_size=7)
+    assert sent["aggs"] == {name: {"terms": {"field": name, "size": 7}} for name in FACET_FIELDS}
+
+
+def test_the_query_is_frozen():
+    query = SearchQuery(text="x")
+    with pytest.raises(ValidationError):
+        query.text = "y"
+    assert query.sort is SortOrder.RELEVANCE and query.size == 10
+
+
+def test_related_is_more_like_this_the_article_without_itself():
+    mlt = build_related_body("news-articles-v1", "abc", size=5)["query"]["more_like_this"]
+    assert mlt["like"] == [{"_index": "news-articles-v1", "_id": "abc"}]
+    assert mlt["include"] is False
+    assert set(mlt["fields"]) == {"title", "text", *ENTITY_FIELDS}
+
+
+def test_trending_compares_the_last_day_with_the_last_month():
+    sent = build_trending_body("persons", size=5, min_articles=2)
+    assert sent["size"] == 0
+    assert sent["query"]["bool"]["filter"] == [{"range": {"published": {"gte": "now-24h"}}}]
+    terms = sent["aggs"]["trending"]["significant_terms"]
+    assert terms == {"field": "persons", "size": 5, "min_doc_count": 2,
+                     "background_filter": {"range": {"published": {"gte": "now-30d"}}}}
+    with pytest.raises(ValueError, match="persons, organisations, places"):
+        build_trending_body("authors", size=5, min_articles=2)
+
+
+def test_command_line_options_reach_the_query():
+    args = build_parser().parse_args(
+        ["search", "trade", "talks", "--entity", "NATO", "--type", "org", "--topic", "politics", "--source", "Daily Planet",
+         "--language", "en", "--since", "now-7d", "--until", "2030-01-01", "--sort", "date", "-n", "3", "--from", "6"]
+    )
+    assert (args.entity, args.entity_type, args.topic, args.source, args.language) == ("NATO", "org", "politics", "Daily Planet", "en")
+    assert (args.since, args.until, args.sort, args.size, args.offset, args.query) == (
+        "now-7d", "2030-01-01", "date", 3, 6, ["trade", "talks"])
+
+
+def test_a_bad_option_is_one_clear_line_before_any_connection():
+    result = subprocess.run(
+        [sys.executable, "-m", "newsflow", "search", "Raisi", "--since", "last week"],
+        capture_output=True, text=True, timeout=120,
+        env=os.environ | {"NEWSFLOW_ELASTICSEARCH__URL": "http://127.0.0.1:1"},
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("newsflow: error: invalid search: --since: must be an ISO date")
+    assert len(result.stderr.strip().splitlines()) == 1
