@@ -122,6 +122,13 @@ def _api(settings: Settings, args: argparse.Namespace) -> int:
     return run_api_command(settings, args)
 
 
+def _config(settings: Settings, args: argparse.Namespace) -> int:
+    from newsflow.settings import render_settings
+
+    print(render_settings(settings))
+    return 0
+
+
 def _stop_on_signals() -> StopFlag:
     stop = StopFlag()
     install_stop_signals(stop)
@@ -132,7 +139,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsflow", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", help="YAML settings file (same shape as the NEWSFLOW_* variables)")
     parser.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")
-    parser.add_argument("--log-format", choices=["text", "json"], default="text", help="log line format (default text)")
+    parser.add_argument("--log-format", choices=["text", "json"], default=None, help="log line format (default: log_format setting, text)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("stack", help="start, stop or inspect the local Kafka and Elasticsearch",
@@ -144,6 +151,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("services", nargs="*", metavar="SERVICE",
                    help="with down: only these (kafka, elasticsearch); default all")
     p.set_defaults(func=_stack)
+
+    p = sub.add_parser("config", help="print the effective configuration, secrets masked",
+                       description="show: every setting as the services see it after NEWSFLOW_* variables and the "
+                                   "YAML file are applied, as YAML, with passwords and keys shown as '**********'.")
+    p.add_argument("action", choices=["show"], help="show: print the effective configuration")
+    p.set_defaults(func=_config)
 
     p = sub.add_parser("setup", help="create the Kafka topics and the Elasticsearch template, index and alias",
                        description="Idempotent: creates news.raw, news.enriched (compacted) and news.dlq, and the "
@@ -218,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["NEWSFLOW_CONFIG"] = args.config
     try:
         settings = load_settings()
-        configure_logging(args.log_level or settings.log_level, args.log_format)
+        configure_logging(args.log_level or settings.log_level, args.log_format or settings.log_format)
         return args.func(settings, args)
     except NewsflowError as exc:
         print(f"newsflow: error: {exc}", file=sys.stderr)

@@ -10,7 +10,7 @@ from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, Elasticsearch
 
 from newsflow.errors import ServiceUnavailable
-from newsflow.settings import ElasticsearchSettings
+from newsflow.settings import ElasticsearchSettings, redact_url
 
 __all__ = [
     "article_mappings",
@@ -34,17 +34,27 @@ def make_client(settings: ElasticsearchSettings) -> Elasticsearch:
         auth["api_key"] = settings.api_key.get_secret_value()
     elif settings.username and settings.password is not None:
         auth["basic_auth"] = (settings.username, settings.password.get_secret_value())
+    tls: dict[str, Any] = {}
+    if settings.ca_certs is not None:
+        tls["ca_certs"] = str(settings.ca_certs)
+    if settings.ssl_assert_fingerprint:
+        tls["ssl_assert_fingerprint"] = settings.ssl_assert_fingerprint
+    if not settings.verify_certs:
+        tls["verify_certs"] = False
     return Elasticsearch(
         settings.url,
         request_timeout=settings.request_timeout_s,
         retry_on_timeout=False,  # our stages own retries and backoff
         max_retries=0,
         **auth,
+        **tls,
     )
 
 
 def unavailable(settings: ElasticsearchSettings, exc: Exception) -> ServiceUnavailable:
-    return ServiceUnavailable(f"Elasticsearch is not reachable at {settings.url} ({type(exc).__name__})", service="elasticsearch")
+    return ServiceUnavailable(
+        f"Elasticsearch is not reachable at {redact_url(settings.url)} ({type(exc).__name__})", service="elasticsearch"
+    )
 
 
 def _keyword() -> dict[str, Any]:

@@ -30,6 +30,14 @@ def client_config(settings: KafkaSettings) -> dict[str, Any]:
         config["sasl_plain_username"] = settings.sasl_username
         if settings.sasl_password is not None:
             config["sasl_plain_password"] = settings.sasl_password.get_secret_value()
+    if settings.security_protocol in ("SSL", "SASL_SSL"):
+        config["ssl_check_hostname"] = settings.ssl_check_hostname
+        for option in ("ssl_cafile", "ssl_certfile", "ssl_keyfile"):
+            value = getattr(settings, option)
+            if value is not None:
+                config[option] = str(value)
+        if settings.ssl_password is not None:
+            config["ssl_password"] = settings.ssl_password.get_secret_value()
     return config
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from pydantic_settings import (
@@ -31,6 +31,8 @@ __all__ = [
     "StackSettings",
     "TopicSettings",
     "load_settings",
+    "redact_url",
+    "render_settings",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -53,10 +55,15 @@ class TopicSettings(_Section):
 class KafkaSettings(_Section):
     bootstrap_servers: str = "127.0.0.1:9092"
     client_id: str = "newsflow"
-    security_protocol: str = "PLAINTEXT"
-    sasl_mechanism: str | None = None
+    security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
     sasl_username: str | None = None
     sasl_password: SecretStr | None = None
+    ssl_cafile: Path | None = Field(None, description="CA bundle that signed the brokers' certificates.")
+    ssl_certfile: Path | None = Field(None, description="Client certificate, for mutual TLS.")
+    ssl_keyfile: Path | None = Field(None, description="Client private key, for mutual TLS.")
+    ssl_password: SecretStr | None = Field(None, description="Password of the client private key.")
+    ssl_check_hostname: bool = True
     request_timeout_ms: int = 30_000
     bootstrap_timeout_ms: int = Field(10_000, description="How long a client waits for the first broker answer.")
     topics: TopicSettings = TopicSettings()
@@ -67,6 +74,9 @@ class ElasticsearchSettings(_Section):
     username: str | None = None
     password: SecretStr | None = None
     api_key: SecretStr | None = None
+    ca_certs: Path | None = Field(None, description="CA bundle that signed the cluster's HTTP certificate.")
+    ssl_assert_fingerprint: str | None = Field(None, description="SHA-256 fingerprint of the cluster's certificate.")
+    verify_certs: bool = True
     request_timeout_s: float = 30.0
     alias: str = Field("news-articles", description="Read alias: what search, the API and Kibana query.")
     write_alias: str = Field("news-articles-write", description="Write alias: where the sink indexes.")
@@ -152,7 +162,13 @@ class Settings(BaseSettings):
     kibana: KibanaSettings = KibanaSettings()
     api: ApiSettings = ApiSettings()
     stack: StackSettings = StackSettings()
-    log_level: str = "INFO"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    metrics_port: int | None = Field(
+        None, ge=0, le=65535,
+        description="Port of the /metrics, /healthz and /readyz endpoints of a long-running stage; unset: off, 0: any free port.",
+    )
+    metrics_host: str = Field("127.0.0.1", description="Interface of the metrics endpoint (0.0.0.0 in containers).")
 
     @classmethod
     def settings_customise_sources(
@@ -183,3 +199,26 @@ def load_settings(**overrides: Any) -> Settings:
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from None
+
+
+def redact_url(url: str) -> str:
+    """A URL fit for logs and errors: any user:password@ part replaced."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None and parts.username is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+
+
+def render_settings(settings: Settings) -> str:
+    """The effective configuration as YAML; `SecretStr` values print as stars, never in clear,
+    and credentials inside URLs are masked too."""
+    import yaml
+
+    data = settings.model_dump(mode="json")  # SecretStr serialises as "**********"
+    for section in ("elasticsearch", "kibana"):
+        data[section]["url"] = redact_url(data[section]["url"])
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).rstrip()

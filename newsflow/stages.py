@@ -10,7 +10,7 @@ from newsflow.deadletter import DeadLetterQueue
 from newsflow.elastic import ensure_index, make_client
 from newsflow.errors import ServiceUnavailable
 from newsflow.kafka import ensure_topics, make_consumer, make_producer
-from newsflow.settings import Settings
+from newsflow.settings import Settings, redact_url
 from newsflow.worker import BatchLimits, BatchWorker, StopFlag
 
 __all__ = ["DEFAULT_CHAIN", "run_process", "run_produce", "run_setup", "run_sink"]
@@ -134,7 +134,7 @@ def run_sink(settings: Settings, *, stop: StopFlag) -> int:
             stage="sink",
             group_id=s.group_id,
             topic=settings.kafka.topics.enriched,
-            handler_factory=lambda _producer: ElasticsearchSink(client=client, alias=es.write_alias, url=es.url),
+            handler_factory=lambda _producer: ElasticsearchSink(client=client, alias=es.write_alias, url=redact_url(es.url)),
             limits=BatchLimits(s.batch_size, s.batch_max_bytes, s.batch_max_wait_s, s.poll_timeout_ms),
             stop=stop,
         )

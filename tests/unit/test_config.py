@@ -1,0 +1,93 @@
+"""Security settings reach the client constructors; secrets never reach output."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from newsflow.elastic import make_client
+from newsflow.kafka import client_config
+from newsflow.settings import ElasticsearchSettings, KafkaSettings, load_settings, redact_url, render_settings
+
+
+def test_kafka_sasl_scram_over_tls_reaches_the_client_config():
+    kafka = KafkaSettings(
+        bootstrap_servers="b1:9093,b2:9093", security_protocol="SASL_SSL", sasl_mechanism="SCRAM-SHA-512",
+        sasl_username="svc", sasl_password="s3cret", ssl_cafile=Path("/etc/ca.pem"),
+        ssl_certfile=Path("/etc/client.pem"), ssl_keyfile=Path("/etc/client.key"), ssl_password="keypass",
+    )
+    config = client_config(kafka)
+    assert config["bootstrap_servers"] == ["b1:9093", "b2:9093"]
+    assert (config["security_protocol"], config["sasl_mechanism"]) == ("SASL_SSL", "SCRAM-SHA-512")
+    assert (config["sasl_plain_username"], config["sasl_plain_password"]) == ("svc", "s3cret")
+    assert (config["ssl_cafile"], config["ssl_certfile"], config["ssl_keyfile"]) == ("/etc/ca.pem", "/etc/client.pem", "/etc/client.key")
+    assert config["ssl_password"] == "keypass" and config["ssl_check_hostname"] is True
+
+
+def test_plaintext_kafka_gets_no_tls_options():
+    assert not any(k.startswith("ssl_") for k in client_config(KafkaSettings()))
+
+
+def test_unknown_kafka_mechanisms_are_refused_by_name():
+    from newsflow.errors import ConfigError
+
+    os.environ["NEWSFLOW_KAFKA__SASL_MECHANISM"] = "GSSAPI"
+    try:
+        with pytest.raises(ConfigError, match="kafka.sasl_mechanism"):
+            load_settings()
+    finally:
+        del os.environ["NEWSFLOW_KAFKA__SASL_MECHANISM"]
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        (ElasticsearchSettings(url="https://es:9200", api_key="k3y"), {"authorization": "ApiKey k3y"}),
+        (ElasticsearchSettings(url="https://es:9200", username="elastic", password="pw"), {"authorization": "Basic ZWxhc3RpYzpwdw=="}),
+    ],
+)
+def test_elasticsearch_auth_reaches_the_client(settings, expected):
+    client = make_client(settings)
+    try:
+        headers = dict(client._headers)
+        assert {k: headers[k] for k in expected} == expected
+    finally:
+        client.close()
+
+
+FINGERPRINT = "a" * 64
+
+
+def test_elasticsearch_tls_options_reach_the_node_config():
+    settings = ElasticsearchSettings(url="https://es:9200", ssl_assert_fingerprint=FINGERPRINT, verify_certs=False)
+    client = make_client(settings)
+    try:
+        node = client.transport.node_pool.all()[0]
+        assert node.config.ssl_assert_fingerprint == FINGERPRINT
+        assert node.config.verify_certs is False
+    finally:
+        client.close()
+
+
+def test_config_show_masks_every_secret():
+    env = os.environ | {
+        "NEWSFLOW_ELASTICSEARCH__PASSWORD": "es-pass-1", "NEWSFLOW_ELASTICSEARCH__API_KEY": "es-key-2",
+        "NEWSFLOW_KAFKA__SASL_PASSWORD": "kafka-pass-3", "NEWSFLOW_KAFKA__SSL_PASSWORD": "kafka-key-4",
+        "NEWSFLOW_KIBANA__PASSWORD": "kibana-pass-5", "NEWSFLOW_KIBANA__URL": "https://admin:kibana-url-6@kb:5601",
+    }
+    result = subprocess.run([sys.executable, "-m", "newsflow", "config", "show"], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    for secret in ("es-pass-1", "es-key-2", "kafka-pass-3", "kafka-key-4", "kibana-pass-5", "kibana-url-6"):
+        assert secret not in result.stdout + result.stderr
+    assert "url: https://***@kb:5601" in result.stdout
+    assert result.stdout.count("'**********'") == 5
+
+
+def test_urls_with_credentials_are_redacted():
+    assert redact_url("https://u:p@es.example:9200/x") == "https://***@es.example:9200/x"
+    assert redact_url("http://127.0.0.1:9200") == "http://127.0.0.1:9200"
+    assert "p@ss" not in render_settings(load_settings(elasticsearch={"url": "https://u:p@ss@es:9200"}))
