@@ -11,6 +11,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
 from newsflow.errors import DeadLetter, ServiceUnavailable
+from newsflow.metrics import DEAD_LETTERS
 
 __all__ = ["DeadLetterQueue", "Rejected"]
 
@@ -60,6 +61,7 @@ class DeadLetterQueue:
         except KafkaError as exc:
             raise ServiceUnavailable(f"dead-letter publish failed ({type(exc).__name__})", service="kafka") from None
         for r in rejected:
+            DEAD_LETTERS.labels(self._stage, r.error.reason).inc()
             log.warning(
                 "dead-lettered stage=%s reason=%s origin=%s/%d@%d error=%s",
                 self._stage, r.error.reason, r.record.topic, r.record.partition, r.record.offset, r.error,

@@ -10,6 +10,7 @@ from newsflow.deadletter import DeadLetterQueue
 from newsflow.elastic import ensure_index, make_client
 from newsflow.errors import ServiceUnavailable
 from newsflow.kafka import ensure_topics, make_consumer, make_producer
+from newsflow.metrics import Check, HealthServer, kafka_reachable
 from newsflow.settings import Settings, redact_url
 from newsflow.worker import BatchLimits, BatchWorker, StopFlag
 
@@ -35,6 +36,27 @@ def connect_with_retry(connect: Callable[[], T], stop: StopFlag, *, what: str) -
     return None
 
 
+def start_health_server(settings: Settings, checks: dict[str, Check]) -> HealthServer | None:
+    """The /metrics, /healthz and /readyz endpoint of a long-running stage, if a port is set."""
+    if settings.metrics_port is None:
+        return None
+    return HealthServer(settings.metrics_host, settings.metrics_port, checks).start()
+
+
+def elasticsearch_reachable(settings: Settings) -> Check:
+    """A readiness check with its own client: short timeout, and never in the sink's way."""
+    probe = make_client(settings.elasticsearch.model_copy(update={"request_timeout_s": 2.0}))
+
+    def check() -> bool:
+        try:
+            probe.cluster.health()
+            return True
+        except Exception:  # noqa: BLE001 - any failure means "cannot reach it now"
+            return False
+
+    return check
+
+
 def run_setup(settings: Settings) -> list[str]:
     """Create topics, index template, index and alias. Idempotent; returns what it did."""
     done = []
@@ -57,10 +79,15 @@ def run_produce(settings: Settings, *, feeds, once: bool, stop: StopFlag) -> int
 
     p = settings.producer
     if once:
+        health = None
         producer = make_producer(settings.kafka)  # one clear error if Kafka is down
     else:
+        # Up before Kafka is: a liveness probe must not kill a producer that waits for the broker.
+        health = start_health_server(settings, {"kafka": kafka_reachable(settings.kafka.bootstrap_servers)})
         producer = connect_with_retry(lambda: make_producer(settings.kafka), stop, what="producer")
         if producer is None:
+            if health:
+                health.stop()
             return 0
     fetcher = HttpFetcher(timeout_s=p.timeout_s, max_body_bytes=p.max_body_bytes, user_agent=p.user_agent)
     poller = FeedPoller(feeds=feeds, fetcher=fetcher, producer=producer, topic=settings.kafka.topics.raw)
@@ -71,13 +98,27 @@ def run_produce(settings: Settings, *, feeds, once: bool, stop: StopFlag) -> int
         poller.run(stop, p.interval_s)
         return 0
     finally:
+        if health:
+            health.stop()
         fetcher.close()
         producer.close(timeout=10)
 
 
 def _run_worker(
-    settings: Settings, *, stage: str, group_id: str, topic: str, handler_factory, limits: BatchLimits, stop: StopFlag
+    settings: Settings, *, stage: str, group_id: str, topic: str, handler_factory, limits: BatchLimits, stop: StopFlag,
+    checks: dict[str, Check],
 ) -> int:
+    kafka = settings.kafka
+    health = start_health_server(settings, {"kafka": kafka_reachable(kafka.bootstrap_servers)} | checks)
+    try:
+        return _work(settings, stage=stage, group_id=group_id, topic=topic, handler_factory=handler_factory,
+                     limits=limits, stop=stop)
+    finally:
+        if health:
+            health.stop()
+
+
+def _work(settings: Settings, *, stage: str, group_id: str, topic: str, handler_factory, limits: BatchLimits, stop: StopFlag) -> int:
     kafka = settings.kafka
     producer = connect_with_retry(lambda: make_producer(kafka), stop, what=stage)
     if producer is None:
@@ -120,6 +161,7 @@ def run_process(settings: Settings, *, stop: StopFlag) -> int:
         handler_factory=lambda producer: EnrichHandler(chain=chain, producer=producer, topic=settings.kafka.topics.enriched),
         limits=BatchLimits(p.batch_size, p.batch_max_bytes, p.batch_max_wait_s, p.poll_timeout_ms),
         stop=stop,
+        checks={},
     )
 
 
@@ -137,6 +179,7 @@ def run_sink(settings: Settings, *, stop: StopFlag) -> int:
             handler_factory=lambda _producer: ElasticsearchSink(client=client, alias=es.write_alias, url=redact_url(es.url)),
             limits=BatchLimits(s.batch_size, s.batch_max_bytes, s.batch_max_wait_s, s.poll_timeout_ms),
             stop=stop,
+            checks={"elasticsearch": elasticsearch_reachable(settings)},
         )
     finally:
         client.close()

@@ -23,6 +23,7 @@ from kafka.structs import OffsetAndMetadata
 
 from newsflow.deadletter import DeadLetterQueue, Rejected
 from newsflow.errors import ServiceUnavailable
+from newsflow.metrics import BATCH_SECONDS, CONSUMED, CONSUMER_LAG
 
 __all__ = ["BatchHandler", "BatchLimits", "BatchWorker", "StopFlag", "install_stop_signals"]
 
@@ -134,6 +135,8 @@ class BatchWorker(Generic[P]):
         if self._retry_until_done(lambda: self._dlq.send(rejected) or [], records) is None:
             return
         committed = self._commit(records)
+        CONSUMED.labels(self.stage).inc(len(records))
+        BATCH_SECONDS.labels(self.stage).observe(time.monotonic() - started)
         log.info(
             "batch stage=%s records=%d ok=%d dead_lettered=%d committed=%s seconds=%.2f",
             self.stage, len(records), len(records) - len(rejected), len(rejected), committed,
@@ -147,7 +150,16 @@ class BatchWorker(Generic[P]):
             log.warning("poll failed stage=%s error=%s; retrying", self.stage, type(exc).__name__)
             self._stop.wait(1.0)
             return []
+        self._record_lag()
         return [record for batch in batches.values() for record in batch]
+
+    def _record_lag(self) -> None:
+        """Export how far behind each assigned partition is (from the fetch responses' high
+        watermarks: no extra request)."""
+        for tp in self._consumer.assignment():
+            highwater = self._consumer.highwater(tp)
+            if highwater is not None:
+                CONSUMER_LAG.labels(self.stage, tp.topic, str(tp.partition)).set(max(0, highwater - self._consumer.position(tp)))
 
     def _retry_until_done(self, attempt, records: list[ConsumerRecord]):
         """Run `attempt` until it succeeds; None if a stop was requested meanwhile."""

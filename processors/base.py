@@ -7,11 +7,13 @@ The chain checks at start-up that every field a step reads exists by then.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
 from newsflow.errors import ConfigError
+from newsflow.metrics import STEP_SECONDS
 from newsflow.schema import EnrichedArticle, RawArticle, StepRun
 
 __all__ = ["Chain", "Draft", "Step", "build_chain", "register_step", "registered_steps"]
@@ -69,7 +71,10 @@ class Chain:
     def enrich(self, articles: Sequence[RawArticle], processed_at) -> list[EnrichedArticle]:
         drafts = [Draft(a, {}) for a in articles]
         for step in self.steps:
+            started = time.perf_counter()
             additions = step.run(drafts)
+            if drafts:
+                STEP_SECONDS.labels(step.name).observe((time.perf_counter() - started) / len(drafts))
             drafts = [d.with_fields(fields) for d, fields in zip(drafts, additions, strict=True)]
         provenance = self._provenance(processed_at)
         return [

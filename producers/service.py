@@ -12,6 +12,7 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
 from newsflow.errors import FeedError, ServiceUnavailable
+from newsflow.metrics import FEEDS, FETCHES, ITEMS_PRODUCED
 from newsflow.schema import RawArticle, encode
 from newsflow.worker import StopFlag
 from producers.base import FeedSpec, Fetcher
@@ -74,13 +75,18 @@ class FeedPoller:
             try:
                 articles = self._read_feed(feed, report)
             except FeedError as exc:
+                FETCHES.labels(exc.fields.get("reason", "error")).inc()
                 report.feed_errors.append((feed.url, str(exc)))
                 log.warning("feed unhealthy url=%s error=%s", feed.url, exc)
                 continue
+            FETCHES.labels("ok").inc()
             report.feeds_ok += 1
             pending.extend(self._changed(articles, report))
         self._send(pending)
         report.emitted = len(pending)
+        ITEMS_PRODUCED.inc(report.emitted)
+        FEEDS.labels("ok").set(report.feeds_ok)
+        FEEDS.labels("failing").set(len(report.feed_errors))
         log.info(report.summary())
         return report
 

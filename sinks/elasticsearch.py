@@ -18,6 +18,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 from newsflow.deadletter import Rejected
 from newsflow.elastic import TRANSIENT_ERRORS
 from newsflow.errors import DeadLetter, ServiceUnavailable
+from newsflow.metrics import BULK_ITEMS
 from newsflow.schema import EnrichedArticle, decode_enriched
 from sinks.base import Write
 
@@ -133,6 +134,8 @@ class ElasticsearchSink:
                 rejected.append(Rejected(write.record, DeadLetter(
                     f"{error.get('type', 'error')}: {error.get('reason', '')}", reason="mapping-error" if status == 400 else f"http-{status}",
                 )))
+        for outcome, count in outcomes.items():
+            BULK_ITEMS.labels(outcome).inc(count)
         log.info("bulk %s", " ".join(f"{k}={v}" for k, v in sorted(outcomes.items())) or "empty")
         return rejected
 

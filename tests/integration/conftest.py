@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from elasticsearch import NotFoundError
 
+from newsflow import stack
 from newsflow.elastic import make_client
 from newsflow.errors import ServiceUnavailable
 from newsflow.kafka import make_admin
@@ -73,3 +74,14 @@ def feed_server():
     server = FeedServer()
     yield server
     server.close()
+
+
+@pytest.fixture
+def local_elasticsearch(base_settings):
+    """The outage needs an Elasticsearch this test may stop: the one `newsflow stack up` started."""
+    [es_status] = [s for s in stack.status(base_settings) if s.name == "elasticsearch"]
+    if es_status.state != "running":
+        pytest.fail(f"this test stops and restarts the local Elasticsearch; it is {es_status.state}, "
+                    "not started by `newsflow stack up`")
+    yield
+    stack.up(base_settings, say=lambda line: None)  # whatever happened, leave it running

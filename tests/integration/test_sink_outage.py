@@ -10,8 +10,6 @@ import sys
 import threading
 import time
 
-import pytest
-
 from newsflow import stack
 from newsflow.kafka import make_admin
 from newsflow.schema import encode
@@ -28,17 +26,6 @@ def group_members(settings) -> set[str]:
         admin.close()
     group = described[settings.sink.group_id] if isinstance(described, dict) else described[0]
     return {m["member_id"] for m in group["members"]}
-
-
-@pytest.fixture
-def local_elasticsearch(base_settings):
-    """The outage needs an Elasticsearch this test may stop: the one `newsflow stack up` started."""
-    [es_status] = [s for s in stack.status(base_settings) if s.name == "elasticsearch"]
-    if es_status.state != "running":
-        pytest.fail(f"this test stops and restarts the local Elasticsearch; it is {es_status.state}, "
-                    "not started by `newsflow stack up`")
-    yield
-    stack.up(base_settings, say=lambda line: None)  # whatever happened, leave it running
 
 
 def test_sink_rides_out_an_elasticsearch_outage_without_loss_or_duplicates(settings, es, base_settings, local_elasticsearch, tmp_path):

@@ -18,6 +18,9 @@ class ScriptedConsumer:
         self.script = list(script)
         self.polls: list[tuple[int, int]] = []
 
+    def assignment(self) -> set:
+        return set()  # no partitions to report lag for
+
     def poll(self, timeout_ms: int, max_records: int):
         self.polls.append((timeout_ms, max_records))
         batch = self.script.pop(0)[:max_records] if self.script else []
