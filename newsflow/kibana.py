@@ -131,6 +131,8 @@ def import_objects(kibana: KibanaSettings, objects: list[dict[str, Any]]) -> Imp
             headers={"kbn-xsrf": "true", **_auth_header(kibana)},
             auth=_basic_auth(kibana),
             timeout=kibana.request_timeout_s,
+            # A private CA (ECK signs Kibana's certificate with its own) or the system's.
+            verify=str(kibana.ca_certs) if kibana.ca_certs else True,
         )
     except httpx.TransportError as exc:
         raise ServiceUnavailable(

@@ -123,6 +123,7 @@ class KibanaSettings(_Section):
     password: SecretStr | None = None
     api_key: SecretStr | None = None
     space: str | None = Field(None, description="Kibana space to import into; default space when unset.")
+    ca_certs: Path | None = Field(None, description="CA bundle that signed Kibana's certificate.")
     request_timeout_s: float = 30.0
 
 
