@@ -91,3 +91,30 @@ def test_urls_with_credentials_are_redacted():
     assert redact_url("https://u:p@es.example:9200/x") == "https://***@es.example:9200/x"
     assert redact_url("http://127.0.0.1:9200") == "http://127.0.0.1:9200"
     assert "p@ss" not in render_settings(load_settings(elasticsearch={"url": "https://u:p@ss@es:9200"}))
+
+
+def test_secrets_stay_out_of_debug_logs_of_a_retrying_worker(tmp_path):
+    """Even at DEBUG, with the clients' own logging on, no secret (plain or base64) is logged."""
+    import base64
+    import signal
+    import time
+
+    env = os.environ | {
+        "NEWSFLOW_KAFKA__BOOTSTRAP_SERVERS": "127.0.0.1:1", "NEWSFLOW_KAFKA__BOOTSTRAP_TIMEOUT_MS": "500",
+        "NEWSFLOW_KAFKA__SECURITY_PROTOCOL": "SASL_PLAINTEXT", "NEWSFLOW_KAFKA__SASL_MECHANISM": "SCRAM-SHA-256",
+        "NEWSFLOW_KAFKA__SASL_USERNAME": "svc", "NEWSFLOW_KAFKA__SASL_PASSWORD": "kafka-pass-7",
+        "NEWSFLOW_ELASTICSEARCH__USERNAME": "elastic", "NEWSFLOW_ELASTICSEARCH__PASSWORD": "es-pass-8",
+        "NEWSFLOW_ELASTICSEARCH__URL": "http://127.0.0.1:1", "NEWSFLOW_METRICS_PORT": "0",
+    }
+    log_path = tmp_path / "sink.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "newsflow", "--log-level", "DEBUG", "sink"], env=env, stdout=log, stderr=log)
+        deadline = time.monotonic() + 60
+        while "retrying in" not in log_path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+    output = log_path.read_text()
+    assert "retrying in" in output and "DEBUG" in output
+    for secret in ("kafka-pass-7", "es-pass-8", base64.b64encode(b"elastic:es-pass-8").decode()):
+        assert secret not in output
