@@ -66,9 +66,12 @@ def run_setup(settings: Settings) -> list[str]:
     client = make_client(es)
     try:
         made = ensure_index(client, es)
+        current = sorted(client.indices.get_alias(name=es.alias)) if not made else [es.index_name]
     finally:
         client.close()
-    done.append(f"index {es.index_name} behind aliases {es.alias} (read) and {es.write_alias} (write): {'created' if made else 'present'}")
+    # After a rebuild the aliases point at a later version than the configured first one.
+    done.append(f"index {', '.join(current)} behind aliases {es.alias} (read) and {es.write_alias} (write): "
+                f"{'created' if made else 'present'}")
     return done
 
 

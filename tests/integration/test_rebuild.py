@@ -7,7 +7,7 @@ import threading
 
 from newsflow.elastic import make_client
 from newsflow.schema import encode
-from newsflow.stages import run_sink
+from newsflow.stages import run_setup, run_sink
 from newsflow.worker import StopFlag
 from sinks.rebuild import next_index_name, rebuild_index
 from tests.support import lag, sample_articles, send, wait_for
@@ -90,4 +90,7 @@ def test_rebuild_swaps_aliases_while_searches_and_the_live_sink_keep_working(set
     assert searches.failures == []
     assert len(searches.counts) > 10
     assert min(searches.counts) >= len(first), "a search saw an emptier index during the rebuild"
+    # setup after a rebuild neither recreates the first version nor hides which one is live.
+    assert run_setup(settings)[1].startswith(f"index {new_index} behind aliases")
+    assert list(es.indices.get_alias(name=settings.elasticsearch.alias)) == [new_index]
     es.indices.delete(index=new_index)  # the fixture removes the first version only
