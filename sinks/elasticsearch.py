@@ -105,12 +105,27 @@ class ElasticsearchSink:
         except TRANSIENT_ERRORS as exc:
             raise ServiceUnavailable(f"Elasticsearch is not reachable at {self._url} ({type(exc).__name__})", service="elasticsearch") from None
         except ApiError as exc:
+            if exc.meta.status == 400:
+                return self._isolate_invalid(writes, exc)
             # The whole request failed (overload, auth, a cluster-level refusal): nothing in it is the
             # articles' fault, so pause and retry rather than dead-letter or crash.
             raise ServiceUnavailable(
                 f"Elasticsearch refused the bulk request: HTTP {exc.meta.status} {exc.message}", service="elasticsearch"
             ) from None
         return self._classify(writes, results)
+
+    def _isolate_invalid(self, writes: list[Write], exc: ApiError) -> list[Rejected]:
+        """A 400 for the whole bulk means one item made the request invalid (an over-long _id, an
+        unparseable value): find it by halving the batch, deliver the rest, reject only it.
+        Without this, one such message would block the partition forever."""
+        if len(writes) == 1:
+            detail = exc.body.get("error", {}).get("reason", "") if isinstance(exc.body, dict) else str(exc.body)
+            if len(detail) > 300:  # the cause is often at the end, after the offending value
+                detail = f"{detail[:120]}…{detail[-160:]}"
+            message = f"Elasticsearch refused the request ({exc.message}): {detail}"
+            return [Rejected(writes[0].record, DeadLetter(message, reason="request-rejected"))]
+        middle = len(writes) // 2
+        return self.deliver(writes[:middle]) + self.deliver(writes[middle:])
 
     def _classify(self, writes: list[Write], results: list[tuple[bool, dict]]) -> list[Rejected]:
         outcomes: Counter[str] = Counter()

@@ -91,3 +91,16 @@ def test_nothing_is_committed_while_elasticsearch_is_down_and_all_lands_once_it_
     sink_until_caught_up(settings)
     es.indices.refresh(index=settings.elasticsearch.alias)
     assert es.get(index=settings.elasticsearch.alias, id="a3")["_source"]["title"] == "Waiting article"
+
+
+def test_an_item_that_invalidates_the_whole_bulk_is_isolated_and_the_rest_lands(settings, es):
+    """Elasticsearch answers 400 for the whole request when one _id is over 512 bytes; the sink
+    must not retry that forever (a blocked partition) nor dead-letter the innocent items."""
+    sink = ElasticsearchSink(client=es, alias=settings.elasticsearch.write_alias, url=settings.elasticsearch.url)
+    writes = [Write(record=None, doc_id=f"ok{i}", version=1, document={"article_id": f"ok{i}"}) for i in range(5)]
+    poison = Write(record=None, doc_id="x" * 600, version=1, document={"article_id": "long"})
+    rejected = sink.deliver(writes[:3] + [poison] + writes[3:])
+    assert [r.error.reason for r in rejected] == ["request-rejected"]
+    assert "512" in str(rejected[0].error)
+    es.indices.refresh(index=settings.elasticsearch.alias)
+    assert es.count(index=settings.elasticsearch.alias)["count"] == 5

@@ -50,3 +50,12 @@ def test_a_raw_article_is_not_an_enriched_one():
     with pytest.raises(DeadLetter) as caught:
         decode_enriched(encode(raw()))
     assert caught.value.reason == "schema"
+
+
+@pytest.mark.parametrize("overrides", [{"id": "x" * 513}, {"version": 2**63}])
+def test_values_elasticsearch_would_refuse_for_a_whole_bulk_are_schema_violations(overrides):
+    payload = encode(raw()).replace(b'"id":"' + b"a" * 32 + b'"', f'"id":"{overrides.get("id", "a" * 32)}"'.encode())
+    payload = payload.replace(b'"version":1,', f'"version":{overrides.get("version", 1)},'.encode())
+    with pytest.raises(DeadLetter) as caught:
+        decode_raw(payload)
+    assert caught.value.reason == "schema"
