@@ -25,9 +25,10 @@ from bench.common import bench_settings, machine, remove
 from newsflow.elastic import make_client
 from newsflow.kafka import make_producer
 from newsflow.schema import RawArticle, encode
+from tests.conftest import SHARED
 from tests.support import as_env
 
-SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "fixtures" / "seed-article.txt"
+SEED = SHARED / "fixtures" / "seed-article.txt"
 
 
 def article(n: int, text: str) -> RawArticle:
