@@ -36,7 +36,7 @@ def remove(settings: Settings, *extra_indices: str) -> None:
     t = settings.kafka.topics
     admin = make_admin(settings.kafka)
     try:
-        admin.delete_topics([t.raw, t.enriched, t.dlq])
+        admin.delete_topics([t.raw, t.enriched, t.dlq, t.feed_state, t.feed_health])
     finally:
         admin.close()
     client = make_client(settings.elasticsearch)

@@ -112,6 +112,7 @@ def article_mappings(*, language_analysis: bool = False) -> dict[str, Any]:
             "topics": _keyword(),
             "language": _keyword(),
             "published": date,
+            "published_reported": date,
             "updated": date,
             "fetched_at": date,
             "indexed_at": date,
@@ -167,16 +168,28 @@ def put_template(client: Elasticsearch, settings: ElasticsearchSettings) -> bool
     return language_analysis
 
 
+def _add_new_fields(client: Elasticsearch, settings: ElasticsearchSettings, *, language_analysis: bool) -> None:
+    target = settings.write_alias if client.indices.exists_alias(name=settings.write_alias) else settings.index_name
+    try:
+        client.indices.put_mapping(index=target, **article_mappings(language_analysis=language_analysis))
+    except ApiError as exc:
+        if exc.meta.status != 400:
+            raise
+        log.warning("index %s keeps its older mapping (%s); run `newsflow index rebuild`", target, str(exc)[:200])
+
+
 def ensure_index(client: Elasticsearch, settings: ElasticsearchSettings) -> bool:
     """Put the template and create the first versioned index behind the read and write aliases;
     returns True if it created the index.
 
     Idempotent: when the read alias exists (on whichever index version a rebuild left it), the
-    index is left alone.
+    index is kept and only gains the fields this release added (an additive mapping update;
+    a change of an existing field's type needs `newsflow index rebuild`).
     """
     try:
-        put_template(client, settings)
+        language_analysis = put_template(client, settings)
         if client.indices.exists_alias(name=settings.alias) or client.indices.exists(index=settings.index_name):
+            _add_new_fields(client, settings, language_analysis=language_analysis)
             return False
         client.indices.create(
             index=settings.index_name,

@@ -57,8 +57,13 @@ def make_producer(settings: KafkaSettings, **overrides: Any) -> KafkaProducer:
         raise _unavailable(settings, exc) from None
 
 
-def make_consumer(settings: KafkaSettings, *, group_id: str, topics: list[str], **overrides: Any) -> KafkaConsumer:
-    """A group consumer that never commits on its own: stages commit after the next hop acknowledged."""
+def make_consumer(
+    settings: KafkaSettings, *, group_id: str, topics: list[str], listener: Any = None, **overrides: Any
+) -> KafkaConsumer:
+    """A group consumer that never commits on its own: stages commit after the next hop acknowledged.
+
+    `listener` (a kafka ConsumerRebalanceListener) hears of partitions assigned and revoked.
+    """
     config = client_config(settings) | {
         "group_id": group_id,
         "enable_auto_commit": False,
@@ -69,7 +74,7 @@ def make_consumer(settings: KafkaSettings, *, group_id: str, topics: list[str], 
         consumer = KafkaConsumer(**(config | overrides))
     except KafkaError as exc:
         raise _unavailable(settings, exc) from None
-    consumer.subscribe(topics)
+    consumer.subscribe(topics, listener=listener) if listener else consumer.subscribe(topics)
     return consumer
 
 
@@ -81,17 +86,21 @@ def make_admin(settings: KafkaSettings) -> KafkaAdminClient:
 
 
 def topic_specs(settings: KafkaSettings) -> dict[str, dict[str, Any]]:
-    """The three topics with explicit partitions and retention (DESIGN.md, "Flow")."""
+    """The topics with explicit partitions and retention (DESIGN.md, "Flow")."""
     t = settings.topics
 
-    def topic(configs: dict[str, str]) -> dict[str, Any]:
-        return {"num_partitions": t.partitions, "replication_factor": t.replication_factor, "configs": configs}
+    def topic(configs: dict[str, str], partitions: int = t.partitions) -> dict[str, Any]:
+        return {"num_partitions": partitions, "replication_factor": t.replication_factor, "configs": configs}
 
     return {
         t.raw: topic({"cleanup.policy": "delete", "retention.ms": str(t.raw_retention_ms)}),
         # Compacted: keeps the latest version of every article, so any index can be rebuilt from it.
         t.enriched: topic({"cleanup.policy": "compact", "min.compaction.lag.ms": "3600000"}),
         t.dlq: topic({"cleanup.policy": "delete", "retention.ms": str(t.dlq_retention_ms)}),
+        # Compacted and keyed by feed id: each producer restores the state of the partitions the
+        # group assigns it, which are also the feeds it owns (producers/assignment.py).
+        t.feed_state: topic({"cleanup.policy": "compact", "min.compaction.lag.ms": "60000"}, t.feed_partitions),
+        t.feed_health: topic({"cleanup.policy": "delete", "retention.ms": str(t.health_retention_ms)}),
     }
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "CONSUMER_LAG",
     "DEAD_LETTERS",
     "FEEDS",
+    "FEED_FETCH_SECONDS",
     "FETCHES",
     "ITEMS_PRODUCED",
     "STEP_SECONDS",
@@ -36,8 +37,11 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-FEEDS = Gauge("newsflow_feeds", "Feeds by health state after the last cycle.", ["state"])
-FETCHES = Counter("newsflow_fetches", "Feed fetches by outcome.", ["outcome"])
+FEEDS = Gauge("newsflow_feeds", "Owned feeds by health state (new, ok, stale, failing, disabled, not-a-feed).", ["state"])
+FETCHES = Counter("newsflow_fetches", "Feed fetches by outcome (ok, not-modified, unchanged, or the failure reason).", ["outcome"])
+FEED_FETCH_SECONDS = Histogram(
+    "newsflow_feed_fetch_seconds", "Time to fetch and parse one feed.", buckets=(0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
+)
 ITEMS_PRODUCED = Counter("newsflow_items_produced", "Articles produced to news.raw and acknowledged.")
 CONSUMED = Counter("newsflow_messages_consumed", "Messages consumed and completed (delivered or dead-lettered).", ["stage"])
 CONSUMER_LAG = Gauge("newsflow_consumer_lag", "Messages behind the end of the partition.", ["stage", "topic", "partition"])

@@ -49,7 +49,10 @@ class RawArticle(_Event):
     authors: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     language: str | None = Field(None, description="Language declared by the feed, a hint only.")
-    published: datetime | None = None
+    published: datetime | None = Field(None, description="UTC; the fetch time when the feed gave none or a future one.")
+    published_reported: datetime | None = Field(
+        None, description="The publish date the feed gave, kept when it lay in the future and was clamped."
+    )
     updated: datetime | None = None
     fetched_at: datetime
 

@@ -46,10 +46,14 @@ class TopicSettings(_Section):
     raw: str = "news.raw"
     enriched: str = "news.enriched"
     dlq: str = "news.dlq"
+    feed_state: str = Field("news.feeds.state", description="Compacted: the latest state of every feed.")
+    feed_health: str = Field("news.feeds.health", description="One event per fetch outcome.")
+    feed_partitions: int = Field(12, ge=1, description="Partitions of the feed state: the most producers that share feeds.")
     partitions: int = Field(6, ge=1, description="Partitions of each topic: the most workers a stage can use.")
     replication_factor: int = Field(1, ge=1)
     raw_retention_ms: int = Field(7 * 24 * 3600 * 1000, description="news.raw keeps a week of items.")
     dlq_retention_ms: int = Field(30 * 24 * 3600 * 1000, description="news.dlq keeps a month for inspection.")
+    health_retention_ms: int = Field(30 * 24 * 3600 * 1000, description="news.feeds.health keeps a month.")
 
 
 class KafkaSettings(_Section):
@@ -92,11 +96,29 @@ class ElasticsearchSettings(_Section):
 
 
 class ProducerSettings(_Section):
-    feeds_file: Path = Field(REPO_ROOT / "examples" / "feeds.yaml", description="YAML list of feeds to poll.")
-    interval_s: float = Field(300.0, gt=0, description="Seconds between two polls of the feed list.")
-    timeout_s: float = Field(20.0, gt=0, description="Total time allowed for one feed fetch.")
-    max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Larger feed bodies are refused.")
+    feeds_file: Path = Field(REPO_ROOT / "examples" / "feeds.yaml", description="YAML registry of feeds to poll.")
+    group_id: str = Field("newsflow-producer", description="Producers sharing this group share the feeds.")
+    min_interval_s: float = Field(300.0, gt=0, description="A feed is never polled more often than this.")
+    max_interval_s: float = Field(86_400.0, gt=0, description="...nor less often than this.")
+    jitter: float = Field(0.1, ge=0, le=0.5, description="Fraction of an interval added or removed at random.")
+    disable_after_s: float = Field(7 * 86_400.0, gt=0, description="A feed failing this long is disabled.")
+    connect_timeout_s: float = Field(10.0, gt=0, description="Time allowed to open a connection.")
+    read_timeout_s: float = Field(20.0, gt=0, description="Time allowed between two received chunks.")
+    timeout_s: float = Field(30.0, gt=0, description="Total time allowed for one feed fetch.")
+    max_body_bytes: int = Field(10 * 1024 * 1024, gt=0, description="Larger (decompressed) bodies are refused.")
     user_agent: str = "newsflow/0.1 (+https://github.com/newsflow/newsflow)"
+    concurrency: int = Field(16, ge=1, description="Feeds fetched at the same time.")
+    per_host_concurrency: int = Field(2, ge=1, description="Requests in flight to one host at most.")
+    per_host_delay_s: float = Field(1.0, ge=0, description="Pause between two requests to one host.")
+    seen_items_per_feed: int = Field(2000, ge=10, description="Item fingerprints kept per feed for dedup.")
+    allow_private_networks: bool = Field(
+        False, description="Allow feeds on loopback/private addresses (SSRF guard off; tests and intranets)."
+    )
+    websub_callback_url: str | None = Field(None, description="Public base URL of the WebSub callback; none: no push.")
+    websub_host: str = "0.0.0.0"
+    websub_port: int = Field(8090, ge=0, le=65535, description="Port the WebSub callback listens on.")
+    websub_secret: SecretStr | None = Field(None, description="Key that derives each subscription's HMAC secret.")
+    tick_s: float = Field(1.0, gt=0, description="How often the scheduler looks for due feeds.")
 
 
 class ProcessorSettings(_Section):

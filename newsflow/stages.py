@@ -14,7 +14,7 @@ from newsflow.metrics import Check, HealthServer, kafka_reachable
 from newsflow.settings import Settings, redact_url
 from newsflow.worker import BatchLimits, BatchWorker, StopFlag
 
-__all__ = ["DEFAULT_CHAIN", "run_process", "run_produce", "run_setup", "run_sink"]
+__all__ = ["DEFAULT_CHAIN", "build_feed_service", "run_process", "run_produce", "run_setup", "run_sink"]
 
 log = logging.getLogger(__name__)
 
@@ -76,11 +76,7 @@ def run_setup(settings: Settings) -> list[str]:
 
 
 def run_produce(settings: Settings, *, feeds, once: bool, stop: StopFlag) -> int:
-    """Poll the feeds; with `once`, one cycle and exit 1 if any feed failed."""
-    from producers.fetch import HttpFetcher
-    from producers.service import FeedPoller
-
-    p = settings.producer
+    """Poll the feeds this instance owns; with `once`, one fetch of each and exit 1 if any failed."""
     if once:
         health = None
         producer = make_producer(settings.kafka)  # one clear error if Kafka is down
@@ -92,19 +88,58 @@ def run_produce(settings: Settings, *, feeds, once: bool, stop: StopFlag) -> int
             if health:
                 health.stop()
             return 0
-    fetcher = HttpFetcher(timeout_s=p.timeout_s, max_body_bytes=p.max_body_bytes, user_agent=p.user_agent)
-    poller = FeedPoller(feeds=feeds, fetcher=fetcher, producer=producer, topic=settings.kafka.topics.raw)
+    service, cleanup = build_feed_service(settings, feeds=feeds, producer=producer)
     try:
         if once:
-            report = poller.poll_once()
-            return 1 if report.feed_errors else 0
-        poller.run(stop, p.interval_s)
+            report = service.run_once()
+            return 1 if report.failed else 0
+        service.run(stop, tick_s=settings.producer.tick_s)
         return 0
     finally:
+        cleanup()
         if health:
             health.stop()
-        fetcher.close()
         producer.close(timeout=10)
+
+
+def build_feed_service(settings: Settings, *, feeds, producer):
+    """The producer service and a function that releases what it holds (group, sockets, threads)."""
+    from producers.fetch import HttpFetcher
+    from producers.fetching import FeedReader
+    from producers.outcome import Policy
+    from producers.ownership import FeedOwnership
+    from producers.politeness import HostGate
+    from producers.push import attach_websub
+    from producers.service import FeedService, Topics
+
+    p, topics = settings.producer, settings.kafka.topics
+    fetcher = HttpFetcher(
+        connect_timeout_s=p.connect_timeout_s, read_timeout_s=p.read_timeout_s, total_timeout_s=p.timeout_s,
+        max_body_bytes=p.max_body_bytes, user_agent=p.user_agent, allow_private_networks=p.allow_private_networks,
+    )
+    ownership = FeedOwnership(settings.kafka, group_id=p.group_id)
+    service = FeedService(
+        feeds=feeds,
+        reader=FeedReader(fetcher=fetcher, gate=HostGate(per_host_concurrency=p.per_host_concurrency,
+                                                         min_delay_s=p.per_host_delay_s)),
+        ownership=ownership,
+        producer=producer,
+        topics=Topics(raw=topics.raw, health=topics.feed_health),
+        policy=Policy(min_interval_s=p.min_interval_s, max_interval_s=p.max_interval_s, jitter=p.jitter,
+                      disable_after_s=p.disable_after_s),
+        seen_limit=p.seen_items_per_feed,
+        concurrency=p.concurrency,
+    )
+    websub = attach_websub(settings, service)
+
+    def cleanup() -> None:
+        if websub:
+            websub.stop()
+        service.close()
+        ownership.close()
+        fetcher.close()
+
+    return service, cleanup
 
 
 def _run_worker(

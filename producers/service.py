@@ -1,143 +1,283 @@
-"""The producer service: poll every feed, emit new and changed items, wait for Kafka's ack."""
+"""The producer service: fetch the feeds this instance owns when they are due, emit new and
+changed items to ``news.raw``, then persist each feed's state and health.
+
+Order of writes, per batch of fetch outcomes: the items first, and only once Kafka has
+acknowledged them the feed states (with their seen sets). A crash in between re-emits those
+items after the restart (at-least-once); the sink's external versioning makes that a no-op.
+"""
 
 from __future__ import annotations
 
-import hashlib
 import logging
+import queue
+import random
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
-from newsflow.errors import FeedError, ServiceUnavailable
-from newsflow.metrics import FEEDS, FETCHES, ITEMS_PRODUCED
+from newsflow.errors import ServiceUnavailable
+from newsflow.metrics import ITEMS_PRODUCED
 from newsflow.schema import RawArticle, encode
 from newsflow.worker import StopFlag
-from producers.base import FeedSpec, Fetcher
-from producers.items import parse_feed, to_article
+from producers.base import FeedSpec
+from producers.fetching import FeedReader
+from producers.health import count_statuses, health_event, observe
+from producers.outcome import FetchOutcome, Policy, next_state
+from producers.ownership import FeedOwnership
+from producers.state import FeedState, fingerprint, short_hash, status_of
 
-__all__ = ["CycleReport", "FeedPoller"]
+__all__ = ["CycleReport", "FeedService", "Push"]
 
 log = logging.getLogger(__name__)
+
+# After Kafka refused a batch, its feeds are fetched again this soon (their state is unchanged).
+KAFKA_RETRY = timedelta(seconds=10)
+
+
+@dataclass(frozen=True)
+class Push:
+    """A WebSub content distribution waiting for the main thread."""
+
+    feed_id: str
+    body: bytes
+    headers: dict[str, str]
 
 
 @dataclass
 class CycleReport:
-    feeds_ok: int = 0
-    feed_errors: list[tuple[str, str]] = field(default_factory=list)
+    """What one batch of outcomes did; one `key=value` log line."""
+
+    fetched: int = 0
+    ok: int = 0
+    not_modified: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
     items: int = 0
     emitted: int = 0
-    unchanged: int = 0
-    invalid: int = 0
+
+    def add(self, other: CycleReport) -> None:
+        for name in ("fetched", "ok", "not_modified", "unchanged", "items", "emitted"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.failed.extend(other.failed)
 
     def summary(self) -> str:
         return (
-            f"cycle feeds_ok={self.feeds_ok} feeds_failed={len(self.feed_errors)} items={self.items} "
-            f"emitted={self.emitted} unchanged={self.unchanged} invalid={self.invalid}"
+            f"feeds fetched={self.fetched} ok={self.ok} not_modified={self.not_modified} unchanged={self.unchanged} "
+            f"failed={len(self.failed)} items={self.items} emitted={self.emitted}"
         )
 
 
-def _content_hash(article: RawArticle) -> str:
-    # What a reader would notice; fetch time and version are bookkeeping, not content.
-    content = article.model_dump_json(exclude={"fetched_at", "version"})
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()
+@dataclass(frozen=True)
+class Topics:
+    raw: str
+    health: str
 
 
-class FeedPoller:
-    """Polls a list of feeds and produces each new or changed item once per process.
-
-    Items already emitted with the same content are skipped; the sink's external versioning
-    makes any re-emission (after a restart) a no-op in the index.
-    """
+class FeedService:
+    """Schedules, fetches (in a thread pool) and emits; the Kafka clients stay on the calling thread."""
 
     def __init__(
         self,
         *,
         feeds: Sequence[FeedSpec],
-        fetcher: Fetcher,
+        reader: FeedReader,
+        ownership: FeedOwnership,
         producer: KafkaProducer,
-        topic: str,
+        topics: Topics,
+        policy: Policy,
+        seen_limit: int,
+        concurrency: int,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        rng: random.Random | None = None,
     ) -> None:
-        self._feeds = [f for f in feeds if f.enabled]
-        self._fetcher = fetcher
+        self._feeds = {f.id: f for f in feeds}
+        self._reader = reader
+        self._ownership = ownership
         self._producer = producer
-        self._topic = topic
+        self._topics = topics
+        self._policy = policy
+        self._seen_limit = seen_limit
         self._clock = clock
-        self._emitted: dict[str, tuple[str, int]] = {}  # article id -> (content hash, version)
+        self._rng = rng or random.Random()
+        self._pool = ThreadPoolExecutor(max_workers=concurrency, thread_name_prefix="fetch")
+        self._in_flight: dict[str, Future[FetchOutcome]] = {}
+        self._retry_at: dict[str, datetime] = {}
+        self.pushes: queue.Queue[Push] = queue.Queue()
+        self.push = None  # producers.push.PushSubscriptions, when WebSub is configured
 
-    def poll_once(self) -> CycleReport:
-        report = CycleReport()
-        pending: list[tuple[RawArticle, str]] = []
-        for feed in self._feeds:
+    # -- running ------------------------------------------------------------------------------
+
+    def run(self, stop: StopFlag, *, tick_s: float = 1.0) -> None:
+        while not stop:
             try:
-                articles = self._read_feed(feed, report)
-            except FeedError as exc:
-                FETCHES.labels(exc.fields.get("reason", "error")).inc()
-                report.feed_errors.append((feed.url, str(exc)))
-                log.warning("feed unhealthy url=%s error=%s", feed.url, exc)
-                continue
-            FETCHES.labels("ok").inc()
-            report.feeds_ok += 1
-            pending.extend(self._changed(articles, report))
-        self._send(pending)
-        report.emitted = len(pending)
-        ITEMS_PRODUCED.inc(report.emitted)
-        FEEDS.labels("ok").set(report.feeds_ok)
-        FEEDS.labels("failing").set(len(report.feed_errors))
+                self.step(tick_s)
+            except ServiceUnavailable as exc:
+                log.warning("producer paused error=%s", exc)
+                stop.wait(min(tick_s * 5, 10.0))
+        self.close()
+
+    def run_once(self, *, timeout_s: float = 300.0) -> CycleReport:
+        """Fetch every owned, enabled feed once, whether due or not (`newsflow produce --once`)."""
+        deadline = self._clock() + timedelta(seconds=timeout_s)
+        while self._ownership.restoring and self._clock() < deadline:
+            self._ownership.poll(500)
+        report = CycleReport()
+        futures = [self._submit(feed) for feed in self.owned_feeds() if self._enabled(feed)]
+        wait(futures, timeout=timeout_s)
+        report.add(self._apply(self._completed()))
         log.info(report.summary())
         return report
 
-    def run(self, stop: StopFlag, interval_s: float) -> None:
-        while not stop:
-            try:
-                self.poll_once()
-            except ServiceUnavailable as exc:
-                log.warning("produce failed, will retry next cycle error=%s", exc)
-                stop.wait(min(interval_s, 10.0))
-                continue
-            stop.wait(interval_s)
+    def step(self, timeout_s: float) -> CycleReport:
+        """One turn of the loop: group duty, submit due feeds, apply what completed."""
+        self._ownership.poll(int(timeout_s * 1000))
+        now = self._clock()
+        for feed in self.owned_feeds():
+            if self.push is not None:
+                state = self._state(feed)
+                if state.websub_topic:
+                    self.push.restore(feed.id, topic=state.websub_topic)
+            if feed.id not in self._in_flight and self._is_due(feed, now):
+                self._submit(feed)
+        report = self._apply(self._completed() + self._pushed())
+        if report.fetched:
+            log.info(report.summary())
+        return report
 
-    def _read_feed(self, feed: FeedSpec, report: CycleReport) -> list[RawArticle]:
-        fetched = self._fetcher.fetch(feed)
-        parsed = parse_feed(fetched)
-        fetched_at = self._clock()
-        articles = []
-        for entry in parsed.entries:
-            report.items += 1
-            try:
-                articles.append(to_article(entry, feed=feed, parsed=parsed, fetched_url=fetched.url, fetched_at=fetched_at))
-            except ValueError as exc:
-                report.invalid += 1
-                log.warning("item skipped feed=%s error=%s", feed.url, str(exc).splitlines()[0])
-        return articles
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
 
-    def _changed(self, articles: list[RawArticle], report: CycleReport) -> list[tuple[RawArticle, str]]:
-        changed = []
-        for article in articles:
-            digest = _content_hash(article)
-            previous = self._emitted.get(article.id)
+    # -- scheduling -------------------------------------------------------------------------
+
+    def owned_feeds(self) -> list[FeedSpec]:
+        return [f for f in self._feeds.values() if self._ownership.owns(f.id)]
+
+    def _state(self, feed: FeedSpec) -> FeedState:
+        return self._ownership.state(feed.id) or FeedState(feed_id=feed.id, url=feed.url)
+
+    def _enabled(self, feed: FeedSpec) -> bool:
+        return feed.enabled and not self._state(feed).disabled_reason
+
+    def _is_due(self, feed: FeedSpec, now: datetime) -> bool:
+        if not self._enabled(feed):
+            return False
+        due = self._retry_at.get(feed.id) or self._state(feed).next_due
+        return due is None or due <= now
+
+    def _submit(self, feed: FeedSpec) -> Future[FetchOutcome]:
+        self._retry_at.pop(feed.id, None)
+        future = self._pool.submit(self._reader.read, feed, self._state(feed))
+        self._in_flight[feed.id] = future
+        return future
+
+    def _completed(self) -> list[FetchOutcome]:
+        done = [feed_id for feed_id, future in self._in_flight.items() if future.done()]
+        return [self._in_flight.pop(feed_id).result() for feed_id in done]
+
+    def _pushed(self) -> list[FetchOutcome]:
+        outcomes = []
+        while True:
+            try:
+                push = self.pushes.get_nowait()
+            except queue.Empty:
+                return outcomes
+            feed = self._feeds.get(push.feed_id)
+            if feed is not None and self._ownership.owns(feed.id):
+                outcomes.append(self._reader.from_push(feed, self._state(feed), push.body, push.headers))
+
+    # -- applying outcomes -----------------------------------------------------------------------
+
+    def _apply(self, outcomes: list[FetchOutcome]) -> CycleReport:
+        # A feed whose partition moved while it was fetched is the new owner's now.
+        outcomes = [o for o in outcomes if self._ownership.owns(o.feed.id)]
+        report = CycleReport()
+        if not outcomes:
+            return report
+        fresh = {o.feed.id: self._fresh_items(o) for o in outcomes}
+        try:
+            for future in self._send_all(a for items, _ in fresh.values() for a, _ in items):
+                future.get(timeout=30)  # every item acknowledged before any state says "emitted"
+            results = [self._persist(o, *fresh[o.feed.id]) for o in outcomes]
+            self._producer.flush(timeout=60)
+            for future in (f for _, _, futures in results for f in futures):
+                future.get(timeout=30)
+        except (KafkaError, ServiceUnavailable) as exc:
+            retry = self._clock() + KAFKA_RETRY
+            self._retry_at.update({o.feed.id: retry for o in outcomes})
+            raise ServiceUnavailable(f"Kafka did not acknowledge the feed batch ({type(exc).__name__})",
+                                     service="kafka") from None
+        for outcome, (state, seen, _) in zip(outcomes, results, strict=True):
+            self._ownership.remember(state, seen)
+            self._count(report, outcome, len(fresh[outcome.feed.id][0]))
+        ITEMS_PRODUCED.inc(report.emitted)
+        count_statuses([status_of(self._ownership.state(f.id), enabled=f.enabled, now=self._clock())
+                        for f in self.owned_feeds()])
+        return report
+
+    def _fresh_items(self, outcome: FetchOutcome) -> tuple[list[tuple[RawArticle, str]], bool]:
+        """Items not emitted before, or changed since (with a version that grows); and whether
+        the feed gave a known link a new GUID (unstable GUIDs: the link, not the GUID, decides)."""
+        seen = self._ownership.seen(outcome.feed.id).items
+        fresh, unstable = [], False
+        for article in outcome.articles:
+            digest = fingerprint(article)
+            previous = seen.get(article.id)
             if previous and previous[0] == digest:
-                report.unchanged += 1
+                unstable = unstable or (article.url is not None and _guid_changed(previous[2], article))
                 continue
             if previous and article.version <= previous[1]:
-                # Same timestamp, new content: the version must still grow.
                 article = article.model_copy(update={"version": previous[1] + 1})
-            changed.append((article, digest))
-        return changed
+            fresh.append((article, digest))
+        return _unique(fresh), unstable
 
-    def _send(self, pending: list[tuple[RawArticle, str]]) -> None:
-        """Produce and wait for every acknowledgement before remembering anything as sent."""
-        futures = [self._producer.send(self._topic, key=a.id.encode(), value=encode(a)) for a, _ in pending]
-        try:
-            self._producer.flush(timeout=60)
-            for future in futures:
-                future.get(timeout=30)
-        except KafkaError as exc:
-            raise ServiceUnavailable(f"Kafka did not acknowledge the items ({type(exc).__name__})", service="kafka") from None
-        for article, digest in pending:
-            self._emitted[article.id] = (digest, article.version)
+    def _send_all(self, articles) -> list[Future]:
+        futures = [self._producer.send(self._topics.raw, key=a.id.encode(), value=encode(a)) for a in articles]
+        self._producer.flush(timeout=60)
+        return futures
+
+    def _persist(self, outcome: FetchOutcome, fresh: list[tuple[RawArticle, str]], unstable: bool):
+        state = self._state(outcome.feed)
+        push_lease = False
+        if self.push is not None and outcome.hub and outcome.topic:
+            self.push.ensure(state.feed_id, hub=outcome.hub, topic=outcome.topic)
+            push_lease = self.push.lease_active(state.feed_id)
+        new_state = next_state(state, outcome, emitted=len(fresh), unstable_guids=unstable, policy=self._policy,
+                               rng=self._rng, push_lease_active=push_lease)
+        seen = self._ownership.seen(outcome.feed.id).merged(fresh, limit=self._seen_limit) if fresh else None
+        futures = self._ownership.publish(self._producer, new_state, seen)
+        event = health_event(outcome, new_state, emitted=len(fresh))
+        futures.append(self._producer.send(self._topics.health, key=new_state.feed_id.encode(),
+                                           value=event.model_dump_json().encode()))
+        observe(event)
+        if outcome.kind == "error":
+            log.warning("feed unhealthy url=%s reason=%s error=%s next=%s", outcome.feed.url, outcome.reason,
+                        outcome.error, new_state.next_due)
+        return new_state, seen, futures
+
+    @staticmethod
+    def _count(report: CycleReport, outcome: FetchOutcome, emitted: int) -> None:
+        report.fetched += 1
+        report.items += len(outcome.articles)
+        report.emitted += emitted
+        if outcome.kind == "error":
+            report.failed.append((outcome.feed.url, outcome.error or ""))
+        elif outcome.kind == "not-modified":
+            report.not_modified += 1
+        elif outcome.kind == "unchanged":
+            report.unchanged += 1
+        else:
+            report.ok += 1
 
 
+def _guid_changed(previous_guid_hash: str, article: RawArticle) -> bool:
+    return previous_guid_hash != short_hash(article.guid or "")
+
+
+def _unique(fresh: list[tuple[RawArticle, str]]) -> list[tuple[RawArticle, str]]:
+    # A feed that lists one link twice (as unstable-GUID feeds do) emits it once: the last wins.
+    by_id = {article.id: (article, digest) for article, digest in fresh}
+    return list(by_id.values())

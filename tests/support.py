@@ -36,7 +36,8 @@ def isolated(base: Settings, label: str) -> Settings:
     safe = re.sub(r"[^a-z0-9-]+", "-", label.lower()).strip("-")[:24]
     suffix = f"{safe}-{uuid.uuid4().hex[:8]}"
     topics = base.kafka.topics.model_copy(
-        update={"raw": f"test.{suffix}.raw", "enriched": f"test.{suffix}.enriched", "dlq": f"test.{suffix}.dlq", "partitions": 2}
+        update={"raw": f"test.{suffix}.raw", "enriched": f"test.{suffix}.enriched", "dlq": f"test.{suffix}.dlq", "partitions": 2,
+                "feed_state": f"test.{suffix}.feeds.state", "feed_health": f"test.{suffix}.feeds.health", "feed_partitions": 6}
     )
     es = base.elasticsearch.model_copy(
         update={"alias": f"test-{suffix}", "write_alias": f"test-{suffix}-write", "index_prefix": f"test-{suffix}-v", "template_name": f"test-{suffix}"}
@@ -47,6 +48,11 @@ def isolated(base: Settings, label: str) -> Settings:
             "elasticsearch": es,
             "processor": base.processor.model_copy(update={"group_id": f"test-{suffix}-processor", "batch_size": 8}),
             "sink": base.sink.model_copy(update={"group_id": f"test-{suffix}-sink"}),
+            # Tests serve their feeds from 127.0.0.1, which the SSRF guard refuses by default.
+            "producer": base.producer.model_copy(update={
+                "group_id": f"test-{suffix}-producer", "allow_private_networks": True, "per_host_delay_s": 0.0,
+                "per_host_concurrency": 8, "timeout_s": 10.0,
+            }),
         }
     )
 
@@ -68,6 +74,14 @@ def as_env(settings: Settings) -> dict[str, str]:
         "NEWSFLOW_PROCESSOR__GROUP_ID": settings.processor.group_id,
         "NEWSFLOW_PROCESSOR__BATCH_SIZE": str(settings.processor.batch_size),
         "NEWSFLOW_SINK__GROUP_ID": settings.sink.group_id,
+        "NEWSFLOW_KAFKA__TOPICS__FEED_STATE": t.feed_state,
+        "NEWSFLOW_KAFKA__TOPICS__FEED_HEALTH": t.feed_health,
+        "NEWSFLOW_KAFKA__TOPICS__FEED_PARTITIONS": str(t.feed_partitions),
+        "NEWSFLOW_PRODUCER__GROUP_ID": settings.producer.group_id,
+        "NEWSFLOW_PRODUCER__ALLOW_PRIVATE_NETWORKS": str(settings.producer.allow_private_networks).lower(),
+        "NEWSFLOW_PRODUCER__PER_HOST_DELAY_S": str(settings.producer.per_host_delay_s),
+        "NEWSFLOW_PRODUCER__PER_HOST_CONCURRENCY": str(settings.producer.per_host_concurrency),
+        "NEWSFLOW_PRODUCER__TIMEOUT_S": str(settings.producer.timeout_s),
     }
 
 
@@ -126,20 +140,35 @@ def lag(settings: Settings, group: str, topic: str) -> int:
 
 
 class FeedServer:
-    """A local HTTP server the test controls: path -> (status, content type, body)."""
+    """A local HTTP server the test controls: path -> (status, content type, body, etag).
+
+    It answers a conditional GET whose If-None-Match matches the route's ETag with a 304, and
+    keeps a log of every request: (path, User-Agent, If-None-Match).
+    """
 
     def __init__(self) -> None:
-        self.routes: dict[str, tuple[int, str, bytes]] = {}
+        self.routes: dict[str, tuple[int, str, bytes, str | None]] = {}
         self.hits: dict[str, int] = {}
+        self.log: list[tuple[str, str, str | None]] = []
+        self._lock = threading.Lock()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
-                server.hits[self.path] = server.hits.get(self.path, 0) + 1
-                status, content_type, body = server.routes.get(self.path, (404, "text/plain", b"not found"))
+                with server._lock:
+                    server.hits[self.path] = server.hits.get(self.path, 0) + 1
+                    server.log.append((self.path, self.headers.get("User-Agent", ""), self.headers.get("If-None-Match")))
+                status, content_type, body, etag = server.routes.get(self.path, (404, "text/plain", b"not found", None))
+                if etag and self.headers.get("If-None-Match") == etag:
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
                 self.send_response(status)
                 self.send_header("Content-Type", content_type)
                 self.send_header("Content-Length", str(len(body)))
+                if etag:
+                    self.send_header("ETag", etag)
                 self.end_headers()
                 self.wfile.write(body)
 
@@ -153,9 +182,15 @@ class FeedServer:
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self._httpd.server_port}{path}"
 
-    def serve(self, path: str, body: bytes, *, content_type: str = "application/rss+xml", status: int = 200) -> str:
-        self.routes[path] = (status, content_type, body)
+    def serve(
+        self, path: str, body: bytes, *, content_type: str = "application/rss+xml", status: int = 200, etag: str | None = None
+    ) -> str:
+        self.routes[path] = (status, content_type, body, etag)
         return self.url(path)
+
+    def requests(self) -> list[tuple[str, str, str | None]]:
+        with self._lock:
+            return list(self.log)
 
     def close(self) -> None:
         self._httpd.shutdown()

@@ -47,7 +47,7 @@ def _remove(settings: Settings) -> None:
     admin = make_admin(settings.kafka)
     t = settings.kafka.topics
     try:
-        admin.delete_topics([t.raw, t.enriched, t.dlq])
+        admin.delete_topics([t.raw, t.enriched, t.dlq, t.feed_state, t.feed_health])
     finally:
         admin.close()
     es = settings.elasticsearch

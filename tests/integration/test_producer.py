@@ -1,76 +1,122 @@
-"""Producer -> Kafka: feeds served over local HTTP, items on the real `news.raw` topic."""
+"""Producer -> Kafka: feeds served over local HTTP, items on the real `news.raw` topic, feed state in
+the real compacted state topic."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 
 from newsflow.kafka import make_producer
 from newsflow.schema import decode_raw
+from newsflow.stages import build_feed_service
 from producers.base import FeedSpec
-from producers.fetch import HttpFetcher
-from producers.service import FeedPoller
+from producers.health import read_states
 from tests.support import as_env, read_topic
 
 
-def poller_for(settings, urls: list[str]) -> tuple[FeedPoller, object, HttpFetcher]:
+@contextmanager
+def feed_service(settings, urls: list[str]):
+    """A producer service as `newsflow produce` builds it (group member of the state topic)."""
     producer = make_producer(settings.kafka)
-    fetcher = HttpFetcher(timeout_s=5, max_body_bytes=1_000_000, user_agent="newsflow-test")
-    poller = FeedPoller(feeds=[FeedSpec(url=u) for u in urls], fetcher=fetcher, producer=producer, topic=settings.kafka.topics.raw)
-    return poller, producer, fetcher
-
-
-def test_items_reach_news_raw_keyed_by_article_id_and_unchanged_items_are_not_re_emitted(settings, feed_server, sample_feed):
-    url = feed_server.serve("/world.xml", sample_feed.read_bytes())
-    poller, producer, fetcher = poller_for(settings, [url])
+    service, cleanup = build_feed_service(settings, feeds=[FeedSpec(url=u) for u in urls], producer=producer)
     try:
-        first = poller.poll_once()
-        second = poller.poll_once()
+        yield service
     finally:
+        cleanup()
         producer.close()
-        fetcher.close()
-    assert (first.emitted, first.feeds_ok, first.feed_errors) == (4, 1, [])
-    assert (second.emitted, second.unchanged) == (0, 4)
+
+
+def raw_articles(settings, expect: int):
+    return [decode_raw(r.value) for r in read_topic(settings, settings.kafka.topics.raw, expect=expect)]
+
+
+def test_items_reach_news_raw_and_a_304_emits_and_parses_nothing(settings, feed_server, sample_feed):
+    url = feed_server.serve("/world.xml", sample_feed.read_bytes(), etag='"v1"')
+    with feed_service(settings, [url]) as service:
+        first = service.run_once()
+        second = service.run_once()
+    assert (first.emitted, first.ok, first.failed) == (4, 1, [])
+    assert (second.emitted, second.not_modified, second.items) == (0, 1, 0)
+    assert [etag for path, _, etag in feed_server.requests()] == [None, '"v1"']
     records = read_topic(settings, settings.kafka.topics.raw, expect=4)
-    assert len(records) == 4
     articles = [decode_raw(r.value) for r in records]
-    assert all(r.key == a.id.encode() for r, a in zip(records, articles, strict=True))
+    assert len(articles) == 4 and all(r.key == a.id.encode() for r, a in zip(records, articles, strict=True))
     assert any("Al-Farabi" in a.text for a in articles)
-    assert {a.feed_url for a in articles} == {url}
+
+
+def test_an_unchanged_body_without_validators_is_not_parsed_again(settings, feed_server, sample_feed):
+    url = feed_server.serve("/world.xml", sample_feed.read_bytes())
+    with feed_service(settings, [url]) as service:
+        service.run_once()
+        again = service.run_once()
+    assert (again.unchanged, again.emitted, again.items) == (1, 0, 0)
+
+
+def test_a_restarted_producer_restores_its_state_and_re_emits_nothing(settings, feed_server, sample_feed):
+    url = feed_server.serve("/world.xml", sample_feed.read_bytes(), etag='"v1"')
+    with feed_service(settings, [url]) as first:
+        assert first.run_once().emitted == 4
+    # The feed was rebuilt (new ETag, new bytes) with the same items: the new process must know them all.
+    feed_server.serve("/world.xml", sample_feed.read_bytes() + b"\n<!-- rebuilt -->\n", etag='"v2"')
+    with feed_service(settings, [url]) as restarted:
+        report = restarted.run_once()
+    assert (report.ok, report.items, report.emitted) == (1, 4, 0)
+    assert feed_server.requests()[-1][2] == '"v1"', "the restarted producer sent the stored ETag"
+    states = read_states(settings)
+    [state] = states.values()
+    assert state.etag == '"v2"' and state.last_success_at is not None and state.next_due is not None
+    assert len(raw_articles(settings, expect=4)) == 4
 
 
 def test_a_changed_item_is_re_emitted_with_a_higher_version(settings, feed_server, sample_feed):
     body = sample_feed.read_bytes()
     url = feed_server.serve("/world.xml", body)
-    poller, producer, fetcher = poller_for(settings, [url])
-    try:
-        poller.poll_once()
+    with feed_service(settings, [url]) as service:
+        service.run_once()
         feed_server.serve("/world.xml", body.replace(b"Port of Rotterdam reports", b"Port of Rotterdam confirms"))
-        changed = poller.poll_once()
-    finally:
-        producer.close()
-        fetcher.close()
+        changed = service.run_once()
     assert changed.emitted == 1
-    versions = {}
-    for record in read_topic(settings, settings.kafka.topics.raw, expect=5):
-        article = decode_raw(record.value)
+    versions: dict[str, list[int]] = {}
+    for article in raw_articles(settings, expect=5):
         versions.setdefault(article.id, []).append(article.version)
     [rotterdam] = [v for v in versions.values() if len(v) == 2]
     assert rotterdam[1] > rotterdam[0]
 
 
-def test_one_broken_feed_does_not_stop_the_others(settings, feed_server, sample_feed):
+def _feed_with_guids(prefix: str) -> bytes:
+    items = "".join(
+        f"<item><title>Story {n}</title><link>https://news.example/story-{n}</link>"
+        f"<guid isPermaLink='false'>{prefix}-{n}</guid><description>Text {n}</description></item>"
+        for n in range(3)
+    )
+    return f"<?xml version='1.0'?><rss version='2.0'><channel><title>Flaky</title>{items}</channel></rss>".encode()
+
+
+def test_a_feed_with_unstable_guids_is_deduplicated_by_link(settings, feed_server):
+    url = feed_server.serve("/flaky.xml", _feed_with_guids("run-1"))
+    with feed_service(settings, [url]) as service:
+        first = service.run_once()
+        feed_server.serve("/flaky.xml", _feed_with_guids("run-2"))
+        second = service.run_once()
+    assert (first.emitted, second.items, second.emitted) == (3, 3, 0)
+    [state] = read_states(settings).values()
+    assert state.unstable_guids
+
+
+def test_one_broken_feed_does_not_stop_the_others_and_its_state_says_why(settings, feed_server, sample_feed):
     good = feed_server.serve("/good.xml", sample_feed.read_bytes())
     broken = feed_server.serve("/broken.xml", b"oops", status=500)
-    poller, producer, fetcher = poller_for(settings, [broken, good])
-    try:
-        report = poller.poll_once()
-    finally:
-        producer.close()
-        fetcher.close()
+    with feed_service(settings, [broken, good]) as service:
+        report = service.run_once()
     assert report.emitted == 4
-    assert report.feed_errors == [(broken, f"feed {broken} answered HTTP 500")]
+    assert [u for u, _ in report.failed] == [broken] and "500" in report.failed[0][1]
+    states = {s.url: s for s in read_states(settings).values()}
+    assert states[broken].consecutive_failures == 1 and states[broken].last_error_reason == "http-error"
+    assert states[broken].next_due > states[broken].last_fetch_at
+    health = [r.value for r in read_topic(settings, settings.kafka.topics.feed_health, expect=2)]
+    assert sorted(b'"outcome":"error"' in h for h in health) == [False, True]
 
 
 def produce_once(settings, feed_url: str) -> subprocess.CompletedProcess:
@@ -92,9 +138,24 @@ def test_cli_reports_an_unreachable_feed_in_one_line_and_fails(settings):
     assert "feed unhealthy url=http://127.0.0.1:1/feed.xml" in line and "unreachable" in line
 
 
-def test_cli_reports_a_web_page_as_not_a_feed(settings, feed_server):
+def test_cli_reports_a_web_page_without_feed_links_as_not_a_feed(settings, feed_server):
     page = feed_server.serve("/about", b"<!doctype html><html><body>About us</body></html>", content_type="text/html")
     result = produce_once(settings, page)
     assert result.returncode == 1
     [line] = _problem_lines(result.stderr)
-    assert f"not a feed: {page} is an HTML page" in line
+    assert "reason=not-a-feed" in line and "HTML page" in line
+
+
+def test_a_web_page_leads_to_its_feed_by_autodiscovery(settings, feed_server, sample_feed):
+    feed = feed_server.serve("/feed.xml", sample_feed.read_bytes())
+    page = feed_server.serve(
+        "/", b'<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml"></head></html>',
+        content_type="text/html",
+    )
+    with feed_service(settings, [page]) as service:
+        assert service.run_once().emitted == 4
+        again = service.run_once()
+    assert again.emitted == 0
+    [state] = read_states(settings).values()
+    assert state.fetch_url == feed and state.url == page
+    assert feed_server.requests()[-1][0] == "/feed.xml", "the discovered feed is fetched directly from then on"

@@ -21,6 +21,7 @@ DASHBOARD = Path(__file__).resolve().parents[2] / "deploy" / "grafana" / "newsfl
 METRICS: dict[str, tuple[str, frozenset[str]]] = {
     "newsflow_feeds": ("gauge", frozenset({"state"})),
     "newsflow_fetches": ("counter", frozenset({"outcome"})),
+    "newsflow_feed_fetch_seconds": ("histogram", frozenset()),
     "newsflow_items_produced": ("counter", frozenset()),
     "newsflow_messages_consumed": ("counter", frozenset({"stage"})),
     "newsflow_consumer_lag": ("gauge", frozenset({"stage", "topic", "partition"})),

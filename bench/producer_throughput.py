@@ -1,0 +1,141 @@
+"""Producer benchmark: 1,000 feeds on a local server (a separate process), as issue 3 asks.
+
+    .venv/bin/python -m bench.producer_throughput [--feeds 1000] [--items 50] [--rounds 3]
+
+(a) All feeds unchanged (the server answers 304 to our ETag): the wall time and the CPU seconds
+    of one producer cycle over every feed.
+(b) All feeds changed, `--items` items each: articles per second produced to Kafka and
+    acknowledged (fetch, parse, clean, dedup, produce, persist feed state), against bare
+    `feedparser.parse` (default options) over the same bytes in the same run; the ratio.
+
+Politeness is off (every feed is on 127.0.0.1, and a per-host delay would measure the delay).
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import statistics
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import feedparser
+
+from bench.common import bench_settings, machine, remove
+from newsflow.kafka import make_producer
+from newsflow.stages import build_feed_service
+from producers.base import FeedSpec
+
+PARAGRAPH = (
+    "<p>The <b>port authority</b> said on <i>Tuesday</i> that container volumes rose for a third month, "
+    "according to <a href='https://news.example/data?utm_source=rss'>figures</a> released in Rotterdam. "
+    "Analysts at <a href='/analysis'>the bank</a> expect the trend to hold &amp; widen.</p>"
+)
+
+
+def feed_body(feed: int, items: int, generation: int) -> bytes:
+    entries = "".join(
+        f"<item><title>Story {feed}-{n} &amp; more (g{generation})</title>"
+        f"<link>https://news.example/{feed}/{generation}/{n}?utm_medium=rss</link><guid>{feed}-{generation}-{n}</guid>"
+        f"<pubDate>Sat, 28 Nov 2026 {n % 24:02d}:{n % 60:02d}:00 GMT</pubDate><author>desk@news.example (Desk)</author>"
+        f"<category>World</category><description><![CDATA[<img src='/i/{n}.jpg'/>{PARAGRAPH * 3}]]></description></item>"
+        for n in range(items)
+    )
+    return (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>Feed {feed}</title>"
+            f"<link>https://news.example/{feed}</link>{entries}</channel></rss>").encode()
+
+
+def serve(port_queue, feeds: int, items: int, generation) -> None:
+    """The feed server, in its own process so that its CPU is not counted as the producer's."""
+    bodies: dict[int, dict[int, bytes]] = {}
+
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_GET(self) -> None:  # noqa: N802
+            feed = int(self.path.strip("/").split(".")[0])
+            gen = generation.value
+            etag = f'"{feed}-{gen}"'
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
+            body = bodies.setdefault(gen, {}).get(feed) or bodies[gen].setdefault(feed, feed_body(feed, items, gen))
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("ETag", etag)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    ThreadingHTTPServer.request_queue_size = 256
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    port_queue.put(httpd.server_port)
+    httpd.serve_forever()
+
+
+def baseline_parse(bodies: list[bytes]) -> float:
+    started = time.perf_counter()
+    entries = sum(len(feedparser.parse(body).entries) for body in bodies)
+    return entries / (time.perf_counter() - started)
+
+
+def timed_cycle(service) -> tuple[float, float, object]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    report = service.run_once()
+    return time.perf_counter() - wall, time.process_time() - cpu, report
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--feeds", type=int, default=1000)
+    parser.add_argument("--items", type=int, default=50)
+    parser.add_argument("--rounds", type=int, default=3, help="alternate baseline and producer; medians reported")
+    args = parser.parse_args()
+
+    generation = multiprocessing.Value("i", 1)
+    ports: multiprocessing.Queue = multiprocessing.Queue()
+    server = multiprocessing.Process(target=serve, args=(ports, args.feeds, args.items, generation), daemon=True)
+    server.start()
+    port = ports.get(timeout=30)
+    urls = [f"http://127.0.0.1:{port}/{n}.xml" for n in range(args.feeds)]
+    settings = bench_settings("producer")
+    settings = settings.model_copy(update={"producer": settings.producer.model_copy(
+        update={"per_host_concurrency": 16, "per_host_delay_s": 0.0, "concurrency": 16})})
+    producer = make_producer(settings.kafka)
+    service, cleanup = build_feed_service(settings, feeds=[FeedSpec(url=u) for u in urls], producer=producer)
+    rates, base_rates, walls_304, cpus_304 = [], [], [], []
+    try:
+        for round_ in range(args.rounds):
+            generation.value = round_ + 1  # every feed changed: new ETag, new items
+            bodies = [feed_body(n, args.items, generation.value) for n in range(args.feeds)]
+            base_rates.append(baseline_parse(bodies))
+            wall, _, report = timed_cycle(service)
+            assert report.emitted == args.feeds * args.items and not report.failed, report.summary()
+            rates.append(report.emitted / wall)
+            wall, cpu, report = timed_cycle(service)  # nothing changed: all 304
+            assert report.not_modified == args.feeds, report.summary()
+            walls_304.append(wall)
+            cpus_304.append(cpu)
+    finally:
+        cleanup()
+        producer.close()
+        server.terminate()
+        remove(settings)
+    base, ours = statistics.median(base_rates), statistics.median(rates)
+    print(f"machine: {machine()}")
+    print(f"feeds: {args.feeds} x {args.items} items, {args.rounds} rounds (baseline and producer alternate)")
+    print(f"(a) all unchanged (304): cycle wall median {statistics.median(walls_304):.2f} s, "
+          f"CPU median {statistics.median(cpus_304):.2f} s  (rounds: {', '.join(f'{w:.2f}/{c:.2f}' for w, c in zip(walls_304, cpus_304, strict=True))})")
+    print(f"(b) bare feedparser.parse (baseline): median {base:,.0f} entries/s  (rounds: {', '.join(f'{r:,.0f}' for r in base_rates)})")
+    print(f"(b) newsflow producer, fetched to acknowledged: median {ours:,.0f} articles/s  (rounds: {', '.join(f'{r:,.0f}' for r in rates)})")
+    print(f"(b) ratio: {ours / base:.2f} (goal >= 0.8)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,129 @@
+"""Fetching one feed into a `FetchOutcome`: runs in a worker thread, touches no shared state.
+
+Network (behind the per-host gate), the unchanged-body shortcut, HTML autodiscovery, parsing
+and the item -> article mapping all happen here; deduplication and producing to Kafka happen
+on the service's main thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from newsflow.errors import FeedError
+from newsflow.schema import RawArticle
+from producers.base import FeedSpec, FetchedFeed, Fetcher, ParsedFeed, Validators
+from producers.discovery import discover_feed_urls, looks_like_html
+from producers.items import parse_feed, to_article
+from producers.outcome import FetchOutcome
+from producers.politeness import HostGate
+from producers.state import FeedState
+
+__all__ = ["FeedReader", "body_hash"]
+
+log = logging.getLogger(__name__)
+
+
+def body_hash(body: bytes) -> str:
+    return hashlib.blake2b(body, digest_size=16).hexdigest()
+
+
+class FeedReader:
+    """Turns a feed and its state into an outcome; one instance is shared by all worker threads."""
+
+    def __init__(self, *, fetcher: Fetcher, gate: HostGate, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+        self._fetcher = fetcher
+        self._gate = gate
+        self._clock = clock
+
+    def read(self, feed: FeedSpec, state: FeedState) -> FetchOutcome:
+        started = time.monotonic()
+        url = state.fetch_url or feed.url
+        try:
+            outcome = self._read(feed, state, url)
+        except FeedError as exc:
+            outcome = FetchOutcome(
+                feed=feed, kind="error", at=self._clock(), error=str(exc), reason=str(exc.fields.get("reason", "error")),
+                headers=_retry_headers(exc), discovery_tried=exc.fields.get("discovery_tried", False),
+            )
+        return _with_duration(outcome, time.monotonic() - started)
+
+    def from_push(self, feed: FeedSpec, state: FeedState, body: bytes, headers: dict[str, str]) -> FetchOutcome:
+        """A WebSub content distribution, handled like a fetch that returned `body`."""
+        fetched = FetchedFeed(url=state.fetch_url or feed.url, body=body, headers={k.lower(): v for k, v in headers.items()})
+        try:
+            outcome = self._parsed_outcome(feed, state, fetched, moved_to=None, discovery_tried=False)
+        except FeedError as exc:
+            outcome = FetchOutcome(feed=feed, kind="error", at=self._clock(), error=str(exc), reason="bad-push")
+        return _with_pushed(outcome)
+
+    def _read(self, feed: FeedSpec, state: FeedState, url: str) -> FetchOutcome:
+        fetched = self._fetch(url, Validators(etag=state.etag, last_modified=state.last_modified))
+        moved_to = fetched.permanent_redirect
+        if fetched.not_modified:
+            return FetchOutcome(feed=feed, kind="not-modified", at=self._clock(), headers=fetched.headers, fetch_url=moved_to)
+        digest = body_hash(fetched.body)
+        if digest == state.body_hash:
+            # A 200 with the very same bytes: nothing to parse, nothing to emit.
+            return FetchOutcome(feed=feed, kind="unchanged", at=self._clock(), headers=fetched.headers, body_hash=digest,
+                                fetch_url=moved_to)
+        discovery_tried = False
+        if looks_like_html(fetched.body, fetched.headers.get("content-type", "")):
+            fetched, discovery_tried = self._discover(feed, state, fetched)
+            moved_to = fetched.url
+        return self._parsed_outcome(feed, state, fetched, moved_to=moved_to, discovery_tried=discovery_tried)
+
+    def _discover(self, feed: FeedSpec, state: FeedState, page: FetchedFeed) -> tuple[FetchedFeed, bool]:
+        """An HTML page where a feed was expected: follow its first advertised feed, once."""
+        candidates = discover_feed_urls(page.body, page.url)
+        if state.discovery_tried or not candidates:
+            raise FeedError(f"not a feed: {page.url} is an HTML page that advertises no feed",
+                            feed=feed.url, reason="not-a-feed", discovery_tried=True)
+        log.info("feed autodiscovery url=%s found=%s", page.url, candidates[0])
+        return self._fetch(candidates[0], Validators()), True
+
+    def _fetch(self, url: str, validators: Validators) -> FetchedFeed:
+        with self._gate.slot(url):
+            return self._fetcher.fetch(url, validators)
+
+    def _parsed_outcome(
+        self, feed: FeedSpec, state: FeedState, fetched: FetchedFeed, *, moved_to: str | None, discovery_tried: bool
+    ) -> FetchOutcome:
+        try:
+            parsed = parse_feed(fetched)
+        except FeedError as exc:
+            exc.fields["discovery_tried"] = discovery_tried
+            raise
+        at = self._clock()
+        return FetchOutcome(
+            feed=feed, kind="ok", at=at, fetch_url=moved_to, headers=fetched.headers, body_hash=body_hash(fetched.body),
+            articles=tuple(_articles(feed, parsed, fetched.url, at)), publisher_interval_s=parsed.publisher_interval_s,
+            hub=parsed.hub, topic=parsed.self_url or fetched.url, discovery_tried=discovery_tried,
+        )
+
+
+def _articles(feed: FeedSpec, parsed: ParsedFeed, fetched_url: str, at: datetime) -> list[RawArticle]:
+    articles = []
+    for entry in parsed.entries:
+        try:
+            articles.append(to_article(entry, feed=feed, parsed=parsed, fetched_url=fetched_url, fetched_at=at))
+        except ValueError as exc:
+            log.warning("item skipped feed=%s error=%s", feed.url, str(exc).splitlines()[0])
+    return articles
+
+
+def _retry_headers(exc: FeedError) -> dict[str, str]:
+    value = exc.fields.get("retry_after")
+    return {"retry-after": str(value)} if value is not None else {}
+
+
+def _with_duration(outcome: FetchOutcome, seconds: float) -> FetchOutcome:
+    return replace(outcome, duration_s=seconds)
+
+
+def _with_pushed(outcome: FetchOutcome) -> FetchOutcome:
+    return replace(outcome, pushed=True)
