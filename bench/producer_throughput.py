@@ -106,11 +106,12 @@ def main() -> None:
     urls = [f"http://127.0.0.1:{port}/{n}.xml" for n in range(args.feeds)]
     settings = bench_settings("producer")
     settings = settings.model_copy(update={"producer": settings.producer.model_copy(
-        update={"per_host_concurrency": 16, "per_host_delay_s": 0.0, "concurrency": 16})})
+        update={"per_host_concurrency": 16, "per_host_delay_s": 0.0})})
     producer = make_producer(settings.kafka)
     service, cleanup = build_feed_service(settings, feeds=[FeedSpec(url=u) for u in urls], producer=producer)
     rates, base_rates, walls_304, cpus_304 = [], [], [], []
     try:
+        assert service.wait_until_ready(), "the producer did not join its group"  # not part of a cycle
         for round_ in range(args.rounds):
             generation.value = round_ + 1  # every feed changed: new ETag, new items
             bodies = [feed_body(n, args.items, generation.value) for n in range(args.feeds)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -35,9 +36,16 @@ def body_hash(body: bytes) -> str:
 class FeedReader:
     """Turns a feed and its state into an outcome; one instance is shared by all worker threads."""
 
-    def __init__(self, *, fetcher: Fetcher, gate: HostGate, clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+    def __init__(
+        self, *, fetcher: Fetcher, gate: HostGate, parse_concurrency: int = 2,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
         self._fetcher = fetcher
         self._gate = gate
+        # Many threads wait on the network, but parsing holds the GIL: more than a couple of
+        # threads parsing at once only trade the GIL back and forth (measured: 16 parsing threads
+        # produced 4x fewer articles per second than 4).
+        self._parsing = threading.BoundedSemaphore(parse_concurrency)
         self._clock = clock
 
     def read(self, feed: FeedSpec, state: FeedState) -> FetchOutcome:
@@ -93,15 +101,17 @@ class FeedReader:
     def _parsed_outcome(
         self, feed: FeedSpec, state: FeedState, fetched: FetchedFeed, *, moved_to: str | None, discovery_tried: bool
     ) -> FetchOutcome:
-        try:
-            parsed = parse_feed(fetched)
-        except FeedError as exc:
-            exc.fields["discovery_tried"] = discovery_tried
-            raise
-        at = self._clock()
+        with self._parsing:
+            try:
+                parsed = parse_feed(fetched)
+            except FeedError as exc:
+                exc.fields["discovery_tried"] = discovery_tried
+                raise
+            at = self._clock()
+            articles = tuple(_articles(feed, parsed, fetched.url, at))
         return FetchOutcome(
             feed=feed, kind="ok", at=at, fetch_url=moved_to, headers=fetched.headers, body_hash=body_hash(fetched.body),
-            articles=tuple(_articles(feed, parsed, fetched.url, at)), publisher_interval_s=parsed.publisher_interval_s,
+            articles=articles, publisher_interval_s=parsed.publisher_interval_s,
             hub=parsed.hub, topic=parsed.self_url or fetched.url, discovery_tried=discovery_tried,
         )
 

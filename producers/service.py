@@ -120,11 +120,16 @@ class FeedService:
                 stop.wait(min(tick_s * 5, 10.0))
         self.close()
 
-    def run_once(self, *, timeout_s: float = 300.0) -> CycleReport:
-        """Fetch every owned, enabled feed once, whether due or not (`newsflow produce --once`)."""
+    def wait_until_ready(self, timeout_s: float = 60.0) -> bool:
+        """Join the group and restore the state of the assigned feeds; False if that took too long."""
         deadline = self._clock() + timedelta(seconds=timeout_s)
         while self._ownership.restoring and self._clock() < deadline:
             self._ownership.poll(500)
+        return not self._ownership.restoring
+
+    def run_once(self, *, timeout_s: float = 300.0) -> CycleReport:
+        """Fetch every owned, enabled feed once, whether due or not (`newsflow produce --once`)."""
+        self.wait_until_ready(timeout_s)
         report = CycleReport()
         futures = [self._submit(feed) for feed in self.owned_feeds() if self._enabled(feed)]
         wait(futures, timeout=timeout_s)
