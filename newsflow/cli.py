@@ -164,12 +164,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_setup)
 
     p = sub.add_parser("produce", help="poll feeds and produce articles to news.raw",
-                       description="Poll the feeds of the feeds file (default examples/feeds.yaml) every "
-                                   "producer.interval_s seconds and produce each new or changed item to news.raw.")
-    p.add_argument("--once", action="store_true", help="poll every feed once and exit (exit 1 if any feed failed)")
+                       description="Poll the feeds of the registry (default examples/feeds.yaml; manage it with "
+                                   "`newsflow feeds`) and produce each new or changed item to news.raw. Each feed "
+                                   "is polled when due: at an interval learned from how often it publishes, "
+                                   "within producer.min_interval_s..max_interval_s, with conditional GET, "
+                                   "backoff on errors and per-host politeness. Producers started with the same "
+                                   "producer.group_id share the feeds (each fetched by one of them) and keep "
+                                   "their state in Kafka, so a restart re-emits nothing.")
+    p.add_argument("--once", action="store_true",
+                   help="fetch every feed this producer owns once, due or not, and exit (exit 1 if any feed failed)")
     p.add_argument("--feeds", help="feeds YAML file (default: NEWSFLOW_PRODUCER__FEEDS_FILE or examples/feeds.yaml)")
     p.add_argument("--feed", action="append", metavar="URL", help="poll this feed URL or file instead (repeatable)")
     p.set_defaults(func=_produce)
+
+    from newsflow.cli_feeds import add_feeds_parser
+
+    add_feeds_parser(sub)
 
     p = sub.add_parser("process", help="enrich news.raw with spaCy entities into news.enriched",
                        description="A consumer-group worker: start several to share the partitions. Commits "

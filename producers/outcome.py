@@ -77,7 +77,8 @@ def next_state(
     item_times = _recent_item_times(state, outcome)
     decision = _success_decision(outcome, item_times, policy=policy, rng=rng, push_lease_active=push_lease_active)
     validators = {}
-    if outcome.kind != "not-modified":
+    # A 304 repeats nothing, and a hub's push carries no validators of the feed's own server.
+    if outcome.kind != "not-modified" and not outcome.pushed:
         validators = {"etag": outcome.headers.get("etag"), "last_modified": outcome.headers.get("last-modified")}
     return state.model_copy(
         update=validators

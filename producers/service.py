@@ -247,8 +247,11 @@ class FeedService:
     def _persist(self, outcome: FetchOutcome, fresh: list[tuple[RawArticle, str]], unstable: bool):
         state = self._state(outcome.feed)
         push_lease = False
-        if self.push is not None and outcome.hub and outcome.topic:
-            self.push.ensure(state.feed_id, hub=outcome.hub, topic=outcome.topic)
+        if self.push is not None and outcome.kind != "error":
+            # A 304 or an unchanged body carries no hub: the one the feed advertised last time counts.
+            hub, topic = (outcome.hub, outcome.topic) if outcome.hub else (state.websub_hub, state.websub_topic)
+            if hub and topic:
+                self.push.ensure(state.feed_id, hub=hub, topic=topic)
             push_lease = self.push.lease_active(state.feed_id)
         new_state = next_state(state, outcome, emitted=len(fresh), unstable_guids=unstable, policy=self._policy,
                                rng=self._rng, push_lease_active=push_lease)

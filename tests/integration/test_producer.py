@@ -3,6 +3,7 @@ the real compacted state topic."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -159,3 +160,24 @@ def test_a_web_page_leads_to_its_feed_by_autodiscovery(settings, feed_server, sa
     [state] = read_states(settings).values()
     assert state.fetch_url == feed and state.url == page
     assert feed_server.requests()[-1][0] == "/feed.xml", "the discovered feed is fetched directly from then on"
+
+
+def test_feeds_status_shows_each_feed_state_from_kafka(settings, feed_server, sample_feed, tmp_path):
+    good = feed_server.serve("/good.xml", sample_feed.read_bytes())
+    broken = feed_server.serve("/broken.xml", b"oops", status=500)
+    registry = tmp_path / "feeds.yaml"
+    registry.write_text(f"feeds:\n  - url: {good}\n    name: Good\n  - url: {broken}\n    name: Broken\n"
+                        f"  - url: {feed_server.url('/later.xml')}\n    name: Later\n", encoding="utf-8")
+    with feed_service(settings, [good, broken]) as service:
+        service.run_once()
+    result = subprocess.run([sys.executable, "-m", "newsflow", "feeds", "status", "--json", "--feeds", str(registry)],
+                            capture_output=True, text=True, timeout=120, env=os.environ | as_env(settings))
+    assert result.returncode == 0, result.stderr
+    rows = {row["name"]: row for row in json.loads(result.stdout)}
+    assert (rows["Good"]["status"], rows["Good"]["items_24h"], rows["Good"]["last_error"]) == ("ok", 4, None)
+    assert rows["Broken"]["status"] == "failing" and "500" in rows["Broken"]["last_error"]
+    assert rows["Later"]["status"] == "new" and rows["Later"]["next_fetch"] is None
+    table = subprocess.run([sys.executable, "-m", "newsflow", "feeds", "status", "--feeds", str(registry)],
+                           capture_output=True, text=True, timeout=120, env=os.environ | as_env(settings))
+    header, *lines = table.stdout.splitlines()
+    assert header.split()[:2] == ["FEED", "STATE"] and len(lines) == 3

@@ -193,7 +193,8 @@ def test_latency_panels_show_p50_and_p95(dashboard):
         for quantile, names, _ in analyse(target["expr"])["quantiles"]:
             for name in names:
                 quantiles.setdefault(SERIES[name][0], set()).add(quantile)
-    assert quantiles == {"newsflow_step_seconds": {0.5, 0.95}, "newsflow_batch_seconds": {0.5, 0.95}}
+    assert quantiles == {"newsflow_step_seconds": {0.5, 0.95}, "newsflow_batch_seconds": {0.5, 0.95},
+                         "newsflow_feed_fetch_seconds": {0.5, 0.95}}
 
 
 def test_the_checker_refuses_what_it_should():
