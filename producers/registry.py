@@ -519,8 +519,10 @@ def import_opml(path: Path, opml: bytes | str | os.PathLike[str]) -> ImportRepor
             raise ConfigError(f"cannot read OPML file {opml_path}: {exc.strerror}", path=str(opml_path)) from None
         origin, source = opml_path.parent, f"OPML file {opml_path}"
     text = _opml_text(raw, source)
-    # Always bytes: listparser fetches a str that starts with http(s):// as a URL.
-    parsed = listparser.parse(text.encode("utf-8"))
+    # Always bytes: listparser fetches a str that starts with http(s):// as a URL. ASCII with
+    # character references: where lxml is installed listparser parses with lxml's HTML parser,
+    # which reads undeclared bytes as Latin-1 whatever the XML declaration says.
+    parsed = listparser.parse(text.encode("ascii", "xmlcharrefreplace"))
     # listparser's `bozo` flags small defects it read past (a dateCreated that is not RFC 822): not
     # a reason to refuse a subscription list. What is not OPML at all has no version.
     if not str(parsed.get("version", "")).startswith("opml"):
