@@ -68,9 +68,58 @@ def _produce(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _process(settings: Settings, args: argparse.Namespace) -> int:
-    from newsflow.stages import run_process
+    workers = args.workers or settings.processor.workers
+    if workers == 1:
+        from newsflow.stages import run_process
 
-    return run_process(settings, stop=_stop_on_signals())
+        return run_process(settings, stop=_stop_on_signals(), worker_index=args.worker_index)
+    from newsflow.supervisor import supervise_commands
+
+    return supervise_commands(_worker_commands(settings, args, workers), _stop_on_signals())
+
+
+def _worker_commands(settings: Settings, args: argparse.Namespace, workers: int):
+    """N `newsflow process` children: one consumer group, each loading its own models."""
+    from newsflow.supervisor import Command
+
+    base = [sys.executable, "-m", "newsflow"]
+    if args.log_level:
+        base += ["--log-level", args.log_level]
+    if args.log_format:
+        base += ["--log-format", args.log_format]
+    commands = []
+    for index in range(workers):
+        # Each worker serves its own metrics: on metrics_port, metrics_port + 1, ...
+        env = {"NEWSFLOW_METRICS_PORT": str(settings.metrics_port + index)} if settings.metrics_port else {}
+        commands.append(Command(f"processor-{index}", [*base, "process", "--workers", "1", "--worker-index", str(index)], env))
+    return commands
+
+
+def _reprocess(settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from newsflow.stages import run_reprocess
+    from processors.service import automatic_revision
+
+    revision = args.revision if args.revision is not None else automatic_revision(datetime.now(UTC))
+    report = run_reprocess(settings, since=args.since, revision=revision, stop=_stop_on_signals())
+    print(report.summary(), flush=True)
+    return 0 if report.complete else 1
+
+
+def _utc_date(value: str):
+    from datetime import UTC, datetime
+
+    try:
+        return datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date as YYYY-MM-DD: {value!r}") from None
+
+
+def _revision(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) < 1_000_000:
+        raise argparse.ArgumentTypeError(f"a revision is a whole number from 1 to 999999, not {value!r}")
+    return int(value)
 
 
 def _sink(settings: Settings, args: argparse.Namespace) -> int:
@@ -178,13 +227,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_produce)
 
     from newsflow.cli_feeds import add_feeds_parser
+    from newsflow.cli_topics import add_topics_commands
 
     add_feeds_parser(sub)
+    add_topics_commands(sub)
 
     p = sub.add_parser("process", help="enrich news.raw with spaCy entities into news.enriched",
-                       description="A consumer-group worker: start several to share the partitions. Commits "
-                                   "only after Kafka acknowledged the enriched articles; SIGTERM finishes the batch.")
+                       description="Consumer-group workers: start several (or --workers N) to share the partitions. "
+                                   "At-least-once by default: commits only after Kafka acknowledged the enriched "
+                                   "articles. With processor.exactly_once, output, dead letters and offsets go in one "
+                                   "Kafka transaction per batch (read_committed readers see each article once). "
+                                   "Unprocessable messages go to news.dlq; SIGTERM finishes the batch.")
+    p.add_argument("--workers", type=int, choices=range(1, 65), metavar="N", default=None,
+                   help="worker processes in one consumer group, each with its own models, restarted if one dies "
+                        "(default: processor.workers, 1)")
+    p.add_argument("--worker-index", type=int, default=0, help=argparse.SUPPRESS)  # set by the parent of N workers
     p.set_defaults(func=_process)
+
+    p = sub.add_parser("reprocess", help="re-enrich news.raw into news.enriched after the model or the steps changed",
+                       description="Runs the configured enrichment chain again over news.raw (every retained record, "
+                                   "or those since a date) up to its end at the start, produces to news.enriched, "
+                                   "prints a summary line and exits (1 if stopped early). The articles carry a new "
+                                   "enrichment revision, so the sink replaces their earlier enrichment; a newer article "
+                                   "version still always wins. No consumer group: live processors are not disturbed.")
+    p.add_argument("--since", type=_utc_date, metavar="YYYY-MM-DD",
+                   help="only records produced since this day (UTC); default: all that news.raw retains")
+    p.add_argument("--revision", type=_revision, metavar="N",
+                   help="enrichment revision to stamp (default: hours since 2025-01-01 UTC, which grows between runs); "
+                        "a second reprocess within the same hour needs a higher one than the first printed")
+    p.set_defaults(func=_reprocess)
 
     p = sub.add_parser("sink", help="index news.enriched into Elasticsearch",
                        description="Bulk-indexes enriched articles with _id = article id and external versioning; "

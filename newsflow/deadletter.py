@@ -5,17 +5,29 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from typing import Any, Protocol
 
-from kafka import KafkaProducer
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
 from newsflow.errors import DeadLetter, ServiceUnavailable
 from newsflow.metrics import DEAD_LETTERS
 
-__all__ = ["DeadLetterQueue", "Rejected"]
+__all__ = ["DeadLetterQueue", "Producer", "Rejected"]
 
 log = logging.getLogger(__name__)
+
+# A dead letter carries its original message, but the headers must fit beside it under Kafka's
+# ~1 MB message limit: a message near that limit would otherwise never leave the worker.
+MAX_KEPT_VALUE_BYTES = 900_000
+
+
+class Producer(Protocol):
+    """What stages produce through: a KafkaProducer, or newsflow.worker.TransactionalProducer."""
+
+    def send(self, topic: str, **kwargs: Any) -> Any: ...
+
+    def flush(self, timeout: float | None = None) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -27,7 +39,7 @@ class Rejected:
 
 
 class DeadLetterQueue:
-    def __init__(self, producer: KafkaProducer, topic: str, stage: str) -> None:
+    def __init__(self, producer: Producer, topic: str, stage: str) -> None:
         self._producer = producer
         self._topic = topic
         self._stage = stage
@@ -44,18 +56,23 @@ class DeadLetterQueue:
             "origin_offset": str(rec.offset),
             "failed_at_ms": str(int(time.time() * 1000)),
         }
+        if rec.value is not None and len(rec.value) > MAX_KEPT_VALUE_BYTES:
+            fields["value_truncated_from"] = str(len(rec.value))
         return [(f"newsflow.{k}", v.encode("utf-8")) for k, v in fields.items()]
 
     def send(self, rejected: list[Rejected]) -> None:
-        """Publish and wait for the acknowledgement; raises ServiceUnavailable if Kafka is down."""
+        """Publish and wait for the acknowledgement; raises ServiceUnavailable if Kafka is down.
+
+        Inside a transaction the acknowledgement means "written, pending the commit"."""
         if not rejected:
             return
-        futures = [
-            self._producer.send(self._topic, key=r.record.key, value=r.record.value, headers=self.headers(r))
-            for r in rejected
-        ]
-        self._producer.flush()
         try:
+            # send() itself fails when Kafka is unreachable (no metadata) or a transaction failed.
+            futures = [
+                self._producer.send(self._topic, key=r.record.key, value=_kept_value(r.record), headers=self.headers(r))
+                for r in rejected
+            ]
+            self._producer.flush()
             for future in futures:
                 future.get(timeout=30)
         except KafkaError as exc:
@@ -66,3 +83,8 @@ class DeadLetterQueue:
                 "dead-lettered stage=%s reason=%s origin=%s/%d@%d error=%s",
                 self._stage, r.error.reason, r.record.topic, r.record.partition, r.record.offset, r.error,
             )
+
+
+def _kept_value(record: ConsumerRecord) -> bytes | None:
+    value = record.value
+    return value[:MAX_KEPT_VALUE_BYTES] if value is not None and len(value) > MAX_KEPT_VALUE_BYTES else value

@@ -1,4 +1,5 @@
-"""Elasticsearch client factory and the articles index: template, versioned index, read and write aliases."""
+"""Elasticsearch client factory, the articles index (template, versioned index, read and write aliases)
+and the feed-health index (template and one plain index)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ from newsflow.settings import ElasticsearchSettings, redact_url
 
 __all__ = [
     "article_mappings",
+    "ensure_feed_health_index",
     "ensure_index",
+    "feed_health_mappings",
+    "feed_health_template",
+    "feed_health_template_name",
     "index_template",
     "installed_modules",
     "make_client",
@@ -110,7 +115,13 @@ def article_mappings(*, language_analysis: bool = False) -> dict[str, Any]:
             "authors": _keyword(),
             "tags": _keyword(),
             "topics": _keyword(),
+            "topic_scores": {"properties": {"name": _keyword(), "score": {"type": "float"}}},
+            "keyphrases": _keyword(),
             "language": _keyword(),
+            "detected_language": _keyword(),
+            "language_confidence": {"type": "float"},
+            "text_source": _keyword(),
+            "notes": _keyword(),
             "published": date,
             "published_reported": date,
             "updated": date,
@@ -123,7 +134,9 @@ def article_mappings(*, language_analysis: bool = False) -> dict[str, Any]:
                     "type": _keyword(),
                     "count": {"type": "integer"},
                     "first_offset": {"type": "integer"},
+                    "in_title": {"type": "boolean"},
                     "salience": {"type": "float"},
+                    "country_code": _keyword(),
                     "location": {"type": "geo_point"},
                 },
             },
@@ -132,11 +145,14 @@ def article_mappings(*, language_analysis: bool = False) -> dict[str, Any]:
             "places": _keyword(),
             "other_entities": _keyword(),
             "place_locations": {"type": "geo_point"},
+            "place_countries": _keyword(),
             "enrichment": {
                 "properties": {
                     "steps": _keyword(),
                     "model": _keyword(),
                     "model_version": _keyword(),
+                    "models": _keyword(),
+                    "revision": {"type": "integer"},
                     "processed_at": date,
                 }
             },
@@ -202,3 +218,89 @@ def ensure_index(client: Elasticsearch, settings: ElasticsearchSettings) -> bool
         if exc.meta.status == 400 and "resource_already_exists_exception" in str(exc):
             return False  # a concurrent setup created it first
         raise
+
+
+# -- the feed-health index -----------------------------------------------------------------------
+#
+# One document per fetch outcome (producers/health.py FeedHealthEvent), for the Feed health
+# dashboard. A single plain index named settings.feed_health_index: a few hundred feeds fetched
+# every few minutes make well under a million small documents a month, which one shard holds.
+#
+# Retention: ILM is not in the minimal local Elasticsearch, so nothing prunes the index by itself.
+# Keep about what the news.feeds.health topic keeps (30 days) by deleting older documents, e.g. daily:
+#   POST news-feed-health/_delete_by_query?conflicts=proceed {"query": {"range": {"at": {"lt": "now-30d/d"}}}}
+# (_delete_by_query needs the reindex module: every standard distribution has it, the local
+# integ-test zip does not; there, deleting the index and running `newsflow setup` starts afresh).
+# On a cluster with ILM, a policy with a delete phase on the index does the same.
+
+FEED_HEALTH_TEMPLATE_PRIORITY = 210  # above the articles template (200): an exact name beats a broad prefix
+
+
+def feed_health_mappings() -> dict[str, Any]:
+    """Explicit, strict mappings of a FeedHealthEvent document (its fields but schema_version)."""
+    date, integer = {"type": "date"}, {"type": "integer"}
+    return {
+        "dynamic": "strict",
+        "properties": {
+            "feed_id": _keyword(),
+            "url": _keyword(),
+            "name": _keyword(),
+            "at": date,
+            "outcome": _keyword(),
+            "status": _keyword(),
+            "reason": _keyword(),
+            # Searched as words in Discover, shown and counted as a whole in tables.
+            "error": {"type": "text", "fields": {"keyword": _keyword()}},
+            "items": integer,
+            "emitted": integer,
+            "duration_ms": integer,
+            "next_due": date,
+            "pushed": {"type": "boolean"},
+        },
+    }
+
+
+def feed_health_template_name(settings: ElasticsearchSettings) -> str:
+    return settings.feed_health_index
+
+
+def feed_health_template(settings: ElasticsearchSettings) -> dict[str, Any]:
+    return {
+        "index_patterns": [settings.feed_health_index],
+        "priority": FEED_HEALTH_TEMPLATE_PRIORITY,
+        "template": {
+            "settings": {"number_of_shards": 1, "number_of_replicas": settings.replicas, "refresh_interval": "5s"},
+            "mappings": feed_health_mappings(),
+        },
+        "_meta": {"managed_by": "newsflow", "content": "feed-health"},
+    }
+
+
+def ensure_feed_health_index(client: Elasticsearch, settings: ElasticsearchSettings) -> bool:
+    """Put the feed-health template and create its index; returns True if it created the index.
+
+    Idempotent: an existing index is kept and only gains fields this release added. The template
+    also shapes the index if something writes to it before it exists (auto-creation)."""
+    index = settings.feed_health_index
+    try:
+        client.indices.put_index_template(name=feed_health_template_name(settings), **feed_health_template(settings))
+        if client.indices.exists(index=index):
+            _add_feed_health_fields(client, index)
+            return False
+        client.indices.create(index=index)
+        return True
+    except TRANSIENT_ERRORS as exc:
+        raise unavailable(settings, exc) from None
+    except ApiError as exc:
+        if exc.meta.status == 400 and "resource_already_exists_exception" in str(exc):
+            return False  # a concurrent setup, or the sink's first write, created it first
+        raise
+
+
+def _add_feed_health_fields(client: Elasticsearch, index: str) -> None:
+    try:
+        client.indices.put_mapping(index=index, **feed_health_mappings())
+    except ApiError as exc:
+        if exc.meta.status != 400:
+            raise
+        log.warning("index %s keeps its older mapping (%s); delete it and run `newsflow setup`", index, str(exc)[:200])

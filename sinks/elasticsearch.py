@@ -2,6 +2,11 @@
 
 Bulk requests with `_id` = article id and external versioning: a replayed or late older version
 never overwrites a newer document, and a version conflict means "already there", not an error.
+
+The external version is the article's version and its enrichment revision in one number
+(`external_version`): a newer article version always wins, and of two enrichments of the same
+version the higher revision (`newsflow reprocess`) wins, while a replay of the same enrichment
+is a conflict that changes nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from newsflow.metrics import BULK_ITEMS
 from newsflow.schema import EnrichedArticle, decode_enriched
 from sinks.base import Write
 
-__all__ = ["ElasticsearchSink", "to_document"]
+__all__ = ["MAX_ARTICLE_VERSION", "REVISIONS_PER_VERSION", "ElasticsearchSink", "external_version", "to_document"]
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +48,20 @@ ENTITY_FIELDS = {
 # Per-item statuses that mean "not now" rather than "never".
 _RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 
+# One more than the largest enrichment revision (schema.Provenance.revision). Elasticsearch
+# versions are signed longs, so article versions (epoch milliseconds) fit up to 9.2e12: the
+# year 2262.
+REVISIONS_PER_VERSION = 1_000_000
+MAX_ARTICLE_VERSION = (2**63 - 1 - (REVISIONS_PER_VERSION - 1)) // REVISIONS_PER_VERSION
+
+
+def external_version(article: EnrichedArticle) -> int:
+    """Article version and enrichment revision as one Elasticsearch external version, ordered by
+    version first. Raises `DeadLetter` for a version too large to encode."""
+    if article.version > MAX_ARTICLE_VERSION:
+        raise DeadLetter(f"version {article.version} exceeds {MAX_ARTICLE_VERSION}, the largest the index can order", reason="version-range")
+    return article.version * REVISIONS_PER_VERSION + article.enrichment.revision
+
 
 def to_document(article: EnrichedArticle, *, indexed_at: datetime) -> dict[str, Any]:
     """The search document for an article: its fields plus entity names grouped by kind."""
@@ -52,6 +71,8 @@ def to_document(article: EnrichedArticle, *, indexed_at: datetime) -> dict[str, 
         "steps": [f"{s.name}" for s in article.enrichment.steps],
         "model": article.enrichment.model,
         "model_version": article.enrichment.model_version,
+        "models": [f"{m.name}@{m.version}" for m in article.enrichment.models],
+        "revision": article.enrichment.revision,
         "processed_at": article.enrichment.processed_at.isoformat(),
     }
     grouped: dict[str, list[str]] = {field: [] for field in set(ENTITY_FIELDS.values())}
@@ -63,6 +84,7 @@ def to_document(article: EnrichedArticle, *, indexed_at: datetime) -> dict[str, 
     doc["place_locations"] = [
         {"lat": e.location.lat, "lon": e.location.lon} for e in article.entities if e.location is not None
     ]
+    doc["place_countries"] = sorted({e.country_code for e in article.entities if e.country_code})
     doc["indexed_at"] = indexed_at.isoformat()
     return doc
 
@@ -81,10 +103,11 @@ class ElasticsearchSink:
         for record in records:
             try:
                 article = decode_enriched(record.value)
+                version = external_version(article)
             except DeadLetter as err:
                 rejected.append(Rejected(record, err))
                 continue
-            writes.append(Write(record, article.id, article.version, to_document(article, indexed_at=now)))
+            writes.append(Write(record, article.id, version, to_document(article, indexed_at=now)))
         return _latest_only(writes), rejected
 
     def deliver(self, writes: list[Write]) -> list[Rejected]:

@@ -40,7 +40,8 @@ def isolated(base: Settings, label: str) -> Settings:
                 "feed_state": f"test.{suffix}.feeds.state", "feed_health": f"test.{suffix}.feeds.health", "feed_partitions": 6}
     )
     es = base.elasticsearch.model_copy(
-        update={"alias": f"test-{suffix}", "write_alias": f"test-{suffix}-write", "index_prefix": f"test-{suffix}-v", "template_name": f"test-{suffix}"}
+        update={"alias": f"test-{suffix}", "write_alias": f"test-{suffix}-write", "index_prefix": f"test-{suffix}-v", "template_name": f"test-{suffix}",
+                "feed_health_index": f"test-{suffix}-feed-health"}
     )
     return base.model_copy(
         update={
@@ -71,6 +72,7 @@ def as_env(settings: Settings) -> dict[str, str]:
         "NEWSFLOW_ELASTICSEARCH__WRITE_ALIAS": es.write_alias,
         "NEWSFLOW_ELASTICSEARCH__INDEX_PREFIX": es.index_prefix,
         "NEWSFLOW_ELASTICSEARCH__TEMPLATE_NAME": es.template_name,
+        "NEWSFLOW_ELASTICSEARCH__FEED_HEALTH_INDEX": es.feed_health_index,
         "NEWSFLOW_PROCESSOR__GROUP_ID": settings.processor.group_id,
         "NEWSFLOW_PROCESSOR__BATCH_SIZE": str(settings.processor.batch_size),
         "NEWSFLOW_SINK__GROUP_ID": settings.sink.group_id,
@@ -246,14 +248,14 @@ def index_articles(settings: Settings, articles: list) -> None:
 
     from newsflow.elastic import make_client
     from sinks.base import Write
-    from sinks.elasticsearch import ElasticsearchSink, to_document
+    from sinks.elasticsearch import ElasticsearchSink, external_version, to_document
 
     es = settings.elasticsearch
     client = make_client(es)
     try:
         sink = ElasticsearchSink(client=client, alias=es.write_alias, url=es.url)
         now = datetime.now(UTC)
-        writes = [Write(None, a.id, a.version, to_document(a, indexed_at=now)) for a in articles]
+        writes = [Write(None, a.id, external_version(a), to_document(a, indexed_at=now)) for a in articles]
         rejected = sink.deliver(writes)
         assert not rejected, [str(r.error) for r in rejected]
         client.indices.refresh(index=es.alias)

@@ -62,7 +62,7 @@ def test_stages_export_metrics_and_readiness_follows_elasticsearch(settings, bas
         assert sample(ports["produce"], "newsflow_feeds", state="ok") == 1
         wait_for(lambda: sample(ports["process"], "newsflow_messages_consumed_total", stage="processor") == 4,
                  timeout=90, what="the processor's counter")
-        assert sample(ports["process"], "newsflow_step_seconds_count", step="news.entities.v1") >= 1
+        assert sample(ports["process"], "newsflow_step_seconds_count", step="news.entities.v2") >= 1
         wait_for(lambda: sample(ports["sink"], "newsflow_bulk_items_total", outcome="indexed") == 4, timeout=60,
                  what="the sink's bulk counter")
         assert sample(ports["sink"], "newsflow_messages_consumed_total", stage="sink") == 4

@@ -91,7 +91,7 @@ def test_feed_to_search_through_three_processes(settings, es, feed_server, sampl
     assert search.returncode == 0, search.stderr
     hits = json.loads(search.stdout)["hits"]
     assert [h["id"] for h in hits] == [seed_id]
-    assert "Tokayev (PERSON)" in hits[0]["top_entities"]
+    assert "Kassym-Jomart Tokayev (PERSON)" in hits[0]["top_entities"]  # the surname resolved to the full name
     assert "<mark>Al-Farabi</mark>" in hits[0]["snippet"]
 
     shown = newsflow(settings, "search", "Al-Farabi")

@@ -54,6 +54,11 @@ def _remove(settings: Settings) -> None:
     client = make_client(es)
     try:
         client.indices.delete(index=es.index_name, ignore_unavailable=True)
+        client.indices.delete(index=es.feed_health_index, ignore_unavailable=True)
+        try:
+            client.indices.delete_index_template(name=es.feed_health_index)
+        except NotFoundError:
+            pass
         try:
             client.indices.delete_index_template(name=es.template_name)
         except NotFoundError:

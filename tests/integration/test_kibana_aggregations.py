@@ -1,21 +1,30 @@
-"""Each Kibana visualisation's query, run on the real Elasticsearch over indexed test articles.
+"""Each Kibana visualisation's query, run on the real Elasticsearch over indexed test articles
+and feed-health events.
 
 A small translator turns a saved object into the search Kibana would send for it (Lens terms,
-date histogram, count and metric columns nested in column order; map grid layers as
-geotile_grid; the saved search as a sorted hit list), restricted to the dashboard's time range
-on the data view's time field. Every panel must come back with data: a panel that is empty on
-varied test articles would be empty for users too.
+date histogram, count, metric, percentile and last-value columns nested in column order, with
+the panel's and the columns' KQL filters; map grid layers as geotile_grid; the saved search as a
+sorted hit list), restricted to its dashboard's time range on its data view's time field. Every
+panel must come back with data: a panel that is empty on varied test data would be empty for
+users too. The Feed health panels must also show exactly the buckets their events make.
 """
 
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from elasticsearch import Elasticsearch
+from elasticsearch import Elasticsearch, NotFoundError
+from kafka.consumer.fetcher import ConsumerRecord
 
-from newsflow.kibana import lens_layers, load_objects, map_layers, objects_for_alias
+from newsflow.elastic import ensure_feed_health_index, feed_health_template_name
+from newsflow.kibana import lens_layers, load_objects, map_layers, objects_for_settings
+from producers.base import feed_id
+from producers.health import FeedHealthEvent
+from sinks.feed_health import FeedHealthSink
 from tests.support import index_articles, sample_articles
 
 OBJECTS = load_objects()
@@ -31,14 +40,37 @@ METRIC_AGGS = {"unique_count": "cardinality", "sum": "sum", "average": "avg", "m
 # -- from saved object to Elasticsearch request --------------------------------------------------
 
 
-def time_filter(objects: list[dict[str, Any]], time_field: str) -> dict[str, Any]:
-    """The range filter Kibana adds for the News overview dashboard's saved time range."""
-    dashboard = next(o for o in objects if o["type"] == "dashboard" and o["attributes"]["title"] == "News overview")
+def data_view(objects: list[dict[str, Any]], obj: dict[str, Any]) -> dict[str, Any]:
+    """The data view an object reads: Kibana queries its title, on its time field."""
+    (view_id,) = {ref["id"] for ref in obj["references"] if ref["type"] == "index-pattern"}
+    return next(o for o in objects if o["type"] == "index-pattern" and o["id"] == view_id)
+
+
+def time_filter(objects: list[dict[str, Any]], obj: dict[str, Any], time_field: str) -> dict[str, Any]:
+    """The range filter Kibana adds for the saved time range of the dashboard showing `obj`."""
+    dashboard = next(o for o in objects if o["type"] == "dashboard" and obj["id"] in {r["id"] for r in o["references"]})
     attrs = dashboard["attributes"]
     return {"range": {time_field: {"gte": attrs["timeFrom"], "lte": attrs["timeTo"]}}}
 
 
-def lens_request(layer: dict[str, Any], time_range: dict[str, Any]) -> dict[str, Any]:
+# The KQL our objects use: `field : "value"` and `"field": *` (exists).
+_KQL_PHRASE = re.compile(r'^\s*"?([\w.]+)"?\s*:\s*"([^"]*)"\s*$')
+_KQL_EXISTS = re.compile(r'^\s*"?([\w.]+)"?\s*:\s*\*\s*$')
+
+
+def kql(query: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The Elasticsearch filters for a KQL query (none for an empty one)."""
+    text = (query or {}).get("query", "")
+    if not text.strip():
+        return []
+    if phrase := _KQL_PHRASE.match(text):
+        return [{"match_phrase": {phrase[1]: phrase[2]}}]
+    if exists := _KQL_EXISTS.match(text):
+        return [{"exists": {"field": exists[1]}}]
+    raise NotImplementedError(f"translate the KQL {text!r} to test it")
+
+
+def lens_request(layer: dict[str, Any], time_range: dict[str, Any], query: dict[str, Any] | None = None) -> dict[str, Any]:
     """Bucket columns nest in column order (the first is the outermost); metric columns go
     inside the innermost bucket, and count is every bucket's doc_count."""
     columns = layer["columns"]
@@ -50,7 +82,7 @@ def lens_request(layer: dict[str, Any], time_range: dict[str, Any]) -> dict[str,
         if aggs:
             agg["aggs"] = aggs
         aggs = {column_id: agg}
-    return {"size": 0, "query": {"bool": {"filter": [time_range]}}, "aggs": aggs}
+    return {"size": 0, "query": {"bool": {"filter": [time_range, *kql(query)]}}, "aggs": aggs}
 
 
 def bucket_agg(column: dict[str, Any], columns: dict[str, Any]) -> dict[str, Any]:
@@ -68,16 +100,45 @@ def terms_order(params: dict[str, Any], columns: dict[str, Any]) -> dict[str, st
     if order_by.get("type") == "alphabetical":
         return {"_key": direction}
     target = columns[order_by["columnId"]]
-    return {"_count": direction} if target["operationType"] == "count" else {order_by["columnId"]: direction}
+    if target["operationType"] == "count":
+        return {"_count": direction}
+    if target["operationType"] == "percentile":  # a multi-value metric: name the value
+        return {f"{order_by['columnId']}[{float(target['params']['percentile'])}]": direction}
+    return {order_by["columnId"]: direction}
 
 
 def metric_agg(column: dict[str, Any]) -> dict[str, Any]:
-    operation = column["operationType"]
-    if operation == "median":
-        return {"percentiles": {"field": column["sourceField"], "percents": [50]}}
+    """The aggregation of a metric column; a column's own KQL filter wraps it in a filter aggregation."""
+    agg = _metric(column)
+    if filters := kql(column.get("filter")):
+        return {"filter": {"bool": {"filter": filters}}, "aggs": {"value": agg}}
+    return agg
+
+
+def _metric(column: dict[str, Any]) -> dict[str, Any]:
+    operation, field = column["operationType"], column["sourceField"]
+    if operation in ("median", "percentile"):
+        percent = 50 if operation == "median" else column["params"]["percentile"]
+        return {"percentiles": {"field": field, "percents": [percent]}}
+    if operation == "last_value":  # the newest document's value, as Lens' "last value"
+        sort = [{column["params"]["sortField"]: {"order": "desc"}}]
+        return {"top_hits": {"size": 1, "sort": sort, "_source": False, "fields": [field]}}
     if operation not in METRIC_AGGS:
         raise NotImplementedError(f"translate Lens metric operation {operation!r} to test it")
-    return {METRIC_AGGS[operation]: {"field": column["sourceField"]}}
+    return {METRIC_AGGS[operation]: {"field": field}}
+
+
+def metric_value(row: dict[str, Any], column_id: str, column: dict[str, Any]) -> Any:
+    """What Lens shows for a metric column in one row (None for no value)."""
+    result = row[column_id]
+    if column.get("filter", {}).get("query"):
+        result = result["value"]
+    if column["operationType"] in ("median", "percentile"):
+        return next(iter(result["values"].values()))
+    if column["operationType"] == "last_value":
+        hits = result["hits"]["hits"]
+        return hits[0].get("fields", {}).get(column["sourceField"], [None])[0] if hits else None
+    return result["value"]
 
 
 def map_request(layer: dict[str, Any], time_range: dict[str, Any]) -> dict[str, Any]:
@@ -95,7 +156,8 @@ def map_request(layer: dict[str, Any], time_range: dict[str, Any]) -> dict[str, 
 
 def search_request(search: dict[str, Any], time_range: dict[str, Any]) -> dict[str, Any]:
     sort = [{field: {"order": direction}} for field, direction in search["attributes"]["sort"]]
-    return {"size": 50, "sort": sort, "query": {"bool": {"filter": [time_range]}}}
+    query = json.loads(search["attributes"]["kibanaSavedObjectMeta"]["searchSourceJSON"]).get("query")
+    return {"size": 50, "sort": sort, "query": {"bool": {"filter": [time_range, *kql(query)]}}}
 
 
 # -- reading the answers -------------------------------------------------------------------------
@@ -117,31 +179,151 @@ def source_value(source: dict[str, Any], path: str) -> Any:
     return source
 
 
-# -- the test ------------------------------------------------------------------------------------
+# -- the test data -------------------------------------------------------------------------------
+
+FEED_A, FEED_B, FEED_C, FEED_OLD = (f"https://{host}.example.org/rss" for host in ("a", "b", "c", "old"))
+
+
+def health_events(now: datetime) -> list[FeedHealthEvent]:
+    """Fetches of four feeds: A healthy, B failing more and more slowly, C failed once and then
+    recovered, and an old failure outside the dashboard's seven days that no panel may count."""
+
+    def fetch(url: str, hours_ago: float, outcome: str, status: str, **fields: Any) -> FeedHealthEvent:
+        return FeedHealthEvent(feed_id=feed_id(url), url=url, name=None, at=now - timedelta(hours=hours_ago),
+                               outcome=outcome, status=status, **fields)
+
+    return [
+        fetch(FEED_A, 50, "ok", "ok", items=10, emitted=3, duration_ms=120),
+        fetch(FEED_A, 26, "not-modified", "ok", duration_ms=40),
+        fetch(FEED_A, 2, "ok", "ok", items=10, emitted=1, duration_ms=150),
+        fetch(FEED_B, 49, "ok", "ok", items=20, emitted=5, duration_ms=300),
+        fetch(FEED_B, 25, "error", "failing", reason="http-status", error="HTTP 503 Service Unavailable", duration_ms=2000),
+        fetch(FEED_B, 1, "error", "failing", reason="timeout", error="timed out after 10 s", duration_ms=10_000),
+        fetch(FEED_C, 30, "error", "failing", reason="dns", error="no address for c.example.org", duration_ms=50),
+        fetch(FEED_C, 3, "ok", "ok", items=4, emitted=2, duration_ms=400),
+        fetch(FEED_OLD, 24 * 10, "error", "failing", reason="dns", error="no address", duration_ms=99_000, emitted=50),
+    ]
 
 
 @pytest.fixture
-def indexed(settings):
+def articles(settings) -> None:
     index_articles(settings, sample_articles())
-    return objects_for_alias(OBJECTS, settings.elasticsearch.alias)
+
+
+@pytest.fixture
+def feed_health(settings, es):
+    """The feed-health index of this test holding `health_events`, written by the feed-health sink."""
+    es_settings = settings.elasticsearch
+    ensure_feed_health_index(es, es_settings)
+    try:
+        sink = FeedHealthSink(client=es, index=es_settings.feed_health_index, url=es_settings.url)
+        writes, rejected = sink.prepare([_record(e) for e in health_events(datetime.now(UTC))])
+        assert rejected == []
+        assert sink.deliver(writes) == []
+        es.indices.refresh(index=es_settings.feed_health_index)
+        yield
+    finally:
+        es.indices.delete(index=es_settings.feed_health_index, ignore_unavailable=True)
+        try:
+            es.indices.delete_index_template(name=feed_health_template_name(es_settings))
+        except NotFoundError:
+            pass
+
+
+def _record(event: FeedHealthEvent) -> ConsumerRecord:
+    value = event.model_dump_json().encode()
+    return ConsumerRecord("health", 0, -1, 0, 0, 0, event.feed_id.encode(), value, [], None, 24, len(value), 0)
+
+
+@pytest.fixture
+def objects(settings) -> list[dict[str, Any]]:
+    # Rewritten for this test's own index names, as `newsflow kibana setup` rewrites them.
+    return objects_for_settings(OBJECTS, settings.elasticsearch)
+
+
+# -- the tests -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("object_id", VISUALISATIONS)
-def test_visualisation_query_returns_data(indexed, es: Elasticsearch, settings, object_id):
-    objects = indexed
-    view = next(o for o in objects if o["type"] == "index-pattern")
-    # The rewritten data view title is what Kibana queries: this test's own alias.
-    index, time_field = view["attributes"]["title"], view["attributes"]["timeFieldName"]
-    assert index == settings.elasticsearch.alias
-    time_range = time_filter(objects, time_field)
+def test_visualisation_query_returns_data(objects, es: Elasticsearch, settings, object_id, request):
     obj = next(o for o in objects if o["id"] == object_id)
+    view = data_view(objects, obj)
+    # The rewritten data view title is what Kibana queries: this test's own index.
+    index, time_field = view["attributes"]["title"], view["attributes"]["timeFieldName"]
+    expected = {"newsflow-articles": settings.elasticsearch.alias, "newsflow-feed-health": settings.elasticsearch.feed_health_index}
+    assert index == expected[view["id"]]
+    request.getfixturevalue("feed_health" if view["id"] == "newsflow-feed-health" else "articles")
+    time_range = time_filter(objects, obj, time_field)
     check = {"lens": check_lens, "map": check_map, "search": check_search}[obj["type"]]
     check(es, index, obj, time_range)
 
 
+def lens_table(es: Elasticsearch, index: str, lens: dict[str, Any], time_range: dict[str, Any]) -> list[dict[str, Any]]:
+    """The rows of a one-layer Lens panel: column id -> the bucket key, count or metric value Lens shows."""
+    (_, layer), = lens_layers(lens)
+    columns = layer["columns"]
+    body = lens_request(layer, time_range, lens["attributes"]["state"].get("query"))
+    aggs = es.search(index=index, **body)["aggregations"]
+    buckets = [c for c in layer["columnOrder"] if columns[c]["isBucketed"]]
+    return [_row(leaf, keys, buckets, columns, layer["columnOrder"]) for keys, leaf in _leaves(aggs, buckets)]
+
+
+def _leaves(aggs: dict[str, Any], bucket_ids: list[str], keys: tuple = ()) -> list[tuple[tuple, dict[str, Any]]]:
+    if not bucket_ids:
+        return [(keys, aggs)]
+    leaves = []
+    for bucket in aggs[bucket_ids[0]]["buckets"]:
+        leaves += _leaves(bucket, bucket_ids[1:], (*keys, bucket.get("key_as_string", bucket["key"])))
+    return leaves
+
+
+def _row(leaf: dict[str, Any], keys: tuple, buckets: list[str], columns: dict[str, Any], order: list[str]) -> dict[str, Any]:
+    row = dict(zip(buckets, keys, strict=True))
+    for column_id in (c for c in order if c not in row):
+        column = columns[column_id]
+        row[column_id] = leaf["doc_count"] if column["operationType"] == "count" else metric_value(leaf, column_id, column)
+    return row
+
+
+def test_feed_health_panels_show_the_expected_buckets(objects, es: Elasticsearch, settings, feed_health):
+    index = settings.elasticsearch.feed_health_index
+    lens = {o["id"]: o for o in objects if o["type"] == "lens"}
+
+    def table(object_id: str) -> list[dict[str, Any]]:
+        obj = lens[object_id]
+        return lens_table(es, index, obj, time_filter(objects, obj, "at"))
+
+    # Outcomes over time: per outcome, the fetches of the seven days (the old failure is out of range).
+    per_outcome: dict[str, int] = {}
+    for row in table("newsflow-lens-feed-outcomes"):
+        per_outcome[row["outcome"]] = per_outcome.get(row["outcome"], 0) + row["fetches"]
+    assert per_outcome == {"ok": 4, "not-modified": 1, "error": 3}
+
+    # Current status: each feed's latest fetch, a recovered feed without its old error.
+    status = {row["url"]: (row["status"], row["reason"], row["error"]) for row in table("newsflow-lens-feed-status")}
+    assert status == {FEED_A: ("ok", None, None), FEED_B: ("failing", "timeout", "timed out after 10 s"), FEED_C: ("ok", None, None)}
+
+    # Top failing feeds: most failed fetches first, with the reason of the last failure.
+    failing = [(row["url"], row["errors"], row["reason"], row["error"]) for row in table("newsflow-lens-feed-failing")]
+    assert failing == [(FEED_B, 2, "timeout", "timed out after 10 s"), (FEED_C, 1, "dns", "no address for c.example.org")]
+
+    # Slowest feeds: ordered by their p95 fetch duration.
+    slowest = table("newsflow-lens-feed-duration")
+    assert [row["url"] for row in slowest] == [FEED_B, FEED_C, FEED_A]
+    assert 2000 < slowest[0]["p95"] <= 10_000 and 120 < slowest[2]["p95"] <= 150
+
+    # Items emitted over time: every new item of the seven days, none of the old fetch.
+    assert sum(row["emitted"] for row in table("newsflow-lens-feed-items")) == 11
+
+    # Latest errors: the failed fetches only, newest first.
+    search = next(o for o in objects if o["id"] == "newsflow-feed-health-latest-errors")
+    hits = es.search(index=index, **search_request(search, time_filter(objects, search, "at")))["hits"]["hits"]
+    assert [(h["_source"]["url"], h["_source"]["reason"]) for h in hits] == [(FEED_B, "timeout"), (FEED_B, "http-status"), (FEED_C, "dns")]
+
+
 def check_lens(es: Elasticsearch, index: str, lens: dict[str, Any], time_range: dict[str, Any]) -> None:
     for layer_id, layer in lens_layers(lens):
-        body = lens_request(layer, time_range)
+        body = lens_request(layer, time_range, lens["attributes"]["state"].get("query"))
         response = es.search(index=index, **body)
         buckets = [c for c in layer["columnOrder"] if layer["columns"][c]["isBucketed"]]
         rows = [r for r in lens_rows(response["aggregations"], buckets) if r["doc_count"] > 0]
@@ -149,7 +331,8 @@ def check_lens(es: Elasticsearch, index: str, lens: dict[str, Any], time_range: 
         metrics = [c for c in layer["columnOrder"]
                    if not layer["columns"][c]["isBucketed"] and layer["columns"][c]["operationType"] != "count"]
         for column_id in metrics:
-            assert any(row[column_id].get("value") is not None for row in rows), f"{lens['id']} {column_id}"
+            column = layer["columns"][column_id]
+            assert any(metric_value(row, column_id, column) is not None for row in rows), f"{lens['id']} {column_id}"
 
 
 def check_map(es: Elasticsearch, index: str, map_object: dict[str, Any], time_range: dict[str, Any]) -> None:
@@ -166,9 +349,9 @@ def check_map(es: Elasticsearch, index: str, map_object: dict[str, Any], time_ra
 
 def check_search(es: Elasticsearch, index: str, search: dict[str, Any], time_range: dict[str, Any]) -> None:
     hits = es.search(index=index, **search_request(search, time_range))["hits"]["hits"]
-    assert hits, f"{search['id']}: no articles"
+    assert hits, f"{search['id']}: no documents"
     (sort_field, direction), *_ = search["attributes"]["sort"]
     values = [source_value(h["_source"], sort_field) for h in hits]
     assert values == sorted(values, reverse=direction == "desc")
     for column in search["attributes"]["columns"]:
-        assert any(source_value(h["_source"], column) for h in hits), f"column {column!r} is empty in every article"
+        assert any(source_value(h["_source"], column) for h in hits), f"column {column!r} is empty in every document"

@@ -15,6 +15,7 @@ def test_setup_creates_everything_once_and_is_idempotent(settings, es):
         "topics: all present",
         f"index {settings.elasticsearch.index_name} behind aliases {settings.elasticsearch.alias} (read) "
         f"and {settings.elasticsearch.write_alias} (write): present",
+        f"index {settings.elasticsearch.feed_health_index} (feed health): present",
     ]
 
 

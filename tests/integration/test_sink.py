@@ -10,7 +10,7 @@ from newsflow.schema import EnrichedArticle, Entity, Provenance, StepRun, encode
 from newsflow.stages import run_sink
 from newsflow.worker import StopFlag
 from sinks.base import Write
-from sinks.elasticsearch import ElasticsearchSink
+from sinks.elasticsearch import REVISIONS_PER_VERSION, ElasticsearchSink
 from tests.support import lag, read_topic, send, wait_for
 
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
@@ -51,7 +51,7 @@ def test_documents_are_indexed_and_an_older_version_never_overwrites_a_newer(set
     sink_until_caught_up(settings)
     es.indices.refresh(index=settings.elasticsearch.alias)
     doc = es.get(index=settings.elasticsearch.alias, id="a1")
-    assert (doc["_version"], doc["_source"]["title"]) == (20, "Newer title")
+    assert (doc["_version"], doc["_source"]["title"]) == (20 * REVISIONS_PER_VERSION, "Newer title")
     assert doc["_source"]["persons"] == ["Ebrahim Raisi"]
     assert es.count(index=settings.elasticsearch.alias)["count"] == 2
     [dead] = read_topic(settings, settings.kafka.topics.dlq, expect=1)

@@ -22,7 +22,7 @@ class FakeEntities:
         return [{"entities": (Entity(name=d.get("text").split()[0], type="PERSON", count=1, first_offset=0),)} for d in drafts]
 
     def provenance(self):
-        return {"model": "fake", "model_version": "9"}
+        return {"fake": "9"}
 
 
 class NeedsSomethingMissing(FakeEntities):
@@ -69,12 +69,3 @@ def test_a_name_cannot_be_registered_twice():
     register_step("test.once.v1")(type("Once", (), {}))
     with pytest.raises(ValueError, match="registered twice"):
         register_step("test.once.v1")(type("Twice", (), {}))
-
-
-def test_salience_rewards_frequent_and_early_mentions():
-    from processors.entities import salience
-
-    lead = salience(count=5, most_mentions=5, first_offset=0, length=1000)
-    aside = salience(count=1, most_mentions=5, first_offset=900, length=1000)
-    assert lead == 1.0
-    assert 0 < aside < 0.2

@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from newsflow.kibana import DATA_VIEW_ID, load_objects
+from newsflow.kibana import DATA_VIEW_ID, FEED_HEALTH_VIEW_ID, load_objects
 
 PASSWORD = "s3cret-Kibana-pw"
 API_KEY = "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw=="
@@ -150,7 +150,7 @@ def _ndjson_file(content_type: str, body: bytes) -> tuple[list[dict[str, Any]], 
 
 def newsflow(*args: str, **env: str) -> subprocess.CompletedProcess:
     # Only this test's settings: a developer's Kibana settings, config file or alias must not leak in.
-    leaks = ("NEWSFLOW_KIBANA__", "NEWSFLOW_CONFIG", "NEWSFLOW_ELASTICSEARCH__ALIAS")
+    leaks = ("NEWSFLOW_KIBANA__", "NEWSFLOW_CONFIG", "NEWSFLOW_ELASTICSEARCH__ALIAS", "NEWSFLOW_ELASTICSEARCH__FEED_HEALTH_INDEX")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(leaks)}
     return subprocess.run(
         [sys.executable, "-m", "newsflow", *args],
@@ -237,13 +237,14 @@ def test_settings_alone_configure_url_user_and_space(kibana):
     assert_no_secret(result)
 
 
-def test_data_view_title_follows_the_read_alias_setting(kibana):
+def test_data_view_titles_follow_the_index_settings(kibana):
     stub = kibana()
-    result = newsflow("kibana", "setup", "--url", stub.url, NEWSFLOW_ELASTICSEARCH__ALIAS="eu-news")
+    result = newsflow("kibana", "setup", "--url", stub.url, NEWSFLOW_ELASTICSEARCH__ALIAS="eu-news",
+                      NEWSFLOW_ELASTICSEARCH__FEED_HEALTH_INDEX="eu-feed-health")
 
     assert result.returncode == 0, result.stderr
-    (view,) = [o for o in stub.received[0].objects if o["id"] == DATA_VIEW_ID]
-    assert view["attributes"]["title"] == "eu-news"
+    titles = {o["id"]: o["attributes"]["title"] for o in stub.received[0].objects if o["type"] == "index-pattern"}
+    assert titles == {DATA_VIEW_ID: "eu-news", FEED_HEALTH_VIEW_ID: "eu-feed-health"}
 
 
 def test_refused_objects_fail_with_one_line_naming_them_and_kibanas_reasons(kibana, objects):

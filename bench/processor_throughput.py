@@ -1,0 +1,171 @@
+"""Processor benchmark: articles/s of `newsflow process` from and to the real Kafka, against bare
+spaCy on the same texts in the same run (issue 4).
+
+    .venv/bin/python -m bench.processor_throughput [--articles 1000] [--skip-naive]
+
+Figures, all on the same articles (realistic news of 400-900 words, see `realistic_articles`):
+- bare `nlp.pipe` with the components our NER uses (ner + sentencizer), batch = processor batch
+  size, in this process: the baseline;
+- one `newsflow process` worker (OS process, the default chain: clean, language, extract,
+  entities, topics, keyphrases) consuming `news.raw` and producing `news.enriched`, timed from
+  its group join to its last commit; ratio to the baseline (goal >= 0.9);
+- two workers (one consumer group) against one: the speed-up (goal >= 1.7x on 2 cores);
+- peak RSS of each worker (VmHWM; goal < 600 MB);
+- the naive way, `nlp(text)` per article with the full pipeline, on a sample of the articles.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+import spacy
+
+from bench.common import bench_settings, machine, remove
+from newsflow.kafka import make_admin
+from newsflow.schema import RawArticle, encode
+from processors.entities import load_ner_pipeline
+from tests.conftest import SHARED
+from tests.support import as_env, send
+
+PARAGRAPHS = Path(__file__).resolve().parent.parent / "tests" / "data"
+SEED = SHARED / "fixtures" / "seed-article.txt"
+
+
+def paragraph_pool() -> list[str]:
+    """Real-news-like paragraphs: the topic evaluation set (written as wire copy of every IPTC
+    category) and the product owner's sample article."""
+    pool = [p.strip() for p in SEED.read_text(encoding="utf-8").split("\n")[1:] if len(p.split()) > 12]
+    for path in sorted(PARAGRAPHS.glob("iptc-eval-*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            row = json.loads(line) if line.strip() else {}
+            if row.get("language") == "en" and len(row.get("text", "").split()) > 25:
+                pool.append(row["text"])
+    return pool
+
+
+def realistic_articles(count: int, seed: int = 7) -> list[RawArticle]:
+    """`count` English articles of 400-900 words, each a different draw of paragraphs."""
+    rng = random.Random(seed)
+    pool = paragraph_pool()
+    now = datetime.now(UTC)
+    articles = []
+    for n in range(count):
+        target = rng.randint(400, 900)
+        chosen: list[str] = []
+        while sum(len(p.split()) for p in chosen) < target:
+            chosen.append(rng.choice(pool))
+        title = " ".join(chosen[0].split()[:10])
+        articles.append(RawArticle(
+            id=f"proc{n:07d}", version=1, url=f"https://bench.example/{n}", feed_url="https://bench.example/rss",
+            source="Bench", title=title, text="\n\n".join(chosen), language="en", fetched_at=now, published=now,
+        ))
+    return articles
+
+
+def bare_pipe(model: str, texts: list[str], batch_size: int) -> float:
+    nlp = load_ner_pipeline(model)
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=batch_size):
+        pass
+    return len(texts) / (time.perf_counter() - started)
+
+
+def naive(model: str, texts: list[str]) -> float:
+    nlp = spacy.load(model)
+    started = time.perf_counter()
+    for text in texts:
+        nlp(text)
+    return len(texts) / (time.perf_counter() - started)
+
+
+def group_state(settings) -> tuple[int, int]:
+    """(members of the processor group, records it has yet to commit on news.raw)."""
+    from kafka import KafkaConsumer, TopicPartition
+
+    admin = make_admin(settings.kafka)
+    consumer = KafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers)
+    try:
+        group = settings.processor.group_id
+        members = len(admin.describe_groups([group])[group]["members"])
+        committed = admin.list_group_offsets(group).get(group, {})
+        parts = [TopicPartition(settings.kafka.topics.raw, p) for p in range(settings.kafka.topics.partitions)]
+        ends = consumer.end_offsets(parts)
+        return members, sum(ends[tp] - (committed[tp].offset if tp in committed else 0) for tp in parts)
+    finally:
+        admin.close()
+        consumer.close()
+
+
+def peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def workers_rate(articles: list[RawArticle], workers: int, log_dir: Path) -> tuple[float, list[float]]:
+    """Articles/s of `workers` processor processes over the articles, and each one's peak RSS."""
+    settings = bench_settings(f"proc{workers}")
+    send(settings, settings.kafka.topics.raw, [(a.id.encode(), encode(a)) for a in articles])
+    env = os.environ | as_env(settings)
+    logs = [open(log_dir / f"worker-{workers}-{n}.log", "w") for n in range(workers)]  # noqa: SIM115
+    procs = [subprocess.Popen([sys.executable, "-m", "newsflow", "process"], env=env, stdout=log, stderr=subprocess.STDOUT)
+             for log in logs]
+    try:
+        while group_state(settings)[0] < workers:
+            time.sleep(0.05)
+        started = time.perf_counter()
+        while group_state(settings)[1] > 0:
+            time.sleep(0.1)
+        elapsed = time.perf_counter() - started
+        rss = [peak_rss_mb(p.pid) for p in procs]
+    finally:
+        for p in procs:
+            p.terminate()
+            p.wait(timeout=60)
+        for log in logs:
+            log.close()
+        remove(settings)
+    return len(articles) / elapsed, rss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--naive-sample", type=int, default=200, help="articles for the naive nlp(text) figure")
+    parser.add_argument("--log-dir", type=Path, default=Path("/tmp/newsflow-bench"))
+    args = parser.parse_args()
+    args.log_dir.mkdir(parents=True, exist_ok=True)
+    from newsflow.settings import load_settings
+
+    p = load_settings().processor
+    articles = realistic_articles(args.articles)
+    words = [len(a.text.split()) for a in articles]
+    texts = [f"{a.title}\n\n{a.text}" for a in articles]
+    base = bare_pipe(p.model, texts, p.batch_size)
+    one, rss_one = workers_rate(articles, 1, args.log_dir)
+    two, rss_two = workers_rate(articles, 2, args.log_dir)
+    slow = naive(p.model, texts[: args.naive_sample])
+    print(f"machine: {machine()}")
+    print(f"articles: {len(articles)}, {min(words)}-{max(words)} words (mean {sum(words) / len(words):.0f}); "
+          f"model {p.model}, batch {p.batch_size}; steps {', '.join(p.steps)}")
+    print(f"bare nlp.pipe, ner + sentencizer (baseline): {base:.1f} articles/s")
+    print(f"newsflow process, 1 worker via Kafka: {one:.1f} articles/s, ratio {one / base:.2f} (goal >= 0.9)")
+    print(f"newsflow process, 2 workers via Kafka: {two:.1f} articles/s, {two / one:.2f}x one worker (goal >= 1.7)")
+    print(f"peak RSS per worker: {', '.join(f'{r:.0f} MB' for r in rss_one + rss_two)} (goal < 600 MB)")
+    print(f"naive nlp(text), full pipeline, {args.naive_sample} articles: {slow:.1f} articles/s "
+          f"({base / slow:.1f}x slower than the baseline)")
+    print(f"this process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

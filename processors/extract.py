@@ -1,0 +1,500 @@
+"""Full text for short items (`news.extract.v1`): fetch the article page, extract its main text.
+
+Many feeds carry a teaser only. For an item with a URL and fewer than `min_words` words of text,
+this step fetches the page and extracts its main text with trafilatura; every other item passes
+through with its feed text. A page is fetched only when robots.txt allows it, through the
+producer's fetcher (time and size limits, SSRF guard on every redirect hop and on the connected
+address) and its per-host politeness gate.
+
+Slow sites must not stall the CPU work of the chain, so the pages of a batch are fetched by a
+thread pool and the batch waits `batch_deadline_s` at most: a page not back by then keeps its feed
+text with a note, and its thread gives up at the next check (it never extracts for a batch that
+has moved on).
+
+Whatever goes wrong with a page (fetch failure, robots.txt, not HTML, nothing extracted) the item
+keeps its feed text and gets a note ``news.extract.v1: <reason> for <host>``: the host only, never
+the URL (it may carry credentials or tokens).
+"""
+
+from __future__ import annotations
+
+import codecs
+import logging
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any
+from urllib.parse import urlsplit
+
+import trafilatura
+from protego import Protego
+from trafilatura.deduplication import LRUCache
+
+from newsflow.errors import FeedError, ProcessingError
+from newsflow.settings import ExtractSettings, ProcessorSettings
+from processors.base import Draft, register_step
+from producers.fetch import HttpFetcher
+from producers.politeness import HostGate, host_key
+
+__all__ = [
+    "ExtractStep",
+    "PageOutcome",
+    "RobotsCache",
+    "RobotsUnavailable",
+    "cut_at_word",
+    "decode_html",
+    "extract_main_text",
+    "host_label",
+    "is_html",
+    "needs_fetch",
+    "robots_url",
+    "strip_leading_title",
+    "word_count",
+]
+
+log = logging.getLogger(__name__)
+
+STEP = "news.extract.v1"
+ROBOTS_TTL_S = 3600.0
+ROBOTS_MAX_ORIGINS = 1024
+# RFC 9309 asks crawlers to parse at least 500 KiB of a robots.txt; more is refused (and treated
+# as unavailable, which is conservative).
+ROBOTS_MAX_BYTES = 512 * 1024
+# The share of `timeout_s` a robots.txt fetch may take; the page gets the rest, so one page costs
+# `timeout_s` at most, robots.txt included (the setting's promise).
+ROBOTS_SHARE = 0.25
+# Segments trafilatura remembers for deduplication within one page (see `extract_main_text`).
+DEDUP_SEGMENTS = 4096
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+# Fetch failures that say the URL itself may not be fetched: reported as such even when they
+# happen on the way to robots.txt (the page would fail the same way).
+URL_REASONS = frozenset({"forbidden-address", "invalid-url", "unsupported-scheme"})
+
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
+
+
+# -- pure logic ------------------------------------------------------------------------------------
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+def needs_fetch(url: str | None, text: str, min_words: int) -> bool:
+    """An item is worth a page fetch when it has a URL and its feed text is short."""
+    return bool(url) and word_count(text) < min_words
+
+
+def host_label(url: str) -> str:
+    """The host (and an explicit port) of `url` for notes and logs: never credentials, path or query."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return "an invalid URL"
+    if not host:
+        return "a URL without host"
+    host = f"[{host}]" if ":" in host else host
+    return f"{host}:{port}" if port else host
+
+
+def robots_url(url: str) -> str:
+    """Where the robots.txt that governs `url` lives: same scheme, host and port, no credentials."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme.lower()}://{host}{port}/robots.txt"
+
+
+def _origin(url: str) -> str:
+    # The robots.txt cache key: scheme + host + port (default ports made explicit by host_key).
+    return f"{urlsplit(url).scheme.lower()}://{host_key(url)}"
+
+
+def _media_type(headers: Mapping[str, str]) -> tuple[str, str | None]:
+    """The media type of a Content-Type header, lower-cased, and its charset parameter if any."""
+    media, *params = headers.get("content-type", "").split(";")
+    charset = None
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset":
+            charset = value.strip().strip("\"'") or None
+    return media.strip().lower(), charset
+
+
+def is_html(headers: Mapping[str, str], body: bytes) -> bool:
+    """HTML by its Content-Type; a response without one is sniffed (its markup must start as HTML)."""
+    media, _ = _media_type(headers)
+    if media:
+        return media in HTML_TYPES
+    start = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return start.startswith((b"<!doctype html", b"<html"))
+
+
+def _known_codec(name: str | None) -> str | None:
+    if not name:
+        return None
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def decode_html(body: bytes, headers: Mapping[str, str]) -> str:
+    """The page as text: the header's charset, else UTF-8, else a <meta> charset, else windows-1252.
+
+    Decoded here rather than by trafilatura, which would also try to decompress the bytes as gzip,
+    brotli or zstd: the fetcher's size limit must be the last word on how big a page gets.
+    """
+    declared = _known_codec(_media_type(headers)[1])
+    if declared:
+        return body.decode(declared, errors="replace")
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    found = _META_CHARSET.search(body[:4096])
+    # windows-1252: what browsers assume for an unlabeled page that is not UTF-8.
+    encoding = _known_codec(found.group(1).decode("ascii")) if found else None
+    return body.decode(encoding or "cp1252", errors="replace")
+
+
+def extract_main_text(html: str, url: str) -> str:
+    """The main text of a page ("" when trafilatura finds none): no comments, no tables, precise.
+
+    `deduplicate` gets a fresh cache per page. With ``deduplicate=True`` trafilatura keeps one
+    process-wide cache and drops any segment it has seen more than twice, in any page: the fourth
+    extraction of one article (an updated item, a replay) then comes back empty, and what a page
+    yields would depend on what the process extracted before.
+    """
+    text = trafilatura.extract(
+        html,
+        url=url,
+        include_comments=False,
+        include_tables=False,
+        favor_precision=True,
+        deduplicate=LRUCache(maxsize=DEDUP_SEGMENTS),
+    )
+    return (text or "").strip()
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def strip_leading_title(text: str, title: str) -> str:
+    """Drop the headline from the top of the extracted text: the article has it as `title` already."""
+    first, _, rest = text.partition("\n")
+    if title.strip() and _normalised(first) == _normalised(title):
+        return rest.lstrip("\n")
+    return text
+
+
+def cut_at_word(text: str, max_chars: int) -> str:
+    """`text` cut to `max_chars` at most, at the last whitespace before the limit when there is one."""
+    if len(text) <= max_chars:
+        return text
+    head = text[:max_chars]
+    space = max(head.rfind(" "), head.rfind("\n"))
+    return (head[:space] if space > 0 else head).rstrip()
+
+
+def _note(reason: str, url: str) -> str:
+    return f"{STEP}: {reason} for {host_label(url)}"
+
+
+def _fetch_reason(exc: FeedError) -> str:
+    reason = str(exc.fields.get("reason", "fetch-error"))
+    status = exc.fields.get("status")
+    return f"{reason} {status}" if status else reason
+
+
+# -- robots.txt ------------------------------------------------------------------------------------
+
+
+class RobotsUnavailable(Exception):
+    """robots.txt could not be read (timeout, 5xx...): the origin's pages are not fetched for now."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class RobotsCache:
+    """Parsed robots.txt per origin, thread-safe: loaded once, kept `ttl_s`, at most `max_origins`.
+
+    A rule set of None means "everything allowed" (no robots.txt). A load that fails with
+    `RobotsUnavailable` is not cached: the caller decides how long to remember it. Concurrent
+    lookups of one origin share a single load.
+    """
+
+    def __init__(self, *, ttl_s: float, max_origins: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self._ttl_s = ttl_s
+        self._max = max_origins
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._entries: OrderedDict[str, tuple[float, Protego | None]] = OrderedDict()
+        self._loading: dict[str, Future[Protego | None]] = {}
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._entries)
+
+    def get(self, origin: str, load: Callable[[], Protego | None]) -> Protego | None:
+        while True:
+            with self._lock:
+                cached = self._fresh(origin)
+                if cached is not None:
+                    return cached[1]
+                pending = self._loading.get(origin)
+                if pending is None:
+                    pending = self._loading[origin] = Future()
+                    break  # this thread loads
+            try:
+                return pending.result()
+            except RobotsUnavailable:
+                raise
+            except Exception:  # noqa: BLE001 - the loader's own trouble (it gave up): load it ourselves
+                continue
+        return self._load(origin, load, pending)
+
+    def _fresh(self, origin: str) -> tuple[float, Protego | None] | None:
+        entry = self._entries.get(origin)
+        if entry is None:
+            return None
+        if entry[0] <= self._clock():
+            del self._entries[origin]
+            return None
+        self._entries.move_to_end(origin)
+        return entry
+
+    def _load(self, origin: str, load: Callable[[], Protego | None], pending: Future[Protego | None]) -> Protego | None:
+        try:
+            rules = load()
+        except BaseException as exc:
+            with self._lock:
+                del self._loading[origin]
+            pending.set_exception(exc)
+            raise
+        with self._lock:
+            del self._loading[origin]
+            self._entries[origin] = (self._clock() + self._ttl_s, rules)
+            while len(self._entries) > self._max:
+                self._entries.popitem(last=False)
+        pending.set_result(rules)
+        return rules
+
+
+def _parse_robots(body: bytes) -> Protego:
+    return Protego.parse(body.decode("utf-8", errors="replace"))
+
+
+# -- the step --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageOutcome:
+    """What fetching one page gave: its main text, or why there is none."""
+
+    text: str = ""
+    reason: str | None = None
+
+
+class _GaveUp(Exception):
+    """The batch that wanted this page has moved on (deadline) or the step is closing."""
+
+
+class _Batch:
+    """What the page tasks of one `run` share: whether it is over, and robots.txt failures seen."""
+
+    def __init__(self, closing: threading.Event) -> None:
+        self._over = threading.Event()
+        self._closing = closing
+        self._lock = threading.Lock()
+        self._robots_failures: dict[str, str] = {}
+
+    def end(self) -> None:
+        self._over.set()
+
+    def check(self) -> None:
+        if self._over.is_set() or self._closing.is_set():
+            raise _GaveUp
+
+    def robots_failure(self, origin: str) -> str | None:
+        with self._lock:
+            return self._robots_failures.get(origin)
+
+    def remember_robots_failure(self, origin: str, reason: str) -> None:
+        with self._lock:
+            self._robots_failures[origin] = reason
+
+
+@register_step(STEP)
+class ExtractStep:
+    """Fetches and extracts the pages of short items; see the module doc. Call `close()` at shutdown."""
+
+    reads = ("url", "text", "title")
+    writes = ("text", "text_source", "notes")
+
+    def __init__(self, *, settings: ProcessorSettings) -> None:
+        self._config: ExtractSettings = settings.extract
+        self._max_text_chars = settings.max_text_chars
+        robots_timeout_s = self._config.timeout_s * ROBOTS_SHARE
+        self._page_fetcher = self._fetcher(self._config.timeout_s - robots_timeout_s, self._config.max_body_bytes)
+        self._robots_fetcher = self._fetcher(robots_timeout_s, ROBOTS_MAX_BYTES)
+        self._gate = HostGate(
+            per_host_concurrency=self._config.per_host_concurrency, min_delay_s=self._config.per_host_delay_s
+        )
+        self._robots = RobotsCache(ttl_s=ROBOTS_TTL_S, max_origins=ROBOTS_MAX_ORIGINS)
+        self._pool = ThreadPoolExecutor(max_workers=self._config.concurrency, thread_name_prefix="extract")
+        self._closing = threading.Event()
+
+    def _fetcher(self, total_timeout_s: float, max_body_bytes: int) -> HttpFetcher:
+        return HttpFetcher(
+            connect_timeout_s=total_timeout_s,
+            read_timeout_s=total_timeout_s,
+            total_timeout_s=total_timeout_s,
+            max_body_bytes=max_body_bytes,
+            user_agent=self._config.user_agent,
+            allow_private_networks=self._config.allow_private_networks,
+        )
+
+    def __enter__(self) -> ExtractStep:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop: pages waiting for their turn give up, fetches in flight end (by their own timeout)."""
+        if self._closing.is_set():
+            return
+        self._closing.set()
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        self._page_fetcher.close()
+        self._robots_fetcher.close()
+
+    def provenance(self) -> dict[str, str]:
+        return {"trafilatura": trafilatura.__version__}
+
+    # -- a batch -----------------------------------------------------------------------------------
+
+    def run(self, drafts: Sequence[Draft]) -> list[dict[str, Any]]:
+        if self._closing.is_set():
+            raise ProcessingError(f"{STEP} is closed", step=STEP)
+        started = time.monotonic()
+        wanted = [d.get("url") if needs_fetch(d.get("url"), d.get("text"), self._config.min_words) else None for d in drafts]
+        outcomes = self._fetch_pages({url for url in wanted if url}, started)
+        results = [
+            self._result(draft, outcomes[url]) if url else {"text": draft.get("text"), "text_source": "feed"}
+            for draft, url in zip(drafts, wanted, strict=True)
+        ]
+        if outcomes:
+            self._log_summary(results, len(outcomes), time.monotonic() - started)
+        return results
+
+    def _fetch_pages(self, urls: set[str], started: float) -> dict[str, PageOutcome]:
+        """One task per distinct URL; whatever is not back by the batch deadline is given up."""
+        if not urls:
+            return {}
+        batch = _Batch(self._closing)
+        tasks = {url: self._pool.submit(self._page, url, batch) for url in urls}
+        wait(tasks.values(), timeout=max(0.0, self._config.batch_deadline_s - (time.monotonic() - started)))
+        batch.end()
+        outcomes: dict[str, PageOutcome] = {}
+        for url, task in tasks.items():
+            task.cancel()  # not started yet: never will be
+            outcomes[url] = task.result() if task.done() and not task.cancelled() else PageOutcome(reason="batch-deadline")
+        return outcomes
+
+    def _result(self, draft: Draft, outcome: PageOutcome) -> dict[str, Any]:
+        url, feed_text = draft.get("url"), draft.get("text")
+        kept = {"text": feed_text, "text_source": "feed"}
+        if outcome.reason:
+            return kept | {"notes": (_note(outcome.reason, url),)}
+        text = strip_leading_title(outcome.text, draft.get("title"))
+        if word_count(text) <= word_count(feed_text):
+            return kept | {"notes": (_note("extracted-not-longer", url),)}
+        if len(text) > self._max_text_chars:
+            # An event over Kafka's message limit would be dead-lettered: keep the part NER reads.
+            cut = cut_at_word(text, self._max_text_chars)
+            return {"text": cut, "text_source": "extracted", "notes": (_note(f"text-cut-to-{len(cut)}-chars", url),)}
+        return {"text": text, "text_source": "extracted"}
+
+    def _log_summary(self, results: list[dict[str, Any]], pages: int, elapsed_s: float) -> None:
+        extracted = sum(1 for r in results if r["text_source"] == "extracted")
+        late = sum(1 for r in results for n in r.get("notes", ()) if "batch-deadline" in n)
+        log.info(
+            "step=%s items=%d pages=%d extracted=%d late=%d elapsed_s=%.2f",
+            STEP, len(results), pages, extracted, late, elapsed_s,
+        )
+
+    # -- a page (in a pool thread) -----------------------------------------------------------------
+
+    def _page(self, url: str, batch: _Batch) -> PageOutcome:
+        try:
+            return self._fetch_and_extract(url, batch)
+        except FeedError as exc:
+            return PageOutcome(reason=_fetch_reason(exc))
+        except _GaveUp:
+            return PageOutcome(reason="batch-deadline")
+        except Exception:  # noqa: BLE001 - a parser bug on one page must not fail the batch
+            log.warning("step=%s extraction failed host=%s", STEP, host_label(url), exc_info=True)
+            return PageOutcome(reason="extraction-error")
+
+    def _fetch_and_extract(self, url: str, batch: _Batch) -> PageOutcome:
+        try:
+            scheme = urlsplit(url).scheme.lower()
+        except ValueError:  # "http://[bad/": not a URL at all
+            return PageOutcome(reason="invalid-url")
+        # Checked here, not left to the fetcher: it also reads local files (a file:// "article").
+        if scheme not in ("http", "https"):
+            return PageOutcome(reason="unsupported-scheme")
+        if self._config.respect_robots:
+            refusal = self._robots_refusal(url, batch)
+            if refusal:
+                return PageOutcome(reason=refusal)
+        with self._gate.slot(url):
+            batch.check()
+            fetched = self._page_fetcher.fetch(url)
+        if not is_html(fetched.headers, fetched.body):
+            return PageOutcome(reason="not-html")
+        batch.check()  # no CPU spent on a page the batch no longer waits for
+        text = extract_main_text(decode_html(fetched.body, fetched.headers), fetched.url)
+        return PageOutcome(text=text) if text else PageOutcome(reason="extraction-empty")
+
+    def _robots_refusal(self, url: str, batch: _Batch) -> str | None:
+        """None when robots.txt lets our User-Agent fetch `url`, else the reason for the note."""
+        origin = _origin(url)
+        failure = batch.robots_failure(origin)
+        if failure:
+            return failure
+        try:
+            rules = self._robots.get(origin, lambda: self._load_robots(url, batch))
+        except RobotsUnavailable as exc:
+            # Conservative, and for this batch only: the next batch asks the host again.
+            batch.remember_robots_failure(origin, exc.reason)
+            return exc.reason
+        if rules is not None and not rules.can_fetch(url, self._config.user_agent):
+            return "robots-disallowed"
+        return None
+
+    def _load_robots(self, url: str, batch: _Batch) -> Protego | None:
+        """The origin's rules; None (all allowed) when it has no robots.txt (a 4xx, per RFC 9309)."""
+        try:
+            with self._gate.slot(url):
+                batch.check()
+                fetched = self._robots_fetcher.fetch(robots_url(url))
+        except FeedError as exc:
+            status = exc.fields.get("status")
+            if exc.fields.get("reason") == "http-error" and isinstance(status, int) and 400 <= status < 500:
+                return None
+            reason = _fetch_reason(exc)
+            raise RobotsUnavailable(reason if exc.fields.get("reason") in URL_REASONS else f"robots-unavailable ({reason})") from None
+        return _parse_robots(fetched.body)

@@ -1,0 +1,134 @@
+"""news.language.v1 with the real py3langid model: detection, the feed's hint, short texts."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from newsflow.schema import RawArticle
+from newsflow.settings import ProcessorSettings
+from processors.base import Chain, Draft
+from processors.language import LanguageStep, choose_language, fold_to_iso639_1, normalise_language_tag, sample_text
+
+NOW = datetime(2024, 5, 1, tzinfo=UTC)
+
+FRENCH = (
+    "Le président de la République, Emmanuel Macron, a reçu mardi à l'Élysée le chancelier allemand Olaf Scholz. "
+    "Les deux dirigeants ont évoqué la guerre en Ukraine et la situation au Proche-Orient, selon un communiqué."
+)
+GERMAN = (
+    "Bundeskanzler Olaf Scholz hat am Dienstag in Berlin den französischen Präsidenten Emmanuel Macron empfangen. "
+    "Die beiden Politiker sprachen über den Krieg in der Ukraine und über die Lage im Nahen Osten."
+)
+SPANISH = (
+    "El presidente del Gobierno, Pedro Sánchez, se reunió el lunes en Madrid con el rey Felipe VI para analizar "
+    "la situación política del país y la próxima cumbre de la Unión Europea en Bruselas."
+)
+
+
+def raw(text: str, *, title: str = "", language: str | None = None) -> RawArticle:
+    return RawArticle(id="a1", version=1, url=None, feed_url="http://127.0.0.1/feed", source="test",
+                      title=title, text=text, language=language, fetched_at=NOW)
+
+
+@pytest.fixture(scope="module")
+def step() -> LanguageStep:
+    return LanguageStep(settings=ProcessorSettings())
+
+
+def detect(step: LanguageStep, text: str, *, title: str = "", language: str | None = None) -> dict:
+    [fields] = step.run([Draft(raw(text, title=title, language=language), {})])
+    return fields
+
+
+def test_seed_article_is_english_with_high_confidence(step, seed_article):
+    fields = detect(step, seed_article, title="Leader receives Kazakh president", language=None)
+    assert fields["detected_language"] == "en"
+    assert fields["language_confidence"] > 0.95
+    assert "notes" not in fields
+
+
+@pytest.mark.parametrize(("text", "expected"), [(FRENCH, "fr"), (GERMAN, "de"), (SPANISH, "es")])
+def test_european_languages_are_detected_and_beat_a_wrong_feed_hint(step, text, expected):
+    # Over 20 words and a confident detector: the feed's "en" is overruled, silently.
+    fields = detect(step, text, language="en")
+    assert fields["detected_language"] == expected
+    assert fields["language_confidence"] >= 0.7
+    assert "notes" not in fields
+
+
+def test_very_short_text_with_a_hint_uses_the_hint_and_says_so(step):
+    fields = detect(step, "Raisi hosts Tokayev", title="Breaking", language="en-US")
+    assert fields["detected_language"] == "en"
+    assert 0 <= fields["language_confidence"] <= 1
+    [note] = fields["notes"]
+    assert note.startswith("news.language.v1: used the feed's language 'en' (4 words;")
+
+
+def test_very_short_text_without_a_hint_keeps_the_detectors_guess(step):
+    fields = detect(step, "Der Bundeskanzler traf den Präsidenten in Berlin.")
+    assert fields["detected_language"] == "de"
+    assert "notes" not in fields
+
+
+def test_no_text_and_no_hint_gives_no_language(step):
+    fields = detect(step, "", title="")
+    assert (fields["detected_language"], fields["language_confidence"]) == (None, None)
+    assert fields["notes"] == ("news.language.v1: no text and no declared language",)
+
+
+def test_no_text_but_a_hint_gives_the_hint(step):
+    fields = detect(step, "", title="", language="fr-FR")
+    assert fields["detected_language"] == "fr"
+    assert fields["language_confidence"] == 0.0
+
+
+def test_unsure_detection_of_a_long_text_falls_back_to_the_hint():
+    probabilities = {"nl": 0.45, "af": 0.4, "en": 0.15}
+    guess = choose_language(probabilities, words=120, hint="en")
+    assert (guess.language, guess.confidence) == ("en", 0.15)
+    assert "confidence 0.45" in guess.note and "detector said 'nl'" in guess.note
+
+
+def test_sure_detection_of_a_long_text_ignores_the_hint():
+    guess = choose_language({"de": 0.93, "nl": 0.07}, words=120, hint="en")
+    assert (guess.language, guess.confidence, guess.note) == ("de", 0.93, None)
+
+
+@pytest.mark.parametrize(("tag", "code"), [
+    ("en-US", "en"), ("fr_FR", "fr"), ("EN", "en"), (" de ", "de"), ("zh-Hans-CN", "zh"), ("eng", "en"),
+    ("fre", "fr"), ("iw", "he"), ("tlh", None), ("english", None), ("", None), (None, None), ("en--", None),
+])
+def test_feed_language_tags_become_iso639_1(tag, code):
+    assert normalise_language_tag(tag) == code
+
+
+def test_language_variants_fold_into_their_macrolanguage_and_codeless_labels_go():
+    folded = fold_to_iso639_1([("arz", 0.4), ("ar", 0.3), ("ary", 0.1), ("zxx", 0.15), ("fa", 0.05)])
+    assert list(folded) == ["ar", "fa"]
+    assert folded["ar"] == pytest.approx(0.8)
+
+
+def test_detector_reads_the_title_and_about_2000_characters_at_a_word_boundary():
+    text = "word " * 1000
+    sample = sample_text("Title", text)
+    assert sample.startswith("Title\nword word")
+    assert len(sample) <= 2_006 and sample.endswith("word")
+
+
+def test_every_code_the_step_can_return_is_two_letters(step):
+    labels = fold_to_iso639_1([(label, 1.0) for label in step._identifier.labels])
+    assert labels and all(len(code) == 2 and code.isalpha() and code.islower() for code in labels)
+
+
+def test_short_text_on_which_the_detector_confidently_agrees_needs_no_note():
+    guess = choose_language({"en": 0.97, "sco": 0.03}, words=8, hint="en")
+    assert (guess.language, guess.confidence, guess.note) == ("en", 0.97, None)
+
+
+def test_in_a_chain_the_fields_and_notes_reach_the_enriched_article(step):
+    chain = Chain([step])
+    short, german = chain.enrich([raw("Raisi hosts Tokayev", language="en-GB"), raw(GERMAN, language="de-DE")], NOW)
+    assert short.detected_language == "en" and len(short.notes) == 1
+    assert (german.detected_language, german.notes) == ("de", ())
