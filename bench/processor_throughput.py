@@ -21,6 +21,7 @@ import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import time
@@ -87,22 +88,28 @@ def naive(model: str, texts: list[str]) -> float:
     return len(texts) / (time.perf_counter() - started)
 
 
-def group_state(settings) -> tuple[int, int]:
-    """(members of the processor group, records it has yet to commit on news.raw)."""
-    from kafka import KafkaConsumer, TopicPartition
+class GroupProgress:
+    """Members of the processor group and what it has yet to commit, with clients made once
+    (making them per check would compete with the worker for the CPU being measured)."""
 
-    admin = make_admin(settings.kafka)
-    consumer = KafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers)
-    try:
-        group = settings.processor.group_id
-        members = len(admin.describe_groups([group])[group]["members"])
-        committed = admin.list_group_offsets(group).get(group, {})
-        parts = [TopicPartition(settings.kafka.topics.raw, p) for p in range(settings.kafka.topics.partitions)]
-        ends = consumer.end_offsets(parts)
-        return members, sum(ends[tp] - (committed[tp].offset if tp in committed else 0) for tp in parts)
-    finally:
-        admin.close()
-        consumer.close()
+    def __init__(self, settings) -> None:
+        from kafka import KafkaConsumer, TopicPartition
+
+        self.group, self.admin = settings.processor.group_id, make_admin(settings.kafka)
+        self.consumer = KafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers)
+        self.parts = [TopicPartition(settings.kafka.topics.raw, p) for p in range(settings.kafka.topics.partitions)]
+        self.ends = self.consumer.end_offsets(self.parts)
+
+    def members(self) -> int:
+        return len(self.admin.describe_groups([self.group])[self.group]["members"])
+
+    def remaining(self) -> int:
+        committed = self.admin.list_group_offsets(self.group).get(self.group, {})
+        return sum(self.ends[tp] - (committed[tp].offset if tp in committed else 0) for tp in self.parts)
+
+    def close(self) -> None:
+        self.admin.close()
+        self.consumer.close()
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -120,15 +127,17 @@ def workers_rate(articles: list[RawArticle], workers: int, log_dir: Path) -> tup
     logs = [open(log_dir / f"worker-{workers}-{n}.log", "w") for n in range(workers)]  # noqa: SIM115
     procs = [subprocess.Popen([sys.executable, "-m", "newsflow", "process"], env=env, stdout=log, stderr=subprocess.STDOUT)
              for log in logs]
+    progress = GroupProgress(settings)
     try:
-        while group_state(settings)[0] < workers:
+        while progress.members() < workers:
             time.sleep(0.05)
         started = time.perf_counter()
-        while group_state(settings)[1] > 0:
-            time.sleep(0.1)
+        while progress.remaining() > 0:
+            time.sleep(0.25)
         elapsed = time.perf_counter() - started
         rss = [peak_rss_mb(p.pid) for p in procs]
     finally:
+        progress.close()
         for p in procs:
             p.terminate()
             p.wait(timeout=60)
@@ -142,6 +151,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--naive-sample", type=int, default=200, help="articles for the naive nlp(text) figure")
+    parser.add_argument("--rounds", type=int, default=2, help="alternate baseline and one worker; medians reported")
     parser.add_argument("--log-dir", type=Path, default=Path("/tmp/newsflow-bench"))
     args = parser.parse_args()
     args.log_dir.mkdir(parents=True, exist_ok=True)
@@ -151,17 +161,25 @@ def main() -> None:
     articles = realistic_articles(args.articles)
     words = [len(a.text.split()) for a in articles]
     texts = [f"{a.title}\n\n{a.text}" for a in articles]
-    base = bare_pipe(p.model, texts, p.batch_size)
-    one, rss_one = workers_rate(articles, 1, args.log_dir)
-    two, rss_two = workers_rate(articles, 2, args.log_dir)
+    bases, ones, rss = [], [], []
+    for _ in range(args.rounds):  # alternate: this machine's speed drifts by 20% within minutes
+        bases.append(bare_pipe(p.model, texts, p.batch_size))
+        rate, peaks = workers_rate(articles, 1, args.log_dir)
+        ones.append(rate)
+        rss += peaks
+    two, peaks = workers_rate(articles, 2, args.log_dir)
+    rss += peaks
     slow = naive(p.model, texts[: args.naive_sample])
+    base, one = statistics.median(bases), statistics.median(ones)
     print(f"machine: {machine()}")
     print(f"articles: {len(articles)}, {min(words)}-{max(words)} words (mean {sum(words) / len(words):.0f}); "
           f"model {p.model}, batch {p.batch_size}; steps {', '.join(p.steps)}")
-    print(f"bare nlp.pipe, ner + sentencizer (baseline): {base:.1f} articles/s")
-    print(f"newsflow process, 1 worker via Kafka: {one:.1f} articles/s, ratio {one / base:.2f} (goal >= 0.9)")
+    print(f"bare nlp.pipe, ner + sentencizer (baseline): median {base:.1f} articles/s "
+          f"(rounds: {', '.join(f'{r:.1f}' for r in bases)})")
+    print(f"newsflow process, 1 worker via Kafka: median {one:.1f} articles/s (rounds: {', '.join(f'{r:.1f}' for r in ones)}), "
+          f"ratio {one / base:.2f} (goal >= 0.9)")
     print(f"newsflow process, 2 workers via Kafka: {two:.1f} articles/s, {two / one:.2f}x one worker (goal >= 1.7)")
-    print(f"peak RSS per worker: {', '.join(f'{r:.0f} MB' for r in rss_one + rss_two)} (goal < 600 MB)")
+    print(f"peak RSS per worker: {', '.join(f'{r:.0f} MB' for r in rss)} (goal < 600 MB)")
     print(f"naive nlp(text), full pipeline, {args.naive_sample} articles: {slow:.1f} articles/s "
           f"({base / slow:.1f}x slower than the baseline)")
     print(f"this process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
