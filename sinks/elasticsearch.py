@@ -17,15 +17,14 @@ from datetime import UTC, datetime
 from typing import Any
 
 from elasticsearch import Elasticsearch, helpers
-from elasticsearch.exceptions import ApiError
 from kafka.consumer.fetcher import ConsumerRecord
 
 from newsflow.deadletter import Rejected
-from newsflow.elastic import TRANSIENT_ERRORS
-from newsflow.errors import DeadLetter, ServiceUnavailable
+from newsflow.errors import DeadLetter
 from newsflow.metrics import BULK_ITEMS
 from newsflow.schema import EnrichedArticle, decode_enriched
 from sinks.base import Write
+from sinks.bulk import BulkSink
 
 __all__ = ["MAX_ARTICLE_VERSION", "REVISIONS_PER_VERSION", "ElasticsearchSink", "external_version", "to_document"]
 
@@ -45,8 +44,6 @@ ENTITY_FIELDS = {
     "PRODUCT": "other_entities",
     "LANGUAGE": "other_entities",
 }
-# Per-item statuses that mean "not now" rather than "never".
-_RETRYABLE_STATUS = {429, 500, 502, 503, 504}
 
 # One more than the largest enrichment revision (schema.Provenance.revision). Elasticsearch
 # versions are signed longs, so article versions (epoch milliseconds) fit up to 9.2e12: the
@@ -89,12 +86,12 @@ def to_document(article: EnrichedArticle, *, indexed_at: datetime) -> dict[str, 
     return doc
 
 
-class ElasticsearchSink:
+class ElasticsearchSink(BulkSink):
     def __init__(self, *, client: Elasticsearch, alias: str, url: str, require_alias: bool = True) -> None:
         # `alias` is the write alias in the pipeline; a rebuild writes to a concrete new index.
         self._client = client
-        self._alias = alias
-        self._url = url
+        self._alias = self.target = alias
+        self.url = url
         self._require_alias = require_alias
 
     def prepare(self, records: list[ConsumerRecord]) -> tuple[list[Write], list[Rejected]]:
@@ -110,72 +107,22 @@ class ElasticsearchSink:
             writes.append(Write(record, article.id, version, to_document(article, indexed_at=now)))
         return _latest_only(writes), rejected
 
-    def deliver(self, writes: list[Write]) -> list[Rejected]:
-        if not writes:
-            return []
+    def send(self, writes: list[Write]) -> list[dict[str, Any]]:
         actions = [
             {"_op_type": "index", "_index": self._alias, "_id": w.doc_id, "version": w.version,
              "version_type": "external", "_source": w.document}
             for w in writes
         ]
-        try:
-            results = list(
-                helpers.streaming_bulk(
-                    self._client, actions, chunk_size=len(actions), max_chunk_bytes=50 * 1024 * 1024,
-                    raise_on_error=False, raise_on_exception=True, max_retries=0, require_alias=self._require_alias,
-                )
-            )
-        except TRANSIENT_ERRORS as exc:
-            raise ServiceUnavailable(f"Elasticsearch is not reachable at {self._url} ({type(exc).__name__})", service="elasticsearch") from None
-        except ApiError as exc:
-            if exc.meta.status == 400:
-                return self._isolate_invalid(writes, exc)
-            # The whole request failed (overload, auth, a cluster-level refusal): nothing in it is the
-            # articles' fault, so pause and retry rather than dead-letter or crash.
-            raise ServiceUnavailable(
-                f"Elasticsearch refused the bulk request: HTTP {exc.meta.status} {exc.message}", service="elasticsearch"
-            ) from None
-        return self._classify(writes, results)
+        results = helpers.streaming_bulk(
+            self._client, actions, chunk_size=len(actions), max_chunk_bytes=50 * 1024 * 1024,
+            raise_on_error=False, raise_on_exception=True, max_retries=0, require_alias=self._require_alias,
+        )
+        return [item["index"] for _, item in results]
 
-    def _isolate_invalid(self, writes: list[Write], exc: ApiError) -> list[Rejected]:
-        """A 400 for the whole bulk means one item made the request invalid (an over-long _id, an
-        unparseable value): find it by halving the batch, deliver the rest, reject only it.
-        Without this, one such message would block the partition forever."""
-        if len(writes) == 1:
-            detail = exc.body.get("error", {}).get("reason", "") if isinstance(exc.body, dict) else str(exc.body)
-            if len(detail) > 300:  # the cause is often at the end, after the offending value
-                detail = f"{detail[:120]}…{detail[-160:]}"
-            message = f"Elasticsearch refused the request ({exc.message}): {detail}"
-            return [Rejected(writes[0].record, DeadLetter(message, reason="request-rejected"))]
-        middle = len(writes) // 2
-        return self.deliver(writes[:middle]) + self.deliver(writes[middle:])
-
-    def _classify(self, writes: list[Write], results: list[tuple[bool, dict]]) -> list[Rejected]:
-        outcomes: Counter[str] = Counter()
-        rejected: list[Rejected] = []
-        for write, (_, item) in zip(writes, results, strict=True):
-            result = item["index"]
-            status = result.get("status", 0)
-            error = result.get("error") or {}
-            if 200 <= status < 300:
-                outcomes["indexed"] += 1
-            elif status == 409:
-                outcomes["superseded"] += 1  # the index already holds this version or a newer one
-            elif status in _RETRYABLE_STATUS or error.get("type") == "index_not_found_exception":
-                raise ServiceUnavailable(
-                    f"Elasticsearch cannot take the write now (status {status}, {error.get('type', '?')}: "
-                    f"{error.get('reason', '')[:160]}); if the alias {self._alias!r} is missing, run `newsflow setup`",
-                    service="elasticsearch",
-                )
-            else:
-                outcomes["rejected"] += 1
-                rejected.append(Rejected(write.record, DeadLetter(
-                    f"{error.get('type', 'error')}: {error.get('reason', '')}", reason="mapping-error" if status == 400 else f"http-{status}",
-                )))
+    def summarise(self, outcomes: Counter[str]) -> None:
         for outcome, count in outcomes.items():
             BULK_ITEMS.labels(outcome).inc(count)
         log.info("bulk %s", " ".join(f"{k}={v}" for k, v in sorted(outcomes.items())) or "empty")
-        return rejected
 
 
 def _latest_only(writes: list[Write]) -> list[Write]:

@@ -59,9 +59,9 @@ def _sink() -> ElasticsearchSink:
 def test_conflicts_are_done_and_mapping_errors_are_dead_letters():
     writes = [_write(0), _write(1), _write(2)]
     results = [
-        (True, {"index": {"status": 201}}),
-        (False, {"index": {"status": 409, "error": {"type": "version_conflict_engine_exception"}}}),
-        (False, {"index": {"status": 400, "error": {"type": "mapper_parsing_exception", "reason": "bad date"}}}),
+        {"status": 201},
+        {"status": 409, "error": {"type": "version_conflict_engine_exception"}},
+        {"status": 400, "error": {"type": "mapper_parsing_exception", "reason": "bad date"}},
     ]
     rejected = _sink()._classify(writes, results)
     assert [r.record.offset for r in rejected] == [2]
@@ -71,13 +71,13 @@ def test_conflicts_are_done_and_mapping_errors_are_dead_letters():
 
 @pytest.mark.parametrize("status", [429, 503])
 def test_overload_retries_the_batch_instead_of_dead_lettering(status):
-    results = [(False, {"index": {"status": status, "error": {"type": "es_rejected_execution_exception"}}})]
+    results = [{"status": status, "error": {"type": "es_rejected_execution_exception"}}]
     with pytest.raises(ServiceUnavailable):
         _sink()._classify([_write(0)], results)
 
 
 def test_a_missing_alias_is_retried_with_a_hint_not_dead_lettered():
-    results = [(False, {"index": {"status": 404, "error": {"type": "index_not_found_exception", "reason": "no such index"}}})]
+    results = [{"status": 404, "error": {"type": "index_not_found_exception", "reason": "no such index"}}]
     with pytest.raises(ServiceUnavailable, match="newsflow setup"):
         _sink()._classify([_write(0)], results)
 
