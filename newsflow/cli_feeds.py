@@ -346,8 +346,40 @@ def _roughly(seconds: float) -> str:
     return f"{int(seconds)}s"
 
 
+@feeds_action(
+    "enable",
+    help="re-enable a feed the producers disabled after it failed for too long",
+    description="A feed failing for producer.disable_after_s is disabled, with the reason kept (`feeds status` shows "
+                "it). Once its publisher fixed it, this asks the producer that owns the feed to clear its failure "
+                "history and fetch it at once: a command record in the feed-state topic, applied within a second "
+                "by the owner (or by whichever producer owns the feed next). Needs Kafka. To stop polling a feed "
+                "for good, set `enabled: false` in the registry instead.",
+    arguments=[arg("feed", metavar="URL_OR_NAME", help="the feed's URL as in the registry, or its name")],
+)
+def _enable(registry: Path, settings: Settings, args: argparse.Namespace) -> int:
+    from datetime import UTC, datetime
+
+    from newsflow.kafka import make_producer
+    from producers.ownership import ENABLE_SUFFIX, partition_for
+    from producers.registry import find_feed, load_registry, read_registry
+
+    # The registry as written and as polled list the feeds in the same order; the id is the polled URL's.
+    feed = load_registry(registry)[read_registry(registry).index(find_feed(registry, args.feed))]
+    topic = settings.kafka.topics.feed_state
+    producer = make_producer(settings.kafka)
+    try:
+        partitions = len(producer.partitions_for(topic))
+        command = json.dumps({"requested_at": datetime.now(UTC).isoformat()}).encode()
+        producer.send(topic, key=f"{feed.id}{ENABLE_SUFFIX}".encode(), value=command,
+                      partition=partition_for(feed.id, partitions)).get(timeout=30)
+    finally:
+        producer.close(timeout=10)
+    print(f"asked the producers to re-enable {_label(feed)}")
+    return 0
+
+
 #: The actions, in the order `newsflow feeds --help` lists them.
-ACTIONS: list[FeedsAction] = [_add, _remove, _list, _import_opml, _export_opml, _status]
+ACTIONS: list[FeedsAction] = [_add, _remove, _list, _import_opml, _export_opml, _status, _enable]
 
 
 # ---------------------------------------------------------------------------------------------

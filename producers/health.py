@@ -19,7 +19,7 @@ from newsflow.metrics import FEED_FETCH_SECONDS, FEEDS, FETCHES
 from newsflow.settings import Settings
 from producers.base import FeedSpec
 from producers.outcome import FetchOutcome
-from producers.ownership import SEEN_SUFFIX
+from producers.ownership import ENABLE_SUFFIX, SEEN_SUFFIX
 from producers.state import FeedState, FeedStatus, status_of
 
 __all__ = ["FeedHealthEvent", "StatusRow", "health_event", "observe", "read_states", "status_rows"]
@@ -113,7 +113,7 @@ def read_states(settings: Settings, timeout_s: float = 30.0) -> dict[str, FeedSt
 
 
 def _apply(states: dict[str, FeedState], key: bytes | None, value: bytes | None) -> None:
-    if key is None or key.endswith(SEEN_SUFFIX.encode()):
+    if key is None or key.endswith((SEEN_SUFFIX.encode(), ENABLE_SUFFIX.encode())):
         return
     feed_id = key.decode("utf-8", "replace")
     if value is None:

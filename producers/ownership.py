@@ -8,8 +8,9 @@ instance joins, dies (its session times out) or leaves, the group rebalances and
 move, with their state, within the session timeout.
 
 On assignment, a partition is read from its beginning to its end offset at that moment: that
-restores the state of its feeds. Then the partition is paused: while we own it, we are its only
-writer, so what we would read back is what we already hold.
+restores the state of its feeds. After that, while we own it, we are the only writer of its
+state records, so what we read back of those is ignored; what we do read is operator commands
+(``<feed id>/enable``, written by `newsflow feeds enable`), handed to the service.
 """
 
 from __future__ import annotations
@@ -26,11 +27,12 @@ from newsflow.kafka import make_consumer
 from newsflow.settings import KafkaSettings
 from producers.state import FeedState, SeenItems
 
-__all__ = ["FeedOwnership", "partition_for"]
+__all__ = ["ENABLE_SUFFIX", "FeedOwnership", "partition_for"]
 
 log = logging.getLogger(__name__)
 
 SEEN_SUFFIX = "/seen"
+ENABLE_SUFFIX = "/enable"
 
 
 def partition_for(feed_id: str, partitions: int) -> int:
@@ -48,6 +50,7 @@ class FeedOwnership(ConsumerRebalanceListener):
         self._restoring: dict[int, int] = {}  # partition -> end offset to reach
         self._ready: set[int] = set()
         self._states: dict[str, FeedState] = {}
+        self._enable_requests: set[str] = set()
         self._seen: dict[str, SeenItems] = {}
         self._consumer: KafkaConsumer = make_consumer(
             settings, group_id=group_id, topics=[self._topic], listener=self,
@@ -93,9 +96,13 @@ class FeedOwnership(ConsumerRebalanceListener):
         """Take part in the group (heartbeats run on their own) and restore newly assigned partitions."""
         busy = self._restoring or self._newly_assigned
         batches = self._consumer.poll(timeout_ms=100 if busy else timeout_ms, max_records=5000)
-        for records in batches.values():
+        for tp, records in batches.items():
+            restoring = tp.partition not in self._ready
             for record in records:
-                self._restore(record.key, record.value)
+                if _is_command(record.key):
+                    self._command(record.key, record.value)
+                elif restoring:
+                    self._restore(record.key, record.value)
         self._start_restores()
         self._finish_restores()
 
@@ -104,7 +111,18 @@ class FeedOwnership(ConsumerRebalanceListener):
         return bool(self._restoring or self._newly_assigned) or not self._consumer.assignment()
 
     def partition_of(self, feed_id: str) -> int:
-        return partition_for(feed_id.removesuffix(SEEN_SUFFIX), self._partitions)
+        return partition_for(feed_id.removesuffix(SEEN_SUFFIX).removesuffix(ENABLE_SUFFIX), self._partitions)
+
+    def take_enable_requests(self) -> list[str]:
+        """Feeds an operator asked to re-enable (`newsflow feeds enable`), among those we own."""
+        owned = sorted(f for f in self._enable_requests if self.owns(f))
+        self._enable_requests -= set(owned)
+        return owned
+
+    def done_enabling(self, producer: KafkaProducer, feed_id: str) -> Future:
+        """Remove the command from the topic (a tombstone), once the feed's new state is written."""
+        return producer.send(self._topic, key=f"{feed_id}{ENABLE_SUFFIX}".encode(), value=None,
+                             partition=self.partition_of(feed_id))
 
     def owns(self, feed_id: str) -> bool:
         return self.partition_of(feed_id) in self._ready
@@ -156,12 +174,22 @@ class FeedOwnership(ConsumerRebalanceListener):
             # An unreadable record costs that feed its memory, not the producer its life.
             log.warning("feed state unreadable feed=%s error=%s", feed_id, exc.errors()[0]["msg"])
 
+    def _command(self, key: bytes, value: bytes | None) -> None:
+        feed_id = key.decode("utf-8", "replace").removesuffix(ENABLE_SUFFIX)
+        if value is None:
+            self._enable_requests.discard(feed_id)  # done by whoever owned the feed then
+        else:
+            self._enable_requests.add(feed_id)
+
     def _finish_restores(self) -> None:
         for partition, end in list(self._restoring.items()):
             tp = TopicPartition(self._topic, partition)
             if self._consumer.position(tp) >= end:
                 del self._restoring[partition]
                 self._ready.add(partition)
-                self._consumer.pause(tp)
                 count = sum(1 for k in self._states if self.partition_of(k) == partition)
                 log.info("feeds restored partition=%d feeds_with_state=%d", partition, count)
+
+
+def _is_command(key: bytes | None) -> bool:
+    return key is not None and key.endswith(ENABLE_SUFFIX.encode())

@@ -130,6 +130,7 @@ class FeedService:
     def run_once(self, *, timeout_s: float = 300.0) -> CycleReport:
         """Fetch every owned, enabled feed once, whether due or not (`newsflow produce --once`)."""
         self.wait_until_ready(timeout_s)
+        self._enable_requested()
         report = CycleReport()
         futures = [self._submit(feed) for feed in self.owned_feeds() if self._enabled(feed)]
         wait(futures, timeout=timeout_s)
@@ -140,6 +141,7 @@ class FeedService:
     def step(self, timeout_s: float) -> CycleReport:
         """One turn of the loop: group duty, submit due feeds, apply what completed."""
         self._ownership.poll(int(timeout_s * 1000))
+        self._enable_requested()
         now = self._clock()
         for feed in self.owned_feeds():
             if self.push is not None:
@@ -155,6 +157,28 @@ class FeedService:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def _enable_requested(self) -> None:
+        """Operators re-enable a feed disabled after failing too long (`newsflow feeds enable`):
+        its failure history is cleared and it is due at once."""
+        for feed_id in self._ownership.take_enable_requests():
+            feed = self._feeds.get(feed_id)
+            state = self._ownership.state(feed_id) if feed else None
+            if state is None:
+                continue
+            enabled = state.model_copy(update={"disabled_reason": None, "failing_since": None,
+                                               "consecutive_failures": 0, "next_due": None, "due_reason": "enabled"})
+            futures = self._ownership.publish(self._producer, enabled, None)
+            futures.append(self._ownership.done_enabling(self._producer, feed_id))
+            try:
+                self._producer.flush(timeout=30)
+                for future in futures:
+                    future.get(timeout=30)
+            except KafkaError as exc:
+                raise ServiceUnavailable(f"Kafka did not acknowledge re-enabling a feed ({type(exc).__name__})",
+                                         service="kafka") from None
+            self._ownership.remember(enabled, None)
+            log.info("feed re-enabled url=%s", feed.url)
 
     # -- scheduling -------------------------------------------------------------------------
 

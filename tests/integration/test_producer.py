@@ -14,7 +14,7 @@ from newsflow.schema import decode_raw
 from newsflow.stages import build_feed_service
 from producers.base import FeedSpec
 from producers.health import read_states
-from tests.support import as_env, read_topic
+from tests.support import as_env, read_topic, wait_for
 
 
 @contextmanager
@@ -181,3 +181,24 @@ def test_feeds_status_shows_each_feed_state_from_kafka(settings, feed_server, sa
                            capture_output=True, text=True, timeout=120, env=os.environ | as_env(settings))
     header, *lines = table.stdout.splitlines()
     assert header.split()[:2] == ["FEED", "STATE"] and len(lines) == 3
+
+
+def test_a_feed_disabled_after_failing_too_long_is_re_enabled_by_the_operator(settings, feed_server, sample_feed, tmp_path):
+    settings = settings.model_copy(update={"producer": settings.producer.model_copy(update={"disable_after_s": 0.001})})
+    url = feed_server.serve("/down.xml", b"oops", status=500)
+    registry = tmp_path / "feeds.yaml"
+    registry.write_text(f"feeds:\n  - url: {url}\n    name: Down\n", encoding="utf-8")
+    with feed_service(settings, [url]) as service:
+        service.run_once()
+        service.run_once()  # failing for longer than disable_after_s now
+        [state] = read_states(settings).values()
+        assert state.disabled_reason and "HTTP 500" in state.disabled_reason
+        feed_server.serve("/down.xml", sample_feed.read_bytes())  # the publisher fixed it
+        assert service.run_once().fetched == 0, "a disabled feed is not fetched"
+        enable = subprocess.run([sys.executable, "-m", "newsflow", "feeds", "enable", "Down", "--feeds", str(registry)],
+                                capture_output=True, text=True, timeout=120, env=os.environ | as_env(settings))
+        assert enable.returncode == 0, enable.stderr
+        emitted = wait_for(lambda: service.step(0.2).emitted or None, timeout=30, what="the re-enabled feed's items")
+    assert emitted == 4
+    [state] = read_states(settings).values()
+    assert state.disabled_reason is None and state.consecutive_failures == 0
