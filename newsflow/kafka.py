@@ -69,6 +69,7 @@ def make_consumer(
         "enable_auto_commit": False,
         "auto_offset_reset": "earliest",
         "isolation_level": "read_committed",
+        "session_timeout_ms": settings.session_timeout_ms,
     }
     try:
         consumer = KafkaConsumer(**(config | overrides))

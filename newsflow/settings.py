@@ -73,6 +73,11 @@ class KafkaSettings(_Section):
     ssl_check_hostname: bool = True
     request_timeout_ms: int = 30_000
     bootstrap_timeout_ms: int = Field(10_000, description="How long a client waits for the first broker answer.")
+    # kafka-python's default is 45 s: a killed worker's partitions would wait that long for a new owner.
+    # Heartbeats come from a background thread, so a long NER batch does not count against it.
+    session_timeout_ms: int = Field(
+        10_000, ge=6_000, description="A consumer silent this long (killed, frozen) loses its partitions to the others."
+    )
     topics: TopicSettings = TopicSettings()
 
 

@@ -18,6 +18,7 @@ while backing off, then retries. A stop request (SIGTERM, Ctrl-C) lets the curre
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import threading
 import time
@@ -95,6 +96,11 @@ class Outcome:
 
 STOPPED = Outcome(completed=False)
 
+# Test-only: commit a batch's offsets BEFORE the next hop has acknowledged it, which breaks the
+# at-least-once guarantee on purpose. The chaos suite sets it to prove that its harness reports
+# the loss that follows (tests/chaos/test_harness_detects_loss.py). Never set it anywhere else.
+UNSAFE_COMMIT_BEFORE_DELIVERY_ENV = "NEWSFLOW_TEST_ONLY_UNSAFE_COMMIT_BEFORE_DELIVERY"
+
 
 def _record_bytes(record: ConsumerRecord) -> int:
     return max(record.serialized_key_size, 0) + max(record.serialized_value_size, 0)
@@ -154,11 +160,17 @@ class AtLeastOnce:
         self._dlq = dead_letters
         self._stage = stage
         self._commit_offsets = commit_offsets
+        self._commit_before_delivery = commit_offsets and os.environ.get(UNSAFE_COMMIT_BEFORE_DELIVERY_ENV) == "1"
+        if self._commit_before_delivery:
+            log.warning("UNSAFE stage=%s commits offsets before delivery (%s is set: a test that breaks the guarantee "
+                        "on purpose); records can be lost", stage, UNSAFE_COMMIT_BEFORE_DELIVERY_ENV)
 
     def batch_started(self) -> None:
         pass
 
     def complete(self, records, deliver, rejected, retry) -> Outcome:
+        if self._commit_before_delivery:
+            self._commit(records)
         delivered = retry(deliver)
         if delivered is None:
             return STOPPED  # nothing committed: the batch will be redelivered
