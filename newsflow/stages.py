@@ -353,8 +353,20 @@ def run_sink(settings: Settings, *, stop: StopFlag) -> int:
     s, es = settings.sink, settings.elasticsearch
     limits = BatchLimits(s.batch_size, s.batch_max_bytes, s.batch_max_wait_s, s.poll_timeout_ms)
     client = make_client(es)
+    failed: list[BaseException] = []
+
+    def feed_health_sink(**kwargs) -> None:
+        try:
+            _work(**kwargs)
+        except Exception as exc:
+            # One process, two sinks: if either dies the process must exit non-zero (so whatever
+            # supervises it restarts it), not live on half-working.
+            log.exception("feed-health-sink failed; stopping the sink process")
+            failed.append(exc)
+            stop.set()
+
     feed_health = threading.Thread(
-        target=_work, name="feed-health-sink", daemon=True,
+        target=feed_health_sink, name="feed-health-sink", daemon=True,
         kwargs={"settings": settings, "stage": "feed-health-sink", "group_id": f"{s.group_id}-feed-health",
                 "topic": settings.kafka.topics.feed_health, "limits": limits, "stop": stop,
                 "handler_factory": lambda _producer: FeedHealthSink(client=client, index=es.feed_health_index,
@@ -362,7 +374,7 @@ def run_sink(settings: Settings, *, stop: StopFlag) -> int:
     )
     feed_health.start()
     try:
-        return _run_worker(
+        code = _run_worker(
             settings,
             stage="sink",
             group_id=s.group_id,
@@ -376,3 +388,4 @@ def run_sink(settings: Settings, *, stop: StopFlag) -> int:
         stop.set()  # the article sink ended (stop or failure): the feed-health sink ends with it
         feed_health.join(timeout=60)
         client.close()
+    return 1 if failed else code

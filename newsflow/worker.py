@@ -385,10 +385,15 @@ class BatchWorker(Generic[P]):
     def _record_lag(self) -> None:
         """Export how far behind each assigned partition is (from the fetch responses' high
         watermarks: no extra request)."""
-        for tp in self._consumer.assignment():
-            highwater = self._consumer.highwater(tp)
-            if highwater is not None:
-                CONSUMER_LAG.labels(self.stage, tp.topic, str(tp.partition)).set(max(0, highwater - self._consumer.position(tp)))
+        try:
+            for tp in self._consumer.assignment():
+                highwater = self._consumer.highwater(tp)
+                if highwater is not None:
+                    CONSUMER_LAG.labels(self.stage, tp.topic, str(tp.partition)).set(max(0, highwater - self._consumer.position(tp)))
+        except KafkaError:
+            # `position` may ask the broker (offset validation after a reconnect); while it is down
+            # the metric waits for the next poll rather than taking the worker down.
+            pass
 
     def _retry_until_done(self, attempt: Callable[[], T], records: list[ConsumerRecord]) -> T | None:
         """Run `attempt` until it succeeds; None if a stop was requested meanwhile."""

@@ -24,4 +24,5 @@ trap stop_started EXIT
 
 .venv/bin/ruff check .
 $newsflow stack up
-.venv/bin/python -m pytest tests/unit tests/integration tests/e2e "$@"
+# The chaos tier last: it stops and restarts the servers.
+.venv/bin/python -m pytest tests/unit tests/integration tests/e2e tests/chaos "$@"

@@ -144,6 +144,12 @@ class ChaosFeeds:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+                try:
+                    self._answer()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client was killed mid-answer: that is what some scenarios do
+
+            def _answer(self) -> None:
                 chaos.requests += 1
                 if chaos.delay_s:
                     time.sleep(chaos.delay_s)  # a slow but healthy server: on purpose

@@ -128,25 +128,36 @@ class Report:
 
 
 class TopicReader:
-    """Every record of a topic from the beginning, read incrementally (no consumer group)."""
+    """Every record of a topic from the beginning, read incrementally (no consumer group).
 
-    def __init__(self, settings: Settings, topic: str) -> None:
-        self._consumer = KafkaConsumer(bootstrap_servers=settings.kafka.bootstrap_servers, enable_auto_commit=False,
-                                       group_id=None, auto_offset_reset="earliest", request_timeout_ms=20_000)
-        partitions = [TopicPartition(topic, p) for p in range(settings.kafka.topics.partitions)]
-        self._consumer.assign(partitions)
-        self._consumer.seek_to_beginning(*partitions)
+    The consumer is opened on the first read and `close` drops it: a scenario that stops the
+    broker closes its readers first, so no client of the test process hammers a dead broker.
+    The next read opens a new consumer and reads the topic again from the beginning.
+    """
+
+    def __init__(self, settings: Settings, topic: str, partitions: int | None = None) -> None:
+        self._settings = settings
+        self._partitions = [TopicPartition(topic, p) for p in range(partitions or settings.kafka.topics.partitions)]
+        self._consumer: KafkaConsumer | None = None
         self.records: list = []
 
-    def read(self) -> list:
+    def read(self, timeout_ms: int = 500) -> list:
         """Poll until a poll brings nothing new; everything read so far."""
-        while batches := self._consumer.poll(timeout_ms=500, max_records=5000):
+        if self._consumer is None:
+            self._consumer = KafkaConsumer(bootstrap_servers=self._settings.kafka.bootstrap_servers, enable_auto_commit=False,
+                                           group_id=None, auto_offset_reset="earliest", request_timeout_ms=20_000)
+            self._consumer.assign(self._partitions)
+            self._consumer.seek_to_beginning(*self._partitions)
+            self.records = []
+        while batches := self._consumer.poll(timeout_ms=timeout_ms, max_records=5000):
             for batch in batches.values():
                 self.records.extend(batch)
         return self.records
 
     def close(self) -> None:
-        self._consumer.close()
+        if self._consumer is not None:
+            self._consumer.close()
+            self._consumer = None
 
 
 def _indexed(settings: Settings) -> list[dict]:
@@ -257,8 +268,8 @@ class ChaosRun:
 
     # -- progress --------------------------------------------------------------------------------
 
-    def raw_count(self) -> int:
-        return len(self._raw.read())
+    def raw_count(self, timeout_ms: int = 500) -> int:
+        return len(self._raw.read(timeout_ms))
 
     def settled(self) -> bool:
         """The producer has emitted every served article and both groups have committed everything."""
@@ -306,13 +317,17 @@ class ChaosRun:
             assert code == 0, f"{stage.role} exit code {code}:\n{stage.log_tail()}"
             assert "Traceback" not in stage.log_text(), f"{stage.role} logged a traceback:\n{stage.log_tail()}"
 
+    def close_readers(self) -> None:
+        """Before the broker is stopped: the test process holds no Kafka client through the outage."""
+        self._raw.close()
+        self._dlq.close()
+
     def close(self) -> None:
         for stage in self.stages.values():
             if stage.alive():
                 stage.proc.kill()
                 stage.proc.wait(timeout=30)
-        self._raw.close()
-        self._dlq.close()
+        self.close_readers()
 
 
 
