@@ -1,18 +1,22 @@
-"""`newsflow topics train` and `newsflow eval topics`: fit a custom topic taxonomy, measure a classifier.
+"""`newsflow topics train`, `newsflow eval topics` and `newsflow eval stories`.
 
-Both read labelled JSONL, one article per line::
+`topics train` and `eval topics` fit a custom topic taxonomy and measure a classifier. Both read
+labelled JSONL, one article per line::
 
     {"title": "Alcaraz retains Wimbledon title", "text": "Carlos Alcaraz beat ...", "label": "sport"}
     {"text": "The central bank kept rates on hold ...", "label": "economy"}
 
-("title" and "language" are optional.) Errors are raised as `newsflow.errors.ConfigError` (one
-line naming the file and line); `newsflow.cli.main` prints them as ``newsflow: error: ...``.
-The work itself (parsing, training, metrics) is in processors/topics.py.
+("title" and "language" are optional.) `eval stories` measures near-duplicate detection and story
+clustering on tests/data/stories-eval.jsonl (or --data), after the real enrichment steps.
+Errors are raised as `newsflow.errors.ConfigError` (one line naming the file and line);
+`newsflow.cli.main` prints them as ``newsflow: error: ...``. The work itself (parsing, training,
+metrics) is in processors/topics.py and processors/stories.py.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,7 +25,7 @@ from newsflow.errors import ConfigError
 if TYPE_CHECKING:
     from newsflow.settings import Settings
 
-__all__ = ["add_topics_commands", "run_eval_topics", "run_topics_train"]
+__all__ = ["add_topics_commands", "run_eval_stories", "run_eval_topics", "run_topics_train"]
 
 DATA_HELP = 'labelled JSONL: one {"text": ..., "label": ...} (or {"title", "text", "label"}) per line'
 
@@ -40,6 +44,24 @@ topics: classify labelled articles and print accuracy, macro-F1, per-label preci
 and the confusion matrix. By default the built-in IPTC Media Topics classifier is evaluated (labels
 must then be IPTC top-level labels such as "economy, business and finance", or their QCodes such
 as medtop:04000000); --model evaluates a model from `newsflow topics train` instead."""
+
+EVAL_COMMAND_DESCRIPTION = """\
+Measure the enrichment against labelled JSONL (--data FILE): `eval topics` a topic classifier
+(built-in IPTC Media Topics or one from `topics train`), `eval stories` near-duplicate detection
+and story clustering. `newsflow eval ACTION --help` tells more."""
+
+STORIES_DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "stories-eval.jsonl"
+
+EVAL_STORIES_DESCRIPTION = """\
+stories: enrich labelled articles with the real steps (clean, language, entities, key phrases,
+topics; with the processor settings in effect), then run near-duplicate detection and story
+clustering over them in published order. Prints duplicate detection precision/recall/F1 (pairs
+article -> original), pairwise precision/recall/F1 of the stories (with and without the
+duplicates), the counts, and the milliseconds per article of dedup and clustering next to those
+of NER. Each line of --data is {"id", "source", "published", "title", "text", "labels":
+{"duplicate_of": id or null, "story": label}}; tests/data/make_stories_eval.py builds the default set."""
+
+EVAL_STEPS = ("news.clean.v1", "news.language.v1", "news.entities.v2", "news.keyphrases.v1", "news.topics.v1")
 
 
 def _fraction(value: str) -> float:
@@ -63,13 +85,22 @@ def add_topics_commands(sub: argparse._SubParsersAction) -> None:
                    help="share of the examples held out to report quality (default 0.2; 0: none)")
     p.set_defaults(func=run_topics_train)
 
-    p = sub.add_parser("eval", help="measure a topic classifier on labelled JSONL",
-                       description=EVAL_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("action", choices=["topics"], help="topics: evaluate the topic classifier")
+    p = sub.add_parser("eval", help="measure a topic classifier or story clustering on labelled JSONL",
+                       description=EVAL_COMMAND_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    actions = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = actions.add_parser("topics", help="evaluate the topic classifier (IPTC or custom)",
+                           description=EVAL_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", required=True, type=Path, metavar="FILE", help=DATA_HELP)
     p.add_argument("--model", type=Path, default=None, metavar="FILE",
                    help="a model from `newsflow topics train` (default: the built-in IPTC classifier)")
     p.set_defaults(func=run_eval_topics)
+
+    p = actions.add_parser("stories", help="evaluate near-duplicate detection and story clustering",
+                           description=EVAL_STORIES_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", type=Path, default=STORIES_DATA, metavar="FILE",
+                   help="labelled articles as JSONL (default: tests/data/stories-eval.jsonl)")
+    p.add_argument("--json", action="store_true", help="print the report as one JSON object")
+    p.set_defaults(func=run_eval_stories)
 
 
 def run_topics_train(settings: Settings, args: argparse.Namespace) -> int:
@@ -101,4 +132,20 @@ def run_eval_topics(settings: Settings, args: argparse.Namespace) -> int:
     classifier = load_classifier(Path(args.model) if args.model else None)
     examples = load_examples(Path(args.data))
     print(format_report(evaluate(classifier, examples)))
+    return 0
+
+
+def run_eval_stories(settings: Settings, args: argparse.Namespace) -> int:
+    from processors.base import build_chain
+    from processors.catalog import load_steps
+    from processors.stories import evaluate_stories, format_stories_report, load_eval_articles
+
+    articles = load_eval_articles(Path(args.data))
+    load_steps()
+    chain = build_chain(EVAL_STEPS, settings=settings.processor)
+    try:
+        report = evaluate_stories(articles, chain)
+    finally:
+        chain.close()
+    print(json.dumps(report.to_json()) if args.json else format_stories_report(report))
     return 0

@@ -1,0 +1,343 @@
+"""Near-duplicate articles: the same text re-published, across all sources, found by MinHash and LSH.
+
+Pure and storage-free: `fingerprint` turns an article's text into a small `Fingerprint`, and a
+`NearDuplicateIndex` holds the fingerprints of recent articles in memory. The index is rebuilt from
+records (a fingerprint plus the decision taken for it): every worker replays them at start and keeps
+applying those of the other workers, so a decision is taken once (`decide`) and applied everywhere
+else (`record`).
+
+How a duplicate is recognised:
+- Text only, not the title: a re-titled copy is still a copy, and two different articles may share a
+  generic title ("Live updates").
+- Site furniture at either end (bylines, "Related:", copyright footers: `core_text`) is left out.
+- Normalised words (NFKC, casefold, punctuation stripped), then shingles of `SHINGLE_WORDS` words: a
+  replaced word changes only the shingles around it, while two articles about the same event written
+  by different people share few three-word sequences (names and a short quote at most).
+- MinHash (datasketch, `NUM_PERM` permutations) estimates the Jaccard similarity of two shingle
+  sets; with both set sizes it also gives the containment of the smaller set in the larger one. An
+  article cut to its first 60% has a Jaccard similarity of about 0.6 with the whole, but a
+  containment near 1; the same holds for a copy wrapped in a site's footer, byline and "Read more".
+  A pair is a duplicate when the Jaccard similarity reaches `jaccard_threshold`, or when the
+  containment reaches `containment_threshold` (and the smaller text is at least `MIN_SIZE_RATIO` of
+  the larger: a teaser of a tenth of an article is not looked for).
+- LSH (datasketch MinHashLSH) finds the candidates without comparing with every article: with bands
+  of 2 rows, pairs down to a Jaccard similarity of about 0.2 are found with near certainty (so
+  truncated and wrapped copies are candidates too), and each candidate is then checked as above.
+- Among the earlier articles that match, the earliest original wins: a copy of a copy points at the
+  first article, and that article counts its duplicates.
+- Articles older than the window (by published time, against the latest published time seen) are
+  evicted, so memory stays bounded by the news of `window`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import heapq
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import cache
+from typing import Any
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+__all__ = [
+    "MIN_WORDS",
+    "NUM_PERM",
+    "Fingerprint",
+    "Match",
+    "NearDuplicateIndex",
+    "fingerprint",
+    "core_text",
+    "estimate",
+    "normalised_words",
+    "shingles",
+]
+
+NUM_PERM = 128
+SHINGLE_WORDS = 3
+# Texts shorter than this are duplicates only of an exact copy. With a few dozen words there are a
+# few dozen shingles: MinHash estimates are then coarse (each shared shingle moves the estimate a
+# lot), and short items are mostly formulaic (briefs, market closes, weather alerts, "watch the
+# video") so two different ones often share most of their words. Marking one a duplicate would
+# hide a distinct article; an exact copy, though, is a copy at any length.
+MIN_WORDS = 30
+MIN_SIZE_RATIO = 0.3
+# Hash values keep their low 12 bits: a chance collision (1 in 4,096) moves a similarity estimate by
+# about 0.0002, and 128 of them fit in 192 bytes of a state record instead of 512.
+_HASH_BITS = 12
+_HASH_MASK = np.uint32((1 << _HASH_BITS) - 1)
+_LSH_BANDS, _LSH_ROWS = 64, 2  # candidate probability 1 - (1 - J^2)^64: 0.93 at J = 0.2, 0.47 at 0.1
+_SEED = 1
+_PUNCTUATION = re.compile(r"[^\w]+|_+")
+# Site furniture around a copied article: bylines, datelines, "Related:", footers. Up to a few such
+# lines are dropped at either end of the text before fingerprinting: they are not the article, and
+# the same footer on two different articles of one site would otherwise make them look alike.
+_EDGE_LINES = 5
+_FURNITURE_WORDS = 8  # an edge line shorter than this is furniture (or too short to matter)
+_BYLINE = re.compile(r"^by\s+\w+(?:\s+\w+)?(?:\s*[,|]|\s*$)", re.IGNORECASE)  # "By Staff Reporter | Updated ..."
+_BYLINE_WORDS = 15
+_FURNITURE = re.compile(
+    r"©|\bcopyright\b|all rights reserved|\bfollow us\b|\bsign up\b|\bsubscribe\b|\bnewsletters?\b"
+    r"|\bcontact (?:us|our newsroom)\b|not responsible for the content|\bread more\b|^related\b|^(?:updated|published)\b",
+    re.IGNORECASE,
+)
+_FURNITURE_MAX_WORDS = 60  # a longer line is a paragraph of the article
+_MAX_TRIMMED = 0.6  # never more than this share of the words (a text of short lines stays)
+
+
+@dataclass(frozen=True)
+class Match:
+    """The earlier article this one duplicates, and how similar they are (estimated, 0..1)."""
+
+    article_id: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the index keeps of an article: its MinHash, the size of its shingle set, and a digest of
+    its normalised text for exact copies. `short` texts are matched by the digest only."""
+
+    article_id: str
+    published: datetime
+    hashvalues: np.ndarray  # NUM_PERM uint32 values < 2**12
+    size: int  # distinct shingles
+    digest: str  # of the normalised words (title included for short texts)
+    short: bool
+
+    def to_json(self) -> dict[str, Any]:
+        """A compact JSON object (~400 bytes): the hash values packed two in three bytes, in base64."""
+        packed = base64.b64encode(_pack12(self.hashvalues)).decode("ascii")
+        return {"id": self.article_id, "published": self.published.isoformat(), "minhash": packed,
+                "size": self.size, "digest": self.digest, "short": self.short}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Fingerprint:
+        values = _unpack12(base64.b64decode(data["minhash"]))
+        if len(values) != NUM_PERM:
+            raise ValueError(f"fingerprint of {data.get('id')!r} has {len(values)} hash values, expected {NUM_PERM}")
+        return cls(str(data["id"]), datetime.fromisoformat(data["published"]), values, int(data["size"]),
+                   str(data["digest"]), bool(data["short"]))
+
+
+def _pack12(values: np.ndarray) -> bytes:
+    pairs = values.astype(np.uint32).reshape(-1, 2)
+    low, high = pairs[:, 0], pairs[:, 1]
+    return np.stack([low & 0xFF, (low >> 8) | ((high & 0xF) << 4), high >> 4], axis=1).astype(np.uint8).tobytes()
+
+
+def _unpack12(packed: bytes) -> np.ndarray:
+    triples = np.frombuffer(packed, dtype=np.uint8).reshape(-1, 3).astype(np.uint32)
+    low = triples[:, 0] | ((triples[:, 1] & 0xF) << 8)
+    high = (triples[:, 1] >> 4) | (triples[:, 2] << 4)
+    return np.stack([low, high], axis=1).reshape(-1)
+
+
+def normalised_words(text: str) -> list[str]:
+    """NFKC, casefolded, punctuation stripped: "Kazakhstan’s President" -> ["kazakhstan", "s", "president"]."""
+    return _PUNCTUATION.sub(" ", unicodedata.normalize("NFKC", text).casefold()).split()
+
+
+def core_text(text: str) -> str:
+    """The text without furniture lines at its start and end (at most `_EDGE_LINES` each, and
+    never more than `_MAX_TRIMMED` of the words): what is compared between articles."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    if len(lines) < 2:
+        return text  # one block: nothing to tell apart
+    budget = int(sum(len(line.split()) for line in lines) * _MAX_TRIMMED)
+    start, end = 0, len(lines)
+    while start < min(end, _EDGE_LINES) and _is_furniture(lines[start]) and len(lines[start].split()) <= budget:
+        budget -= len(lines[start].split())
+        start += 1
+    while end > max(start, len(lines) - _EDGE_LINES) and _is_furniture(lines[end - 1]) \
+            and len(lines[end - 1].split()) <= budget:
+        budget -= len(lines[end - 1].split())
+        end -= 1
+    return "\n".join(lines[start:end])
+
+
+def _is_furniture(line: str) -> bool:
+    words = len(line.split())
+    if words > _FURNITURE_MAX_WORDS:
+        return False
+    line = line.strip()
+    return (words < _FURNITURE_WORDS or _FURNITURE.search(line) is not None
+            or (words < _BYLINE_WORDS and _BYLINE.match(line) is not None))
+
+
+def shingles(words: list[str], size: int = SHINGLE_WORDS) -> set[bytes]:
+    """The distinct runs of `size` consecutive words (one shingle of all words when there are fewer)."""
+    if len(words) <= size:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+@cache
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    # Drawn once (the same seed gives the same permutations in every process), then shared.
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme="affine32").permutations
+
+
+def _minhash(hashvalues: np.ndarray) -> MinHash:
+    return MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=hashvalues, permutations=_permutations(), scheme="affine32")
+
+
+def _digest(words: list[str]) -> str:
+    return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def fingerprint(article_id: str, text: str, published: datetime, *, title: str = "") -> Fingerprint:
+    """The fingerprint of an article's (cleaned) text. `title` only matters for short texts, whose
+    exact copy must have the same title too (two briefs "Watch the video" are not one article)."""
+    words = normalised_words(core_text(text))
+    short = len(words) < MIN_WORDS
+    digest = _digest(normalised_words(title) + ["\n"] + words if short else words)
+    sketch = MinHash(num_perm=NUM_PERM, seed=_SEED, permutations=_permutations(), scheme="affine32")
+    shingle_set = shingles(words)
+    if shingle_set:
+        sketch.update_batch(list(shingle_set))
+    return Fingerprint(article_id, published, sketch.hashvalues & _HASH_MASK, len(shingle_set), digest, short)
+
+
+def estimate(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
+    """Estimated (Jaccard similarity, containment of the smaller shingle set in the larger)."""
+    jaccard = float(np.count_nonzero(a.hashvalues == b.hashvalues)) / NUM_PERM
+    smaller = min(a.size, b.size)
+    if smaller == 0:
+        return jaccard, 0.0
+    # |A ∩ B| = J (|A| + |B|) / (1 + J)
+    shared = jaccard * (a.size + b.size) / (1.0 + jaccard)
+    return jaccard, min(1.0, shared / smaller)
+
+
+@dataclass
+class _Entry:
+    fingerprint: Fingerprint
+    original: str  # the article's own id when it is an original
+
+
+class NearDuplicateIndex:
+    """The recent articles' fingerprints: decide for a new one, or record a decision taken elsewhere."""
+
+    def __init__(self, *, window: timedelta = timedelta(days=7), jaccard_threshold: float = 0.5,
+                 containment_threshold: float = 0.7) -> None:
+        self.window = window
+        self.jaccard_threshold = jaccard_threshold
+        self.containment_threshold = containment_threshold
+        self._lsh = MinHashLSH(num_perm=NUM_PERM, params=(_LSH_BANDS, _LSH_ROWS))
+        self._entries: dict[str, _Entry] = {}
+        self._exact: dict[str, list[str]] = {}  # digest -> the articles with that text, first recorded first
+        self._by_time: list[tuple[datetime, str]] = []  # heap, for eviction
+        self._duplicates: Counter[str] = Counter()  # original -> duplicates recorded
+        self._latest: datetime | None = None
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._entries
+
+    def duplicate_count(self, article_id: str) -> int:
+        """How many duplicates of this (original) article are recorded in the window."""
+        return self._duplicates[article_id]
+
+    def original_of(self, article_id: str) -> str | None:
+        """The original an indexed article duplicates, itself when it is one, None when unknown."""
+        entry = self._entries.get(article_id)
+        return entry.original if entry else None
+
+    def check(self, fp: Fingerprint) -> Match | None:
+        """The earliest original among the indexed articles this one duplicates; the index is unchanged."""
+        # Never the article itself, nor its own copies (when an original is processed again).
+        same_text = [a for a in self._exact.get(fp.digest, ()) if self._entries[a].original != fp.article_id]
+        if same_text:
+            return Match(self._entries[same_text[0]].original, 1.0)
+        if fp.short or fp.size == 0:
+            return None
+        best: dict[str, tuple[datetime, float]] = {}  # original -> (its published time, best similarity)
+        for candidate in self._lsh.query(_minhash(fp.hashvalues)):
+            entry = self._entries[candidate]
+            if entry.original == fp.article_id:
+                continue
+            similarity = self._similarity(fp, entry.fingerprint)
+            if similarity is None:
+                continue
+            # An original evicted before its copies is known by the earliest copy's time.
+            known = self._entries.get(entry.original)
+            published = known.fingerprint.published if known else entry.fingerprint.published
+            earlier = best.get(entry.original, (published, 0.0))
+            best[entry.original] = (min(earlier[0], published), max(earlier[1], similarity))
+        if not best:
+            return None
+        original = min(best, key=lambda a: (best[a][0], a))
+        return Match(original, round(best[original][1], 4))
+
+    def _similarity(self, a: Fingerprint, b: Fingerprint) -> float | None:
+        """The similarity that makes a and b duplicates, None when they are not."""
+        jaccard, containment = estimate(a, b)
+        if min(a.size, b.size) < MIN_SIZE_RATIO * max(a.size, b.size):
+            containment = 0.0  # a teaser or a paragraph quoted elsewhere: not looked for
+        if jaccard >= self.jaccard_threshold or containment >= self.containment_threshold:
+            return max(jaccard, containment)
+        return None
+
+    def decide(self, fp: Fingerprint) -> Match | None:
+        """Check, then record the article with that decision."""
+        match = self.check(fp)
+        self.record(fp, match.article_id if match else None)
+        return match
+
+    def record(self, fp: Fingerprint, duplicate_of: str | None) -> None:
+        """Add an article with a decision already taken (here or by another worker). Idempotent: an
+        article recorded again replaces its earlier record. Evicts what the window no longer holds."""
+        if fp.article_id in self._entries:
+            self._forget(fp.article_id)
+        original = fp.article_id
+        if duplicate_of is not None and duplicate_of != fp.article_id:
+            # The decision may name a copy (or an article already evicted here): point at its original.
+            original = self.original_of(duplicate_of) or duplicate_of
+            self._duplicates[original] += 1
+        self._entries[fp.article_id] = _Entry(fp, original)
+        self._exact.setdefault(fp.digest, []).append(fp.article_id)
+        if not fp.short and fp.size:
+            self._lsh.insert(fp.article_id, _minhash(fp.hashvalues), check_duplication=False)
+        heapq.heappush(self._by_time, (fp.published, fp.article_id))
+        self._latest = fp.published if self._latest is None else max(self._latest, fp.published)
+        self.evict_before(self._latest - self.window)
+
+    def evict_before(self, cutoff: datetime) -> list[str]:
+        """Forget the articles published before `cutoff`; returns their ids."""
+        evicted = []
+        while self._by_time and self._by_time[0][0] < cutoff:
+            published, article_id = heapq.heappop(self._by_time)
+            entry = self._entries.get(article_id)
+            if entry is not None and entry.fingerprint.published == published:
+                self._forget(article_id)
+                self._duplicates.pop(article_id, None)
+                evicted.append(article_id)
+        return evicted
+
+    def _forget(self, article_id: str) -> None:
+        entry = self._entries.pop(article_id)
+        fp = entry.fingerprint
+        same_text = self._exact[fp.digest]
+        same_text.remove(article_id)
+        if not same_text:
+            del self._exact[fp.digest]
+        if not fp.short and fp.size:
+            self._lsh.remove(article_id)
+        if entry.original != article_id:
+            self._duplicates[entry.original] -= 1
+            if self._duplicates[entry.original] <= 0:
+                del self._duplicates[entry.original]
+
+    def replay(self, records: Iterable[tuple[Fingerprint, str | None]]) -> None:
+        """Record (fingerprint, duplicate_of) pairs in order: the state after a restart."""
+        for fp, duplicate_of in records:
+            self.record(fp, duplicate_of)
