@@ -122,6 +122,10 @@ def article_mappings(*, language_analysis: bool = False) -> dict[str, Any]:
             "language_confidence": {"type": "float"},
             "text_source": _keyword(),
             "notes": _keyword(),
+            # Issue 8: the earliest near-identical article, and the story (same event) of this one.
+            "duplicate_of": _keyword(),
+            "duplicate_similarity": {"type": "float"},
+            "story_id": _keyword(),
             "published": date,
             "published_reported": date,
             "updated": date,

@@ -20,9 +20,12 @@ __all__ = [
     "Provenance",
     "RawArticle",
     "StepRun",
+    "StoryDocument",
+    "StoryEntity",
     "TopicScore",
     "decode_enriched",
     "decode_raw",
+    "decode_story",
     "encode",
 ]
 
@@ -109,7 +112,38 @@ class EnrichedArticle(RawArticle):
     topic_scores: tuple[TopicScore, ...] = Field((), description="Scores of the top topics, best first.")
     keyphrases: tuple[str, ...] = ()
     notes: tuple[str, ...] = Field((), description="Why a step did less than usual (no model for a language...).")
+    # Issue 8 additions (news.duplicates.v1, news.stories.v1), optional: older events stay valid.
+    duplicate_of: str | None = Field(
+        None, min_length=1, max_length=512, description="Id of the earliest article with nearly the same text, if any."
+    )
+    duplicate_similarity: float | None = Field(None, ge=0, le=1, description="Estimated similarity to `duplicate_of`.")
+    story_id: str | None = Field(
+        None, min_length=1, max_length=128, description="The story (articles about the same event) this one belongs to."
+    )
     enrichment: Provenance
+
+
+class StoryEntity(_Event):
+    name: str
+    type: str
+    weight: float = Field(ge=0, description="Summed salience over the story's articles.")
+
+
+class StoryDocument(_Event):
+    """What ``news.stories`` carries (keyed by story id, compacted): a story as it stands after
+    its latest article, produced by the processor that placed that article."""
+
+    schema_version: Literal["story.v1"] = "story.v1"
+    id: str = Field(min_length=1, max_length=128)
+    title: str = Field(description="The title of the story's most central article.")
+    entities: tuple[StoryEntity, ...] = ()
+    topics: tuple[str, ...] = ()
+    keyphrases: tuple[str, ...] = ()
+    first_seen: datetime
+    last_updated: datetime
+    size: int = Field(ge=1, description="Articles in the story, duplicates included.")
+    sources: int = Field(ge=0, description="Distinct sources that carried it.")
+    article_ids: tuple[str, ...] = Field((), description="Its most central articles first (bounded).")
 
 
 def encode(event: _Event) -> bytes:
@@ -138,3 +172,8 @@ def decode_raw(payload: bytes | None) -> RawArticle:
 def decode_enriched(payload: bytes | None) -> EnrichedArticle:
     """Parse a ``news.enriched`` message; raises `DeadLetter` when it can never be indexed."""
     return _decode(EnrichedArticle, payload)
+
+
+def decode_story(payload: bytes | None) -> StoryDocument:
+    """Parse a ``news.stories`` message; raises `DeadLetter` when it can never be indexed."""
+    return _decode(StoryDocument, payload)

@@ -52,6 +52,12 @@ class TopicSettings(_Section):
     feed_state: str = Field("news.feeds.state", description="Compacted: the latest state of every feed.")
     feed_health: str = Field("news.feeds.health", description="One event per fetch outcome.")
     feed_partitions: int = Field(12, ge=1, description="Partitions of the feed state: the most producers that share feeds.")
+    stories_state: str = Field(
+        "news.stories.state", description="One partition, read whole by every processor: each article's fingerprint, "
+                                          "story features and the decisions taken for it."
+    )
+    stories: str = Field("news.stories", description="Compacted, keyed by story id: every story as it last stood.")
+    stories_retention_ms: int = Field(8 * 24 * 3600 * 1000, description="State older than the windows is dropped.")
     partitions: int = Field(6, ge=1, description="Partitions of each topic: the most workers a stage can use.")
     replication_factor: int = Field(1, ge=1)
     raw_retention_ms: int = Field(7 * 24 * 3600 * 1000, description="news.raw keeps a week of items.")
@@ -96,6 +102,7 @@ class ElasticsearchSettings(_Section):
     index_version: int = Field(1, ge=1)
     template_name: str = "news-articles"
     feed_health_index: str = Field("news-feed-health", description="Feed fetch outcomes (the Feed health dashboard).")
+    stories_index: str = Field("news-stories", description="One document per story (`newsflow sink` keeps it current).")
     shards: int = Field(1, ge=1)
     replicas: int = Field(0, ge=0, description="0 on a single node; raise it on a real cluster.")
 
@@ -163,6 +170,23 @@ class TopicClassifierSettings(_Section):
     max_topics: int = Field(3, ge=1, description="At most this many topics per article.")
 
 
+class DuplicateSettings(_Section):
+    """The `news.duplicates.v1` step: near-duplicates across all sources (MinHash + LSH)."""
+
+    window_days: float = Field(7.0, gt=0, description="An article is compared with those of the last N days.")
+    jaccard_threshold: float = Field(0.5, gt=0, le=1, description="Shingle-set Jaccard from which two texts are duplicates.")
+    containment_threshold: float = Field(
+        0.7, gt=0, le=1, description="...or this share of the shorter text inside the longer one (truncated copies)."
+    )
+
+
+class StorySettings(_Section):
+    """The `news.stories.v1` step: articles about the same event grouped into stories."""
+
+    window_hours: float = Field(72.0, gt=0, description="A story quiet this long is closed: new articles start a new one.")
+    threshold: float = Field(0.35, gt=0, le=1, description="Similarity from which an article joins a story.")
+
+
 class ProcessorSettings(_Section):
     group_id: str = "newsflow-processor"
     steps: tuple[str, ...] = Field(
@@ -183,6 +207,8 @@ class ProcessorSettings(_Section):
     extract: ExtractSettings = ExtractSettings()
     entities: EntitySettings = EntitySettings()
     topics: TopicClassifierSettings = TopicClassifierSettings()
+    duplicates: DuplicateSettings = DuplicateSettings()
+    stories: StorySettings = StorySettings()
 
 
 class SinkSettings(_Section):

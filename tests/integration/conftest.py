@@ -47,7 +47,7 @@ def _remove(settings: Settings) -> None:
     admin = make_admin(settings.kafka)
     t = settings.kafka.topics
     try:
-        admin.delete_topics([t.raw, t.enriched, t.dlq, t.feed_state, t.feed_health])
+        admin.delete_topics([t.raw, t.enriched, t.dlq, t.feed_state, t.feed_health, t.stories_state, t.stories])
     finally:
         admin.close()
     es = settings.elasticsearch
@@ -55,6 +55,7 @@ def _remove(settings: Settings) -> None:
     try:
         client.indices.delete(index=es.index_name, ignore_unavailable=True)
         client.indices.delete(index=es.feed_health_index, ignore_unavailable=True)
+        client.indices.delete(index=es.stories_index, ignore_unavailable=True)
         try:
             client.indices.delete_index_template(name=es.feed_health_index)
         except NotFoundError:
