@@ -29,6 +29,7 @@ from elasticsearch import helpers
 from kafka import KafkaConsumer, TopicPartition
 
 from newsflow.elastic import make_client
+from newsflow.ids import article_id
 from newsflow.settings import Settings
 from tests.chaos.feeds import ChaosFeeds, Item
 from tests.support import as_env, lag, wait_for
@@ -95,7 +96,7 @@ class Report:
     found: int
     duplicated: int
     missing: list[str]
-    stale: list[str]  # an older revision than the last one served
+    stale: list[str]  # an older revision than the last one served (or under another id than its URL's)
     unenriched: list[str]  # indexed without entities or without the processor's provenance
     unexpected: list[str]  # indexed but never served
     dlq_expected: int
@@ -178,8 +179,11 @@ def audit(settings: Settings, expected: dict[str, Item], *, poison: set[bytes], 
     by_url: dict[str, list[dict]] = {}
     for doc in docs:
         by_url.setdefault(doc["_source"]["url"], []).append(doc["_source"])
+    ids = {doc["_source"]["url"]: doc["_id"] for doc in docs}
     stale, unenriched = [], []
     for url, item in expected.items():
+        if url in ids and ids[url] != article_id(link=url, feed_url="", guid=None):
+            stale.append(f"{item.guid}: indexed as {ids[url]!r}, not under the id of its URL")
         for source in by_url.get(url, []):
             if source["title"] != item.title:
                 stale.append(f"{item.guid}: indexed {source['title']!r}, served {item.title!r}")
