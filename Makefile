@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install unit clean
+.PHONY: run test install unit bench clean
 
 install: $(STAMP)
 
@@ -31,6 +31,10 @@ test: install
 ## unit: the unit tier alone, no services needed
 unit: install
 	$(BIN)/python -m pytest tests/unit
+
+## bench: every stage benchmark, one table of figures, baselines, ratios and goals (bench/README.md)
+bench: install
+	$(BIN)/python -m bench.run
 
 clean:
 	-$(BIN)/newsflow stack down

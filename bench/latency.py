@@ -1,12 +1,14 @@
 """End-to-end latency: from produce into `news.raw` to searchable in Elasticsearch, p50 and p99,
 at half of the pipeline's measured capacity (one processor, one sink, default refresh 1 s).
 
-    .venv/bin/python -m bench.latency [--seconds 60]
+    .venv/bin/python -m bench.latency [--seconds 60] [--burst 200] [--json]
 
 1. Capacity: a burst of articles (the product owner's sample article, ~550 words, varied) is
    produced at once; capacity = articles / time until all are searchable.
 2. Latency: articles are produced one by one at half that rate; a watcher searches for the
    pending ids every 50 ms and records when each becomes visible to search.
+
+With --json, the figures (`bench.common.Figure`) follow as one JSON line, for `bench.run`.
 """
 
 from __future__ import annotations
@@ -18,15 +20,18 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.common import bench_settings, machine, remove
+from bench.common import Figure, bench_settings, emit, figure, machine, remove
 from newsflow.elastic import make_client
 from newsflow.kafka import make_producer
 from newsflow.schema import RawArticle, encode
 from tests.conftest import SHARED
 from tests.support import as_env
+
+__all__ = ["LatencyRun", "main", "measure", "parse_args"]
 
 SEED = SHARED / "fixtures" / "seed-article.txt"
 
@@ -94,11 +99,50 @@ def produce(producer, settings, watcher: Watcher, items: list[RawArticle]) -> No
         watcher.expect(a.id, at)
 
 
-def main() -> None:
+@dataclass(frozen=True)
+class LatencyRun:
+    """What one run measured: capacity and steady rate in articles/s, latencies in seconds (sorted)."""
+
+    burst: int
+    seconds: float
+    capacity: float
+    rate: float
+    latencies: tuple[float, ...]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies)
+
+    @property
+    def p99(self) -> float:
+        lat = self.latencies
+        return lat[min(len(lat) - 1, int(0.99 * len(lat)))]
+
+    def figures(self) -> list[Figure]:
+        return [
+            figure(f"latency: capacity, 1 processor + 1 sink (burst of {self.burst})", self.capacity, "articles/s"),
+            figure(f"latency produce -> searchable p50, at {self.rate:.1f} articles/s", self.p50, "s", goal="< 2"),
+            figure(f"latency produce -> searchable p99, at {self.rate:.1f} articles/s", self.p99, "s", goal="< 5"),
+        ]
+
+    def lines(self) -> list[str]:
+        lat = self.latencies
+        return [
+            f"capacity (1 processor + 1 sink, burst of {self.burst}): {self.capacity:.1f} articles/s",
+            f"steady load: {self.rate:.1f} articles/s for {self.seconds:.0f} s ({len(lat)} articles)",
+            f"latency produce -> searchable: p50 {self.p50:.2f} s (goal < 2), p99 {self.p99:.2f} s (goal < 5), max {lat[-1]:.2f} s",
+        ]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--seconds", type=float, default=60.0, help="duration of the latency run")
     parser.add_argument("--burst", type=int, default=200, help="articles in the capacity burst")
-    args = parser.parse_args()
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON, as the last line")
+    return parser.parse_args(argv)
+
+
+def measure(args: argparse.Namespace) -> LatencyRun:
     text = SEED.read_text(encoding="utf-8")
     settings = bench_settings("latency")
     log_dir = Path(os.environ.get("TMPDIR", "/tmp"))
@@ -143,12 +187,13 @@ def main() -> None:
         for w in workers:
             w.wait(timeout=60)
         remove(settings)
-    p50 = statistics.median(lat)
-    p99 = lat[min(len(lat) - 1, int(0.99 * len(lat)))]
-    print(f"machine: {machine()}")
-    print(f"capacity (1 processor + 1 sink, burst of {args.burst}): {capacity:.1f} articles/s")
-    print(f"steady load: {rate:.1f} articles/s for {args.seconds:.0f} s ({len(lat)} articles)")
-    print(f"latency produce -> searchable: p50 {p50:.2f} s (goal < 2), p99 {p99:.2f} s (goal < 5), max {lat[-1]:.2f} s")
+    return LatencyRun(args.burst, args.seconds, capacity, rate, tuple(lat))
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    run = measure(args)
+    emit([f"machine: {machine()}", *run.lines()], run.figures(), as_json=args.json)
 
 
 if __name__ == "__main__":

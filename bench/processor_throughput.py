@@ -1,7 +1,7 @@
 """Processor benchmark: articles/s of `newsflow process` from and to the real Kafka, against bare
 spaCy on the same texts in the same run (issue 4).
 
-    .venv/bin/python -m bench.processor_throughput [--articles 1000] [--skip-naive]
+    .venv/bin/python -m bench.processor_throughput [--articles 1000] [--rounds 2] [--naive-sample 200] [--json]
 
 Figures, all on the same articles (realistic news of 400-900 words, see `realistic_articles`):
 - bare `nlp.pipe` with the components our NER uses (ner + sentencizer), batch = processor batch
@@ -12,6 +12,7 @@ Figures, all on the same articles (realistic news of 400-900 words, see `realist
 - two workers (one consumer group) against one: the speed-up (goal >= 1.7x on 2 cores);
 - peak RSS of each worker (VmHWM; goal < 600 MB);
 - the naive way, `nlp(text)` per article with the full pipeline, on a sample of the articles.
+With --json, the figures (`bench.common.Figure`) follow as one JSON line, for `bench.run`.
 """
 
 from __future__ import annotations
@@ -25,17 +26,20 @@ import statistics
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import spacy
 
-from bench.common import bench_settings, machine, remove
+from bench.common import Figure, bench_settings, emit, figure, machine, proc_status_mb, remove
 from newsflow.kafka import make_admin
 from newsflow.schema import RawArticle, encode
 from processors.entities import load_ner_pipeline
 from tests.conftest import SHARED
 from tests.support import as_env, send
+
+__all__ = ["ProcessorRun", "main", "measure", "paragraph_pool", "parse_args", "realistic_articles"]
 
 PARAGRAPHS = Path(__file__).resolve().parent.parent / "tests" / "data"
 SEED = SHARED / "fixtures" / "seed-article.txt"
@@ -113,10 +117,7 @@ class GroupProgress:
 
 
 def peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
+    return proc_status_mb(pid, "VmHWM")
 
 
 def workers_rate(articles: list[RawArticle], workers: int, log_dir: Path) -> tuple[float, list[float]]:
@@ -147,19 +148,66 @@ def workers_rate(articles: list[RawArticle], workers: int, log_dir: Path) -> tup
     return len(articles) / elapsed, rss
 
 
-def main() -> None:
+@dataclass(frozen=True)
+class ProcessorRun:
+    """What one run measured, round by round (rates in articles/s, RSS in MB)."""
+
+    articles: int
+    words: tuple[int, ...]
+    model: str
+    batch_size: int
+    steps: tuple[str, ...]
+    bases: tuple[float, ...]  # bare nlp.pipe
+    ones: tuple[float, ...]  # one worker via Kafka
+    two: float  # two workers, one group
+    rss: tuple[float, ...]  # peak RSS of every worker started
+    naive_sample: int
+    slow: float  # naive nlp(text)
+    self_peak_mb: float
+
+    def figures(self) -> list[Figure]:
+        base, one = statistics.median(self.bases), statistics.median(self.ones)
+        return [
+            figure("processor 1 worker via Kafka vs bare nlp.pipe", one, "articles/s", baseline=base, goal=">= 0.9"),
+            figure("processor 2 workers vs 1", self.two, "articles/s", baseline=one, goal=">= 1.7"),
+            figure("processor peak RSS per worker (max)", max(self.rss), "MB", goal="< 600"),
+            figure("processor naive nlp(text), full pipeline, vs bare nlp.pipe", self.slow, "articles/s", baseline=base),
+        ]
+
+    def lines(self) -> list[str]:
+        base, one = statistics.median(self.bases), statistics.median(self.ones)
+        words = self.words
+        return [
+            f"articles: {self.articles}, {min(words)}-{max(words)} words (mean {sum(words) / len(words):.0f}); "
+            f"model {self.model}, batch {self.batch_size}; steps {', '.join(self.steps)}",
+            f"bare nlp.pipe, ner + sentencizer (baseline): median {base:.1f} articles/s "
+            f"(rounds: {', '.join(f'{r:.1f}' for r in self.bases)})",
+            f"newsflow process, 1 worker via Kafka: median {one:.1f} articles/s (rounds: {', '.join(f'{r:.1f}' for r in self.ones)}), "
+            f"ratio {one / base:.2f} (goal >= 0.9)",
+            f"newsflow process, 2 workers via Kafka: {self.two:.1f} articles/s, {self.two / one:.2f}x one worker (goal >= 1.7)",
+            f"peak RSS per worker: {', '.join(f'{r:.0f} MB' for r in self.rss)} (goal < 600 MB)",
+            f"naive nlp(text), full pipeline, {self.naive_sample} articles: {self.slow:.1f} articles/s "
+            f"({base / self.slow:.1f}x slower than the baseline)",
+            f"this process peak RSS: {self.self_peak_mb:.0f} MB",
+        ]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--naive-sample", type=int, default=200, help="articles for the naive nlp(text) figure")
     parser.add_argument("--rounds", type=int, default=2, help="alternate baseline and one worker; medians reported")
     parser.add_argument("--log-dir", type=Path, default=Path("/tmp/newsflow-bench"))
-    args = parser.parse_args()
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON, as the last line")
+    return parser.parse_args(argv)
+
+
+def measure(args: argparse.Namespace) -> ProcessorRun:
     args.log_dir.mkdir(parents=True, exist_ok=True)
     from newsflow.settings import load_settings
 
     p = load_settings().processor
     articles = realistic_articles(args.articles)
-    words = [len(a.text.split()) for a in articles]
     texts = [f"{a.title}\n\n{a.text}" for a in articles]
     bases, ones, rss = [], [], []
     for _ in range(args.rounds):  # alternate: this machine's speed drifts by 20% within minutes
@@ -170,19 +218,17 @@ def main() -> None:
     two, peaks = workers_rate(articles, 2, args.log_dir)
     rss += peaks
     slow = naive(p.model, texts[: args.naive_sample])
-    base, one = statistics.median(bases), statistics.median(ones)
-    print(f"machine: {machine()}")
-    print(f"articles: {len(articles)}, {min(words)}-{max(words)} words (mean {sum(words) / len(words):.0f}); "
-          f"model {p.model}, batch {p.batch_size}; steps {', '.join(p.steps)}")
-    print(f"bare nlp.pipe, ner + sentencizer (baseline): median {base:.1f} articles/s "
-          f"(rounds: {', '.join(f'{r:.1f}' for r in bases)})")
-    print(f"newsflow process, 1 worker via Kafka: median {one:.1f} articles/s (rounds: {', '.join(f'{r:.1f}' for r in ones)}), "
-          f"ratio {one / base:.2f} (goal >= 0.9)")
-    print(f"newsflow process, 2 workers via Kafka: {two:.1f} articles/s, {two / one:.2f}x one worker (goal >= 1.7)")
-    print(f"peak RSS per worker: {', '.join(f'{r:.0f} MB' for r in rss)} (goal < 600 MB)")
-    print(f"naive nlp(text), full pipeline, {args.naive_sample} articles: {slow:.1f} articles/s "
-          f"({base / slow:.1f}x slower than the baseline)")
-    print(f"this process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
+    return ProcessorRun(
+        articles=len(articles), words=tuple(len(a.text.split()) for a in articles), model=p.model, batch_size=p.batch_size,
+        steps=tuple(p.steps), bases=tuple(bases), ones=tuple(ones), two=two, rss=tuple(rss), naive_sample=args.naive_sample,
+        slow=slow, self_peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    run = measure(args)
+    emit([f"machine: {machine()}", *run.lines()], run.figures(), as_json=args.json)
 
 
 if __name__ == "__main__":

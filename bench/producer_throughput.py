@@ -1,6 +1,6 @@
 """Producer benchmark: 1,000 feeds on a local server (a separate process), as issue 3 asks.
 
-    .venv/bin/python -m bench.producer_throughput [--feeds 1000] [--items 50] [--rounds 3]
+    .venv/bin/python -m bench.producer_throughput [--feeds 1000] [--items 50] [--rounds 3] [--json]
 
 (a) All feeds unchanged (the server answers 304 to our ETag): the wall time and the CPU seconds
     of one producer cycle over every feed.
@@ -9,6 +9,7 @@
     `feedparser.parse` (default options) over the same bytes in the same run; the ratio.
 
 Politeness is off (every feed is on 127.0.0.1, and a per-host delay would measure the delay).
+With --json, the figures (`bench.common.Figure`) follow as one JSON line, for `bench.run`.
 """
 
 from __future__ import annotations
@@ -17,14 +18,17 @@ import argparse
 import multiprocessing
 import statistics
 import time
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import feedparser
 
-from bench.common import bench_settings, machine, remove
+from bench.common import Figure, bench_settings, emit, figure, machine, remove
 from newsflow.kafka import make_producer
 from newsflow.stages import build_feed_service
 from producers.base import FeedSpec
+
+__all__ = ["ProducerRun", "main", "measure", "parse_args"]
 
 PARAGRAPH = (
     "<p>The <b>port authority</b> said on <i>Tuesday</i> that container volumes rose for a third month, "
@@ -91,13 +95,50 @@ def timed_cycle(service) -> tuple[float, float, object]:
     return time.perf_counter() - wall, time.process_time() - cpu, report
 
 
-def main() -> None:
+@dataclass(frozen=True)
+class ProducerRun:
+    """What one run measured, round by round."""
+
+    feeds: int
+    items: int
+    rounds: int
+    base_rates: tuple[float, ...]  # bare feedparser.parse, entries/s
+    rates: tuple[float, ...]  # producer, fetched to acknowledged, articles/s
+    walls_304: tuple[float, ...]
+    cpus_304: tuple[float, ...]
+
+    def figures(self) -> list[Figure]:
+        med = statistics.median
+        return [
+            figure(f"producer (a) 304 cycle over {self.feeds} feeds, wall", med(self.walls_304), "s"),
+            figure(f"producer (a) 304 cycle over {self.feeds} feeds, CPU", med(self.cpus_304), "s"),
+            figure("producer (b) articles/s vs bare feedparser.parse", med(self.rates), "articles/s",
+                   baseline=med(self.base_rates), goal=">= 0.8"),
+        ]
+
+    def lines(self) -> list[str]:
+        base, ours = statistics.median(self.base_rates), statistics.median(self.rates)
+        walls, cpus = self.walls_304, self.cpus_304
+        return [
+            f"feeds: {self.feeds} x {self.items} items, {self.rounds} rounds (baseline and producer alternate)",
+            f"(a) all unchanged (304): cycle wall median {statistics.median(walls):.2f} s, "
+            f"CPU median {statistics.median(cpus):.2f} s  (rounds: {', '.join(f'{w:.2f}/{c:.2f}' for w, c in zip(walls, cpus, strict=True))})",
+            f"(b) bare feedparser.parse (baseline): median {base:,.0f} entries/s  (rounds: {', '.join(f'{r:,.0f}' for r in self.base_rates)})",
+            f"(b) newsflow producer, fetched to acknowledged: median {ours:,.0f} articles/s  (rounds: {', '.join(f'{r:,.0f}' for r in self.rates)})",
+            f"(b) ratio: {ours / base:.2f} (goal >= 0.8)",
+        ]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--feeds", type=int, default=1000)
     parser.add_argument("--items", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=3, help="alternate baseline and producer; medians reported")
-    args = parser.parse_args()
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON, as the last line")
+    return parser.parse_args(argv)
 
+
+def measure(args: argparse.Namespace) -> ProducerRun:
     generation = multiprocessing.Value("i", 1)
     ports: multiprocessing.Queue = multiprocessing.Queue()
     server = multiprocessing.Process(target=serve, args=(ports, args.feeds, args.items, generation), daemon=True)
@@ -128,14 +169,13 @@ def main() -> None:
         producer.close()
         server.terminate()
         remove(settings)
-    base, ours = statistics.median(base_rates), statistics.median(rates)
-    print(f"machine: {machine()}")
-    print(f"feeds: {args.feeds} x {args.items} items, {args.rounds} rounds (baseline and producer alternate)")
-    print(f"(a) all unchanged (304): cycle wall median {statistics.median(walls_304):.2f} s, "
-          f"CPU median {statistics.median(cpus_304):.2f} s  (rounds: {', '.join(f'{w:.2f}/{c:.2f}' for w, c in zip(walls_304, cpus_304, strict=True))})")
-    print(f"(b) bare feedparser.parse (baseline): median {base:,.0f} entries/s  (rounds: {', '.join(f'{r:,.0f}' for r in base_rates)})")
-    print(f"(b) newsflow producer, fetched to acknowledged: median {ours:,.0f} articles/s  (rounds: {', '.join(f'{r:,.0f}' for r in rates)})")
-    print(f"(b) ratio: {ours / base:.2f} (goal >= 0.8)")
+    return ProducerRun(args.feeds, args.items, args.rounds, tuple(base_rates), tuple(rates), tuple(walls_304), tuple(cpus_304))
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    run = measure(args)
+    emit([f"machine: {machine()}", *run.lines()], run.figures(), as_json=args.json)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,12 @@
 """Sink throughput: documents/s the sink indexes from Kafka, against `helpers.bulk` of the same
 documents into the same (fresh) index in the same run.
 
-    .venv/bin/python -m bench.sink_throughput [--docs 20000]
+    .venv/bin/python -m bench.sink_throughput [--docs 10000] [--rounds 3] [--json]
 
 The baseline is the floor of what any Python indexer of these documents can do: the same
 bulk helper, no Kafka, no decoding, no commits. The ratio is what our delivery guarantees
 (consume, decode, version, acknowledge, commit) cost on top.
+With --json, the figures (`bench.common.Figure`) follow as one JSON line, for `bench.run`.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ import argparse
 import statistics
 import threading
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from elasticsearch import helpers
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
-from bench.common import bench_settings, machine, remove
+from bench.common import Figure, bench_settings, emit, figure, machine, remove
 from newsflow.elastic import make_client
 from newsflow.kafka import make_admin
 from newsflow.schema import encode
@@ -28,6 +30,8 @@ from newsflow.stages import run_sink
 from newsflow.worker import StopFlag
 from sinks.elasticsearch import to_document
 from tests.support import sample_articles, send
+
+__all__ = ["SinkRun", "main", "measure", "parse_args"]
 
 
 def baseline_bulk(settings, articles) -> float:
@@ -105,11 +109,38 @@ def sink_from_kafka(settings, articles) -> tuple[float, float]:
     return len(articles) / elapsed, started - launched
 
 
-def main() -> None:
+@dataclass(frozen=True)
+class SinkRun:
+    """What one run measured, round by round (docs/s)."""
+
+    docs: int
+    rounds: int
+    base_rates: tuple[float, ...]  # helpers.bulk
+    sink_rates: tuple[float, ...]  # newsflow sink from Kafka
+
+    def figures(self) -> list[Figure]:
+        base, ours = statistics.median(self.base_rates), statistics.median(self.sink_rates)
+        return [figure("sink from Kafka vs elasticsearch.helpers.bulk", ours, "docs/s", baseline=base, goal=">= 0.8")]
+
+    def lines(self) -> list[str]:
+        base, ours = statistics.median(self.base_rates), statistics.median(self.sink_rates)
+        return [
+            f"documents: {self.docs} per round, {self.rounds} rounds (baseline and sink alternate)",
+            f"helpers.bulk (baseline): median {base:,.0f} docs/s  (rounds: {', '.join(f'{r:,.0f}' for r in self.base_rates)})",
+            f"newsflow sink from Kafka: median {ours:,.0f} docs/s  (rounds: {', '.join(f'{r:,.0f}' for r in self.sink_rates)})",
+            f"ratio: {ours / base:.2f} (goal >= 0.8)",
+        ]
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3, help="alternate baseline and sink this many times; medians reported")
-    args = parser.parse_args()
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON, as the last line")
+    return parser.parse_args(argv)
+
+
+def measure(args: argparse.Namespace) -> SinkRun:
     articles = [a.model_copy(update={"id": f"b{i:07d}"}) for i, a in enumerate(sample_articles(args.docs))]
     base_rates, sink_rates = [], []
     for _ in range(args.rounds):
@@ -120,12 +151,13 @@ def main() -> None:
             sink_rates.append(sink_from_kafka(settings, articles)[0])
         finally:
             remove(settings)
-    base, ours = statistics.median(base_rates), statistics.median(sink_rates)
-    print(f"machine: {machine()}")
-    print(f"documents: {args.docs} per round, {args.rounds} rounds (baseline and sink alternate)")
-    print(f"helpers.bulk (baseline): median {base:,.0f} docs/s  (rounds: {', '.join(f'{r:,.0f}' for r in base_rates)})")
-    print(f"newsflow sink from Kafka: median {ours:,.0f} docs/s  (rounds: {', '.join(f'{r:,.0f}' for r in sink_rates)})")
-    print(f"ratio: {ours / base:.2f} (goal >= 0.8)")
+    return SinkRun(args.docs, args.rounds, tuple(base_rates), tuple(sink_rates))
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    run = measure(args)
+    emit([f"machine: {machine()}", *run.lines()], run.figures(), as_json=args.json)
 
 
 if __name__ == "__main__":
