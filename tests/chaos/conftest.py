@@ -9,6 +9,7 @@ import random
 import pytest
 
 from newsflow import stack
+from tests.chaos.harness import SUMMARY
 
 # The integration tier's fixtures: base settings checked against the running servers, and
 # per-test isolated topics, groups and indices, removed afterwards.
@@ -32,3 +33,11 @@ def local_servers(base_settings):  # noqa: F811 - the fixture imported above
                     "not all started by `newsflow stack up`")
     yield
     stack.up(base_settings, say=lambda line: None)  # whatever happened, leave them running
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Each scenario's actions and counts in the log, passed or not."""
+    if SUMMARY:
+        terminalreporter.section("chaos scenarios: what each did and what the audit found")
+        for line in SUMMARY:
+            terminalreporter.write_line(line)

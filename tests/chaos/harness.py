@@ -38,6 +38,10 @@ __all__ = ["ChaosRun", "Report", "Stage", "audit"]
 
 ROLES = {"producer": "produce", "processor": "process", "sink": "sink"}
 
+# Every scenario's actions and findings, printed together at the end of the test session
+# (tests/chaos/conftest.py): pytest shows a passing test's output only when asked.
+SUMMARY: list[str] = []
+
 
 class Stage:
     """One pipeline process, restartable; `incarnation` counts its starts."""
@@ -306,10 +310,11 @@ class ChaosRun:
                        dlq_records=self._dlq.read(), steps=tuple(self.settings.processor.steps))
         report.extra["kills"] = sum(1 for a in self.actions if "SIGKILL" in a)
         report.extra["feed_requests"] = self.feeds.requests
-        print(f"[chaos {self.name}] did:\n  " + "\n  ".join(self.actions), flush=True)
-        print(f"[chaos {self.name}] found: {report.line()}", flush=True)
+        lines = [f"[chaos {self.name}] did:", *(f"  {a}" for a in self.actions), f"[chaos {self.name}] found: {report.line()}"]
         if not report.ok:
-            print(f"[chaos {self.name}] problems: {report.problems()}", flush=True)
+            lines.append(f"[chaos {self.name}] problems: {report.problems()}")
+        print("\n".join(lines), flush=True)
+        SUMMARY.extend(lines)
         return report
 
     def assert_clean_exits(self) -> None:
