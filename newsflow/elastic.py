@@ -1,5 +1,5 @@
-"""Elasticsearch client factory, the articles index (template, versioned index, read and write aliases)
-and the feed-health index (template and one plain index)."""
+"""Elasticsearch client factory, the articles index (template, versioned index, read and write aliases),
+the feed-health index and the stories index (each a template and one plain index)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ __all__ = [
     "article_mappings",
     "ensure_feed_health_index",
     "ensure_index",
+    "ensure_stories_index",
     "feed_health_mappings",
     "feed_health_template",
     "feed_health_template_name",
@@ -24,6 +25,9 @@ __all__ = [
     "installed_modules",
     "make_client",
     "put_template",
+    "stories_mappings",
+    "stories_template",
+    "stories_template_name",
     "unavailable",
 ]
 
@@ -304,6 +308,92 @@ def ensure_feed_health_index(client: Elasticsearch, settings: ElasticsearchSetti
 def _add_feed_health_fields(client: Elasticsearch, index: str) -> None:
     try:
         client.indices.put_mapping(index=index, **feed_health_mappings())
+    except ApiError as exc:
+        if exc.meta.status != 400:
+            raise
+        log.warning("index %s keeps its older mapping (%s); delete it and run `newsflow setup`", index, str(exc)[:200])
+
+
+# -- the stories index -----------------------------------------------------------------------------
+#
+# One document per story (schema.StoryDocument, from the compacted news.stories topic), with
+# `_id` = story id: the story sink overwrites it as the story grows (sinks/stories.py). A single
+# plain index named settings.stories_index: a story gathers many articles, so it stays far smaller
+# than the articles index. It is not pruned: the compacted topic keeps every story too, and the
+# index can be rebuilt from it (a new consumer group replays it).
+
+STORIES_TEMPLATE_PRIORITY = 210  # above the articles template (200): an exact name beats a broad prefix
+
+
+def stories_mappings() -> dict[str, Any]:
+    """Explicit, strict mappings of a story document: the StoryDocument fields (but schema_version)
+    plus `entity_names`, the entities' names as one flat keyword field that Kibana and the
+    `/stories?entity=` filter can aggregate and match (the nested `entities` keep name, type and
+    weight together, which the top level of Kibana cannot use)."""
+    date, integer = {"type": "date"}, {"type": "integer"}
+    return {
+        "dynamic": "strict",
+        "properties": {
+            "id": _keyword(),
+            # Searched as words, shown and sorted as a whole.
+            "title": {"type": "text", "fields": {"keyword": {"type": "keyword", "ignore_above": 512}}},
+            "entities": {
+                "type": "nested",
+                "properties": {"name": _keyword(), "type": _keyword(), "weight": {"type": "float"}},
+            },
+            "entity_names": _keyword(),
+            "topics": _keyword(),
+            "keyphrases": _keyword(),
+            "first_seen": date,
+            "last_updated": date,
+            "size": integer,
+            "sources": integer,
+            "article_ids": _keyword(),
+            "indexed_at": date,
+        },
+    }
+
+
+def stories_template_name(settings: ElasticsearchSettings) -> str:
+    return settings.stories_index
+
+
+def stories_template(settings: ElasticsearchSettings) -> dict[str, Any]:
+    return {
+        "index_patterns": [settings.stories_index],
+        "priority": STORIES_TEMPLATE_PRIORITY,
+        "template": {
+            "settings": {"number_of_shards": 1, "number_of_replicas": settings.replicas, "refresh_interval": "5s"},
+            "mappings": stories_mappings(),
+        },
+        "_meta": {"managed_by": "newsflow", "content": "stories"},
+    }
+
+
+def ensure_stories_index(client: Elasticsearch, settings: ElasticsearchSettings) -> bool:
+    """Put the stories template and create its index; returns True if it created the index.
+
+    Idempotent: an existing index is kept and only gains fields this release added. The template
+    also shapes the index if the story sink writes to it before it exists (auto-creation)."""
+    index = settings.stories_index
+    try:
+        client.indices.put_index_template(name=stories_template_name(settings), **stories_template(settings))
+        if client.indices.exists(index=index):
+            _add_plain_index_fields(client, index, stories_mappings())
+            return False
+        client.indices.create(index=index)
+        return True
+    except TRANSIENT_ERRORS as exc:
+        raise unavailable(settings, exc) from None
+    except ApiError as exc:
+        if exc.meta.status == 400 and "resource_already_exists_exception" in str(exc):
+            return False  # a concurrent setup, or the sink's first write, created it first
+        raise
+
+
+def _add_plain_index_fields(client: Elasticsearch, index: str, mappings: dict[str, Any]) -> None:
+    try:
+        client.indices.put_mapping(index=index, **mappings)
     except ApiError as exc:
         if exc.meta.status != 400:
             raise

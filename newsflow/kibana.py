@@ -27,8 +27,10 @@ __all__ = [
     "DATA_VIEW_ID",
     "DEFAULT_ALIAS",
     "DEFAULT_FEED_HEALTH_INDEX",
+    "DEFAULT_STORIES_INDEX",
     "FEED_HEALTH_VIEW_ID",
     "OBJECTS_DIR",
+    "STORIES_VIEW_ID",
     "ImportReport",
     "add_kibana_arguments",
     "import_objects",
@@ -52,6 +54,9 @@ DEFAULT_ALIAS = "news-articles"
 # The same for the Feed health data view and the index the feed-health sink writes.
 FEED_HEALTH_VIEW_ID = "newsflow-feed-health"
 DEFAULT_FEED_HEALTH_INDEX = "news-feed-health"
+# ...and for the stories data view (the "Top stories" panel) and the index the story sink writes.
+STORIES_VIEW_ID = "newsflow-stories"
+DEFAULT_STORIES_INDEX = "news-stories"
 
 
 # -- the saved objects ---------------------------------------------------------------------------
@@ -80,14 +85,15 @@ def _read_ndjson(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def objects_for_alias(
-    objects: list[dict[str, Any]], alias: str, *, feed_health_index: str = DEFAULT_FEED_HEALTH_INDEX
+    objects: list[dict[str, Any]], alias: str, *, feed_health_index: str = DEFAULT_FEED_HEALTH_INDEX,
+    stories_index: str = DEFAULT_STORIES_INDEX,
 ) -> list[dict[str, Any]]:
-    """The objects with the articles data view's title set to `alias` and the Feed health data
-    view's to `feed_health_index` (copies; the input is unchanged).
+    """The objects with the articles data view's title set to `alias`, the Feed health data
+    view's to `feed_health_index` and the stories view's to `stories_index` (copies; the input is unchanged).
 
     Everything else refers to a data view by id, so the title is the only place the index
     name lives."""
-    titles = {DATA_VIEW_ID: alias, FEED_HEALTH_VIEW_ID: feed_health_index}
+    titles = {DATA_VIEW_ID: alias, FEED_HEALTH_VIEW_ID: feed_health_index, STORIES_VIEW_ID: stories_index}
     result = []
     for obj in objects:
         title = titles.get(obj["id"]) if obj["type"] == "index-pattern" else None
@@ -99,7 +105,8 @@ def objects_for_alias(
 
 def objects_for_settings(objects: list[dict[str, Any]], settings: ElasticsearchSettings) -> list[dict[str, Any]]:
     """The objects with each data view on the index the pipeline is configured to write."""
-    return objects_for_alias(objects, settings.alias, feed_health_index=settings.feed_health_index)
+    return objects_for_alias(objects, settings.alias, feed_health_index=settings.feed_health_index,
+                             stories_index=settings.stories_index)
 
 
 def to_ndjson(objects: list[dict[str, Any]]) -> bytes:

@@ -29,6 +29,7 @@ from newsflow.settings import ElasticsearchSettings, Settings
 __all__ = [
     "ENTITY_FIELDS",
     "FACET_FIELDS",
+    "HIT_SOURCE",
     "TRENDING_FIELDS",
     "FacetBucket",
     "Hit",
@@ -42,10 +43,12 @@ __all__ = [
     "Trending",
     "TrendingEntity",
     "add_search_arguments",
+    "build_duplicate_count_body",
     "build_related_body",
     "build_search_body",
     "build_trending_body",
     "check_health",
+    "count_duplicates",
     "format_hit",
     "get_article",
     "parse_search_query",
@@ -53,6 +56,7 @@ __all__ = [
     "run_search_command",
     "search_articles",
     "to_hit",
+    "translated_errors",
     "trending_entities",
 ]
 
@@ -74,7 +78,7 @@ MARK_START, MARK_END = "<mark>", "</mark>"
 _SPLIT_MARK = re.compile(re.escape(MARK_END) + r"([-'’.])" + re.escape(MARK_START))
 
 _TEXT_FIELDS = ["title^3", "summary^2", "text", "persons^2", "organisations^2", "places^2"]
-_HIT_SOURCE = ["article_id", "title", "source", "published", "url", "entities", "summary"]
+HIT_SOURCE = ["article_id", "title", "source", "published", "url", "entities", "summary"]
 _HIGHLIGHT = {
     "pre_tags": [MARK_START],
     "post_tags": [MARK_END],
@@ -146,6 +150,9 @@ class SearchQuery(BaseModel):
     sort: SortOrder = SortOrder.RELEVANCE
     size: int = Field(10, ge=1, description="Hits per page.")
     offset: int = Field(0, ge=0, description="Hits to skip (for paging).")
+    collapse_duplicates: bool = Field(
+        False, description="Leave out near-duplicates (articles with duplicate_of) and count each hit's duplicates."
+    )
 
     @field_validator("text", "entity", "entity_type", "topic", "source", "language", "since", "until")
     @classmethod
@@ -250,11 +257,24 @@ def build_search_body(query: SearchQuery, *, facets: bool = False, facet_size: i
         "size": query.size,
         "track_total_hits": True,  # "12,345 articles match", not "at least 10,000"
         "highlight": _HIGHLIGHT,
-        "_source": _HIT_SOURCE,
+        "_source": HIT_SOURCE,
     }
+    if query.collapse_duplicates:
+        # Leave out the copies: the original stands for them, with their count (`count_duplicates`).
+        body["query"]["bool"]["must_not"] = [{"exists": {"field": "duplicate_of"}}]
     if facets:
         body["aggs"] = {name: {"terms": {"field": name, "size": facet_size}} for name in FACET_FIELDS}
     return body
+
+
+def build_duplicate_count_body(article_ids: list[str]) -> dict[str, Any]:
+    """One terms aggregation: for each of `article_ids`, how many indexed articles name it as
+    their `duplicate_of` (articles without duplicates have no bucket)."""
+    return {
+        "size": 0,
+        "query": {"bool": {"filter": [{"terms": {"duplicate_of": article_ids}}]}},
+        "aggs": {"duplicates": {"terms": {"field": "duplicate_of", "size": max(len(article_ids), 1)}}},
+    }
 
 
 def _text_clause(text: str | None) -> dict[str, Any]:
@@ -311,7 +331,7 @@ def build_related_body(index: str, article_id: str, *, size: int) -> dict[str, A
             }
         },
         "size": size,
-        "_source": _HIT_SOURCE,
+        "_source": HIT_SOURCE,
     }
 
 
@@ -352,6 +372,9 @@ class Hit(BaseModel):
     url: str | None
     top_entities: list[str] = Field(description='Most mentioned entities as "Name (TYPE)".')
     snippet: str = Field(description="Best matching passage; matches wrapped in <mark>…</mark>.")
+    duplicates: int | None = Field(
+        None, description="Indexed near-duplicates of this article (counted when duplicates are collapsed, else null)."
+    )
 
     def as_dict(self) -> dict[str, Any]:
         return self.model_dump()
@@ -426,15 +449,17 @@ _BUSY_STATUS = {429, 502, 503, 504}
 
 
 @contextmanager
-def _translated_errors(settings: ElasticsearchSettings, what: str) -> Iterator[None]:
-    """Turn client exceptions into newsflow errors with one clear sentence each."""
+def translated_errors(settings: ElasticsearchSettings, what: str, *, index: str | None = None) -> Iterator[None]:
+    """Turn client exceptions into newsflow errors with one clear sentence each; `index` names
+    what a 404 means is missing when it is not the articles' read alias."""
     try:
         yield
     except TRANSIENT_ERRORS as exc:
         raise unavailable(settings, exc) from None
     except ApiError as exc:
         if exc.meta.status == 404:
-            raise IndexMissing(f"index alias {settings.alias!r} does not exist: run `newsflow setup` first") from None
+            missing = f"index {index!r}" if index else f"index alias {settings.alias!r}"
+            raise IndexMissing(f"{missing} does not exist: run `newsflow setup` first") from None
         if exc.meta.status in _BUSY_STATUS:
             raise ServiceUnavailable(f"Elasticsearch at {settings.url} is busy ({exc.meta.status})", service="elasticsearch") from None
         if exc.meta.status == 400:
@@ -455,17 +480,28 @@ def _reason(exc: ApiError) -> str:
 def search_articles(client: Elasticsearch, settings: ElasticsearchSettings, query: SearchQuery, *,
                     facets: bool = False, facet_size: int = 10) -> SearchResult:
     body = build_search_body(query, facets=facets, facet_size=facet_size)
-    with _translated_errors(settings, "search"):
+    with translated_errors(settings, "search"):
         response = client.search(index=settings.alias, **body)
+    hits = [to_hit(h) for h in response["hits"]["hits"]]
+    if query.collapse_duplicates and hits:
+        counts = count_duplicates(client, settings, [h.id for h in hits])
+        hits = [h.model_copy(update={"duplicates": counts.get(h.id, 0)}) for h in hits]
     return SearchResult(
         total=response["hits"]["total"]["value"],
-        hits=[to_hit(h) for h in response["hits"]["hits"]],
+        hits=hits,
         facets=_to_facets(response.get("aggregations", {})),
     )
 
 
+def count_duplicates(client: Elasticsearch, settings: ElasticsearchSettings, article_ids: list[str]) -> dict[str, int]:
+    """Article id -> how many indexed articles are its near-duplicates (ids without any are absent)."""
+    with translated_errors(settings, "duplicate count"):
+        response = client.search(index=settings.alias, **build_duplicate_count_body(article_ids))
+    return {str(b["key"]): b["doc_count"] for b in response["aggregations"]["duplicates"]["buckets"]}
+
+
 def _fetch(client: Elasticsearch, settings: ElasticsearchSettings, article_id: str) -> dict[str, Any] | None:
-    with _translated_errors(settings, "article lookup"):
+    with translated_errors(settings, "article lookup"):
         response = client.options(ignore_status=404).get(index=settings.alias, id=article_id)
     if response.get("found"):
         return dict(response)
@@ -475,11 +511,13 @@ def _fetch(client: Elasticsearch, settings: ElasticsearchSettings, article_id: s
 
 
 def get_article(client: Elasticsearch, settings: ElasticsearchSettings, article_id: str) -> dict[str, Any] | None:
-    """The stored document (with `id`), or None when there is no such article."""
+    """The stored document (with `id`, and `duplicates`: how many indexed articles are its
+    near-duplicates), or None when there is no such article."""
     found = _fetch(client, settings, article_id)
     if found is None:
         return None
-    return {"id": found["_id"], **found["_source"]}
+    duplicates = count_duplicates(client, settings, [article_id]).get(article_id, 0)
+    return {"id": found["_id"], **found["_source"], "duplicates": duplicates}
 
 
 def related_articles(client: Elasticsearch, settings: ElasticsearchSettings, article_id: str, *, size: int) -> list[Hit] | None:
@@ -489,7 +527,7 @@ def related_articles(client: Elasticsearch, settings: ElasticsearchSettings, art
         return None
     # The concrete index, not the alias: more_like_this fetches the article's terms from it.
     body = build_related_body(found["_index"], article_id, size=size)
-    with _translated_errors(settings, "related search"):
+    with translated_errors(settings, "related search"):
         response = client.search(index=settings.alias, **body)
     return [to_hit(h) for h in response["hits"]["hits"]]
 
@@ -498,7 +536,7 @@ def trending_entities(client: Elasticsearch, settings: ElasticsearchSettings, fi
                       size: int = 10, min_articles: int = 3) -> Trending:
     window, background = "now-24h", "now-30d"
     body = build_trending_body(field, size=size, min_articles=min_articles, window=window, background=background)
-    with _translated_errors(settings, "trending entities"):
+    with translated_errors(settings, "trending entities"):
         response = client.search(index=settings.alias, **body)
     agg = response["aggregations"]["trending"]
     return Trending(
@@ -513,7 +551,7 @@ def trending_entities(client: Elasticsearch, settings: ElasticsearchSettings, fi
 def check_health(client: Elasticsearch, settings: ElasticsearchSettings) -> dict[str, Any]:
     """Cluster reachable and not red, read alias present; raises ServiceUnavailable or
     IndexMissing saying which is not."""
-    with _translated_errors(settings, "health check"):
+    with translated_errors(settings, "health check"):
         health = client.cluster.health()
         if health["status"] == "red":
             raise ServiceUnavailable(f"Elasticsearch cluster {health['cluster_name']!r} is red", service="elasticsearch")
@@ -557,6 +595,8 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
                         help="relevance (default) or date (newest first)")
     parser.add_argument("-n", "--size", type=int, default=10, help="number of hits to show (default 10)")
     parser.add_argument("--from", dest="offset", type=int, default=0, metavar="N", help="skip the first N hits (paging)")
+    parser.add_argument("--collapse-duplicates", action="store_true",
+                        help="leave out near-duplicates of other articles and show how many each hit has")
     parser.add_argument("--json", action="store_true", help="machine-readable output")
 
 
@@ -564,7 +604,8 @@ def run_search_command(settings: Settings, args: argparse.Namespace) -> int:
     from newsflow.elastic import make_client
 
     fields = {o.field: getattr(args, o.field) for o in _FILTER_OPTIONS}
-    fields |= {"text": " ".join(args.query), "sort": args.sort, "size": args.size, "offset": args.offset}
+    fields |= {"text": " ".join(args.query), "sort": args.sort, "size": args.size, "offset": args.offset,
+               "collapse_duplicates": args.collapse_duplicates}
     query = parse_search_query(fields, max_page_size=settings.api.max_page_size, names=_CLI_NAMES)
     client = make_client(settings.elasticsearch)
     try:
@@ -572,7 +613,8 @@ def run_search_command(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         client.close()
     if args.json:
-        print(json.dumps({"total": result.total, "hits": [h.as_dict() for h in result.hits]}, ensure_ascii=False, indent=2))
+        hits = [h.as_dict() if query.collapse_duplicates else h.model_dump(exclude={"duplicates"}) for h in result.hits]
+        print(json.dumps({"total": result.total, "hits": hits}, ensure_ascii=False, indent=2))
         return 0
     print(f"{result.total} article(s) match")
     color = sys.stdout.isatty()
@@ -585,9 +627,10 @@ def run_search_command(settings: Settings, args: argparse.Namespace) -> int:
 def format_hit(hit: Hit, *, color: bool) -> str:
     start, end = ("\x1b[1m", "\x1b[0m") if color else ("**", "**")
     snippet = hit.snippet.replace(MARK_START, start).replace(MARK_END, end)
+    copies = f" · {hit.duplicates} duplicate(s)" if hit.duplicates else ""
     lines = [
         f"{hit.title}",
-        f"  {hit.source} · {hit.published or 'undated'} · {hit.url or hit.id}",
+        f"  {hit.source} · {hit.published or 'undated'} · {hit.url or hit.id}{copies}",
         f"  entities: {', '.join(hit.top_entities) or '-'}",
         f"  {snippet}",
     ]

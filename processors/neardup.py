@@ -54,6 +54,7 @@ __all__ = [
     "NearDuplicateIndex",
     "fingerprint",
     "core_text",
+    "minhash_parameters",
     "estimate",
     "normalised_words",
     "shingles",
@@ -137,6 +138,13 @@ def _unpack12(packed: bytes) -> np.ndarray:
     low = triples[:, 0] | ((triples[:, 1] & 0xF) << 8)
     high = (triples[:, 1] >> 4) | (triples[:, 2] << 4)
     return np.stack([low, high], axis=1).reshape(-1)
+
+
+def minhash_parameters() -> str:
+    """The fixed parameters of the fingerprints and their LSH, for an article's provenance:
+    fingerprints made with other ones do not compare."""
+    return (f"num_perm={NUM_PERM} shingle_words={SHINGLE_WORDS} hash_bits={_HASH_BITS} seed={_SEED} "
+            f"lsh={_LSH_BANDS}x{_LSH_ROWS} min_words={MIN_WORDS}")
 
 
 def normalised_words(text: str) -> list[str]:
@@ -246,6 +254,11 @@ class NearDuplicateIndex:
     def duplicate_count(self, article_id: str) -> int:
         """How many duplicates of this (original) article are recorded in the window."""
         return self._duplicates[article_id]
+
+    def fingerprint_of(self, article_id: str) -> Fingerprint | None:
+        """The fingerprint of an indexed article, None when unknown (or evicted)."""
+        entry = self._entries.get(article_id)
+        return entry.fingerprint if entry else None
 
     def original_of(self, article_id: str) -> str | None:
         """The original an indexed article duplicates, itself when it is one, None when unknown."""

@@ -88,6 +88,8 @@ class EnrichHandler:
         try:
             articles = self._chain.enrich([a for _, a in valid], now)
             return list(zip((r for r, _ in valid), articles, strict=True)), []
+        except ServiceUnavailable:
+            raise  # a step's service (the stories state in Kafka) is down: the worker pauses and retries
         except Exception:  # noqa: BLE001 - any failure inside a model: isolate the culprit below
             log.warning("batch enrichment failed; retrying the %d articles one by one", len(valid), exc_info=True)
         done: list[tuple[ConsumerRecord, EnrichedArticle]] = []
@@ -95,6 +97,8 @@ class EnrichHandler:
         for record, article in valid:
             try:
                 done.append((record, self._chain.enrich([article], now)[0]))
+            except ServiceUnavailable:
+                raise
             except Exception as exc:  # noqa: BLE001
                 failed.append(Rejected(record, DeadLetter(f"enrichment failed: {type(exc).__name__}: {exc}", reason="enrichment-failed")))
         return done, failed

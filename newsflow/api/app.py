@@ -1,5 +1,5 @@
 """The HTTP search API: search with filters and facets, one article, related articles, trending
-entities and health, documented at /docs and /openapi.json.
+entities, stories and health, documented at /docs and /openapi.json.
 
 Thin on purpose: queries, validation and hit formatting come from newsflow.search, shared with
 `newsflow search`. Errors are answers, never tracebacks: bad parameters get 422 naming the
@@ -20,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from newsflow.api.stories import MAX_HOURS, StoryDetail, StoryList, StoryQuery, StorySort, get_story, list_stories
 from newsflow.elastic import make_client
 from newsflow.errors import NewsflowError, ServiceUnavailable
 from newsflow.search import (
@@ -95,6 +96,9 @@ class Article(BaseModel):
     places: list[str] = []
     other_entities: list[str] = []
     entities: list[ArticleEntity] = []
+    duplicate_of: str | None = Field(None, description="The earliest article with nearly the same text, if any.")
+    story_id: str | None = Field(None, description="The story (articles about the same event) it belongs to.")
+    duplicates: int = Field(0, description="Indexed articles that are near-duplicates of this one.")
 
 
 class Related(BaseModel):
@@ -104,6 +108,7 @@ class Related(BaseModel):
 
 _UNAVAILABLE = {503: {"model": Problem, "description": "Elasticsearch unreachable, busy, or the index not set up"}}
 _NOT_FOUND = {404: {"model": Problem, "description": "No article with this id"}}
+_NO_STORY = {404: {"model": Problem, "description": "No story with this id"}}
 _DATE = "ISO date or time (2024-05-01, 2024-05-01T12:00:00Z) or date math (now-7d)"
 _SEARCH_NAMES = {"text": "q"}  # SearchQuery field -> query parameter, for error messages
 
@@ -123,7 +128,8 @@ def create_app(settings: Settings) -> FastAPI:
         title="newsflow search API",
         version=_package_version(),
         description="Search the enriched news articles: full text with filters and facets, related articles, "
-                    "trending entities. Bad parameters answer 422 with the parameter and the reason.",
+                    "trending entities, stories (the same event across sources). "
+                    "Bad parameters answer 422 with the parameter and the reason.",
         lifespan=lifespan,
         dependencies=[Depends(_reject_unknown_parameters)],
     )
@@ -143,19 +149,22 @@ def create_app(settings: Settings) -> FastAPI:
         size: Annotated[int, Query(ge=1, le=max_size, description="Hits per page.")] = 10,
         offset: Annotated[int, Query(ge=0, description="Hits to skip (paging).")] = 0,
         facet_size: Annotated[int, Query(ge=1, le=max_size, description="Buckets per facet.")] = 10,
+        collapse_duplicates: Annotated[bool, Query(description="Leave out near-duplicates of other articles; "
+                                                               "each hit then counts its own in `duplicates`.")] = False,
     ) -> SearchResult:
         """Articles matching the words and filters, with highlighted snippets and facet counts
         (source, language, topics, persons, organisations, places) over all matches."""
         query = parse_search_query(
             {"text": q, "entity": entity, "entity_type": entity_type, "topic": topic, "source": source,
-             "language": language, "since": since, "until": until, "sort": sort, "size": size, "offset": offset},
+             "language": language, "since": since, "until": until, "sort": sort, "size": size, "offset": offset,
+             "collapse_duplicates": collapse_duplicates},
             max_page_size=max_size, names=_SEARCH_NAMES,
         )
         return search_articles(client, es_settings, query, facets=True, facet_size=facet_size)
 
     @app.get("/articles/{article_id}", response_model=Article, responses=_NOT_FOUND | _UNAVAILABLE, tags=["articles"])
     def article(article_id: Annotated[str, Path(max_length=512, description="Article id.")]) -> Any:
-        """One article as indexed."""
+        """One article as indexed, with its story and how many near-duplicates of it are indexed."""
         found = get_article(client, es_settings, article_id)
         if found is None:
             return _not_found(article_id)
@@ -181,6 +190,33 @@ def create_app(settings: Settings) -> FastAPI:
         """Entities whose share of the last 24 hours' articles stands out against the last 30 days
         (significant terms), most significant first."""
         return trending_entities(client, es_settings, field.value, size=size, min_articles=min_articles)
+
+    @app.get("/stories", response_model=StoryList, responses=_UNAVAILABLE, tags=["stories"])
+    def stories(
+        sort: Annotated[StorySort, Query(description="latest: most recently updated first; growing: most articles "
+                                                     "published in the last `hours` first.")] = StorySort.LATEST,
+        hours: Annotated[int | None, Query(ge=1, le=MAX_HOURS, description="The window in hours: growing counts the "
+                                           "articles published in it (default 24); latest keeps the stories updated "
+                                           "in it (default: no limit).")] = None,
+        size: Annotated[int, Query(ge=1, le=max_size, description="How many stories.")] = 10,
+        topic: Annotated[str | None, Query(max_length=1000, description="Only stories on this topic (any case).")] = None,
+        entity: Annotated[str | None, Query(max_length=1000, description="Only stories naming this entity (exact name, any case).")] = None,
+    ) -> StoryList:
+        """Stories (articles about the same event, across sources): the latest, or the growing ones."""
+        query = StoryQuery(sort=sort, hours=hours, size=size, topic=(topic or "").strip() or None,
+                           entity=(entity or "").strip() or None)
+        return list_stories(client, es_settings, query)
+
+    @app.get("/stories/{story_id}", response_model=StoryDetail, responses=_NO_STORY | _UNAVAILABLE, tags=["stories"])
+    def story(
+        story_id: Annotated[str, Path(max_length=128, description="Story id.")],
+        size: Annotated[int, Query(ge=1, le=max_size, description="How many of its articles (newest first).")] = 20,
+    ) -> Any:
+        """One story with its articles, newest first."""
+        found = get_story(client, es_settings, story_id, size=size)
+        if found is None:
+            return JSONResponse(status_code=404, content={"detail": f"story {story_id!r} not found"})
+        return found
 
     @app.get("/health", response_model=Health, tags=["health"],
              responses={503: {"model": HealthProblem, "description": "Elasticsearch unreachable or red, or the alias missing"}})

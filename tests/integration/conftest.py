@@ -56,10 +56,11 @@ def _remove(settings: Settings) -> None:
         client.indices.delete(index=es.index_name, ignore_unavailable=True)
         client.indices.delete(index=es.feed_health_index, ignore_unavailable=True)
         client.indices.delete(index=es.stories_index, ignore_unavailable=True)
-        try:
-            client.indices.delete_index_template(name=es.feed_health_index)
-        except NotFoundError:
-            pass
+        for template in (es.feed_health_index, es.stories_index):
+            try:
+                client.indices.delete_index_template(name=template)
+            except NotFoundError:
+                pass
         try:
             client.indices.delete_index_template(name=es.template_name)
         except NotFoundError:

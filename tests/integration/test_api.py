@@ -49,7 +49,8 @@ def test_search_filters_sorts_and_highlights(api):
     assert body["total"] == len(expected) == 6
     assert [h["id"] for h in body["hits"]] == [a.id for a in expected]
     assert all("<mark>trade</mark>" in h["snippet"] for h in body["hits"])
-    assert set(body["hits"][0]) == {"id", "score", "title", "source", "published", "url", "top_entities", "snippet"}
+    assert set(body["hits"][0]) == {"id", "score", "title", "source", "published", "url", "top_entities", "snippet", "duplicates"}
+    assert body["hits"][0]["duplicates"] is None  # counted only when duplicates are collapsed
 
 
 def test_search_facets_count_the_matches(api):
@@ -163,14 +164,120 @@ def test_unreachable_elasticsearch_is_503_with_a_message(settings):
 def test_openapi_documents_every_endpoint_and_parameter(api):
     spec = ok(api.get("/openapi.json"))
     assert set(spec["paths"]) == {"/search", "/articles/{article_id}", "/articles/{article_id}/related",
-                                  "/entities/trending", "/health"}
+                                  "/entities/trending", "/stories", "/stories/{story_id}", "/health"}
     search = spec["paths"]["/search"]["get"]
     assert {p["name"] for p in search["parameters"]} == {
-        "q", "entity", "entity_type", "topic", "source", "language", "since", "until", "sort", "size", "offset", "facet_size"}
+        "q", "entity", "entity_type", "topic", "source", "language", "since", "until", "sort", "size", "offset", "facet_size",
+        "collapse_duplicates"}
     size = next(p for p in search["parameters"] if p["name"] == "size")
     assert (size["schema"]["minimum"], size["schema"]["maximum"]) == (1, 100)
     assert {"200", "422", "503"} <= set(search["responses"])
     assert "404" in spec["paths"]["/articles/{article_id}"]["get"]["responses"]
+    stories = spec["paths"]["/stories"]["get"]
+    assert {p["name"] for p in stories["parameters"]} == {"sort", "hours", "size", "topic", "entity"}
+    assert {"200", "422", "503"} <= set(stories["responses"])
+    assert {"200", "404", "422", "503"} <= set(spec["paths"]["/stories/{story_id}"]["get"]["responses"])
+
+
+# -- stories and duplicates ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def stories(settings):
+    """The API over the story sample: four stories (one per person), a burst of recent articles."""
+    from tests.integration.test_story_sink import index_story_sample
+
+    sample = index_story_sample(settings, NOW)
+    with TestClient(create_app(settings)) as client:
+        yield client, sample
+
+
+def story_ids(body: dict) -> list[str]:
+    return [s["id"] for s in body["stories"]]
+
+
+def test_latest_stories_are_the_last_updated_and_filter_by_topic_and_entity(stories):
+    api, sample = stories
+    by_update = sorted(sample.stories.values(), key=lambda s: s.last_updated, reverse=True)
+    body = ok(api.get("/stories"))
+    assert (body["sort"], body["hours"]) == ("latest", None)
+    assert story_ids(body) == [s.id for s in by_update]
+    first = body["stories"][0]
+    assert first == by_update[0].model_dump(mode="json", exclude={"schema_version"}) | {"recent": None}
+    assert story_ids(ok(api.get("/stories", params={"size": 2}))) == [s.id for s in by_update[:2]]
+    assert story_ids(ok(api.get("/stories", params={"topic": "SCIENCE"}))) == [sample.stories["Sophie Adenot"].id]
+    nato = [s.id for s in by_update if "NATO" in {e.name for e in s.entities}]
+    assert nato and story_ids(ok(api.get("/stories", params={"entity": "nato"}))) == nato
+    # Updated in the last hour: Ebrahim Raisi's only (Sophie Adenot's newest article is an hour old by now).
+    assert story_ids(ok(api.get("/stories", params={"hours": 1}))) == [sample.stories["Ebrahim Raisi"].id]
+
+
+def test_growing_stories_have_most_articles_in_the_window(stories):
+    api, sample = stories
+    key = {person: story.id for person, story in sample.stories.items()}
+    body = ok(api.get("/stories", params={"sort": "growing"}))
+    assert body["hours"] == 24
+    # Sophie Adenot: report 6 and the burst of three; Allard Castelein: report 3 and one more; the
+    # others one each (equal sizes: the more recently updated first).
+    assert [(s["id"], s["recent"]) for s in body["stories"]] == [
+        (key["Sophie Adenot"], 4), (key["Allard Castelein"], 2), (key["Ebrahim Raisi"], 1), (key["Kassym-Jomart Tokayev"], 1)]
+    eight = ok(api.get("/stories", params={"sort": "growing", "hours": 8}))
+    assert [(s["id"], s["recent"]) for s in eight["stories"]] == [
+        (key["Sophie Adenot"], 3), (key["Allard Castelein"], 2), (key["Ebrahim Raisi"], 1)]
+    science = ok(api.get("/stories", params={"sort": "growing", "topic": "science", "size": 5}))
+    assert story_ids(science) == [key["Sophie Adenot"]]
+
+
+def test_a_story_with_its_articles_newest_first_and_404(stories):
+    api, sample = stories
+    story = sample.stories["Sophie Adenot"]
+    members = sorted((a for a in sample.articles if a.story_id == story.id), key=lambda a: a.published, reverse=True)
+    body = ok(api.get(f"/stories/{story.id}"))
+    assert (body["id"], body["title"], body["size"], body["sources"]) == (story.id, story.title, story.size, story.sources)
+    assert body["articles_total"] == len(members) == 9
+    assert [h["id"] for h in body["articles"]] == [a.id for a in members]
+    assert body["articles"][0]["title"] == members[0].title
+    two = ok(api.get(f"/stories/{story.id}", params={"size": 2}))
+    assert [h["id"] for h in two["articles"]] == [a.id for a in members[:2]] and two["articles_total"] == 9
+    missing = api.get("/stories/no-such-story")
+    assert missing.status_code == 404 and missing.json() == {"detail": "story 'no-such-story' not found"}
+
+
+@pytest.mark.parametrize(("path", "params", "where", "why"), [
+    ("/stories", {"sort": "popular"}, "sort", "'latest' or 'growing'"),
+    ("/stories", {"hours": 0}, "hours", "greater than or equal to 1"),
+    ("/stories", {"hours": 721}, "hours", "less than or equal to 720"),
+    ("/stories", {"size": 101}, "size", "less than or equal to 100"),
+    ("/stories", {"since": "now-1d"}, "since", "unknown parameter"),
+    ("/stories/story-x", {"size": 0}, "size", "greater than or equal to 1"),
+])
+def test_bad_story_parameters_name_the_parameter_and_the_reason(stories, path, params, where, why):
+    api, _ = stories
+    loc, msg = refused(api.get(path, params=params))
+    assert loc == ["query", where] and why in msg
+
+
+def test_articles_show_their_story_and_duplicates_and_search_collapses_them(stories):
+    api, sample = stories
+    original = ok(api.get(f"/articles/{sample.original}"))
+    assert (original["story_id"], original["duplicates"], original["duplicate_of"]) == (
+        sample.stories["Sophie Adenot"].id, 2, None)
+    copy = ok(api.get(f"/articles/{sample.duplicates[0]}"))
+    assert (copy["duplicate_of"], copy["duplicates"]) == (sample.original, 0)
+    collapsed = ok(api.get("/search", params={"entity": "Sophie Adenot", "collapse_duplicates": "true", "size": 20}))
+    assert collapsed["total"] == 7
+    assert {h["id"]: h["duplicates"] for h in collapsed["hits"]}[sample.original] == 2
+    assert not set(sample.duplicates) & {h["id"] for h in collapsed["hits"]}
+    assert ok(api.get("/search", params={"entity": "Sophie Adenot", "size": 20}))["total"] == 9
+
+
+def test_a_missing_stories_index_is_503_saying_so(stories, settings, es):
+    api, sample = stories
+    es.indices.delete(index=settings.elasticsearch.stories_index)
+    expected = {"detail": f"index {settings.elasticsearch.stories_index!r} does not exist: run `newsflow setup` first"}
+    for path in ["/stories", f"/stories/{sample.stories['Sophie Adenot'].id}"]:
+        response = api.get(path)
+        assert (response.status_code, response.json()) == (503, expected), path
 
 
 # -- the OpenAPI contract, fuzzed ----------------------------------------------------------------
@@ -178,7 +285,8 @@ def test_openapi_documents_every_endpoint_and_parameter(api):
 # whatever they contain, the answer is never a 5xx and always matches the documented schema.
 
 
-WITH_PARAMETERS = ["/search", "/articles/{article_id}", "/articles/{article_id}/related", "/entities/trending"]
+WITH_PARAMETERS = ["/search", "/articles/{article_id}", "/articles/{article_id}/related", "/entities/trending",
+                   "/stories", "/stories/{story_id}"]
 CASES = [(path, GenerationMode.POSITIVE) for path in [*WITH_PARAMETERS, "/health"]] + [
     (path, GenerationMode.NEGATIVE) for path in WITH_PARAMETERS  # /health has nothing to get wrong
 ]

@@ -1,12 +1,12 @@
-"""Each Kibana visualisation's query, run on the real Elasticsearch over indexed test articles
-and feed-health events.
+"""Each Kibana visualisation's query, run on the real Elasticsearch over indexed test articles,
+feed-health events and stories.
 
 A small translator turns a saved object into the search Kibana would send for it (Lens terms,
 date histogram, count, metric, percentile and last-value columns nested in column order, with
 the panel's and the columns' KQL filters; map grid layers as geotile_grid; the saved search as a
 sorted hit list), restricted to its dashboard's time range on its data view's time field. Every
 panel must come back with data: a panel that is empty on varied test data would be empty for
-users too. The Feed health panels must also show exactly the buckets their events make.
+users too. The Feed health panels and the Top stories must also show exactly what their data makes.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from newsflow.kibana import lens_layers, load_objects, map_layers, objects_for_s
 from producers.base import feed_id
 from producers.health import FeedHealthEvent
 from sinks.feed_health import FeedHealthSink
+from tests.integration.test_story_sink import index_stories, index_story_sample
 from tests.support import index_articles, sample_articles
 
 OBJECTS = load_objects()
@@ -236,9 +237,21 @@ def _record(event: FeedHealthEvent) -> ConsumerRecord:
 
 
 @pytest.fixture
+def stories(settings):
+    """The stories index of this test holding the sample stories (and the articles index their articles)."""
+    return index_story_sample(settings, datetime.now(UTC))
+
+
+STORIES_VIEW_ID = "newsflow-stories"
+
+
+@pytest.fixture
 def objects(settings) -> list[dict[str, Any]]:
-    # Rewritten for this test's own index names, as `newsflow kibana setup` rewrites them.
-    return objects_for_settings(OBJECTS, settings.elasticsearch)
+    # Rewritten for this test's own index names, as `newsflow kibana setup` rewrites them. (The
+    # stories view's title is set here as long as newsflow.kibana does not rewrite it itself.)
+    rewritten = objects_for_settings(OBJECTS, settings.elasticsearch)
+    return [{**o, "attributes": {**o["attributes"], "title": settings.elasticsearch.stories_index}}
+            if o["type"] == "index-pattern" and o["id"] == STORIES_VIEW_ID else o for o in rewritten]
 
 
 # -- the tests -----------------------------------------------------------------------------------
@@ -250,9 +263,11 @@ def test_visualisation_query_returns_data(objects, es: Elasticsearch, settings, 
     view = data_view(objects, obj)
     # The rewritten data view title is what Kibana queries: this test's own index.
     index, time_field = view["attributes"]["title"], view["attributes"]["timeFieldName"]
-    expected = {"newsflow-articles": settings.elasticsearch.alias, "newsflow-feed-health": settings.elasticsearch.feed_health_index}
+    es_settings = settings.elasticsearch
+    expected = {"newsflow-articles": es_settings.alias, "newsflow-feed-health": es_settings.feed_health_index,
+                STORIES_VIEW_ID: es_settings.stories_index}
     assert index == expected[view["id"]]
-    request.getfixturevalue("feed_health" if view["id"] == "newsflow-feed-health" else "articles")
+    request.getfixturevalue({"newsflow-feed-health": "feed_health", STORIES_VIEW_ID: "stories"}.get(view["id"], "articles"))
     time_range = time_filter(objects, obj, time_field)
     check = {"lens": check_lens, "map": check_map, "search": check_search}[obj["type"]]
     check(es, index, obj, time_range)
@@ -319,6 +334,20 @@ def test_feed_health_panels_show_the_expected_buckets(objects, es: Elasticsearch
     search = next(o for o in objects if o["id"] == "newsflow-feed-health-latest-errors")
     hits = es.search(index=index, **search_request(search, time_filter(objects, search, "at")))["hits"]["hits"]
     assert [(h["_source"]["url"], h["_source"]["reason"]) for h in hits] == [(FEED_B, "timeout"), (FEED_B, "http-status"), (FEED_C, "dns")]
+
+
+def test_top_stories_are_the_biggest_stories_of_the_week(objects, es: Elasticsearch, settings, stories):
+    index = settings.elasticsearch.stories_index
+    old = stories.stories["Ebrahim Raisi"].model_copy(update={
+        "id": "story-last-month", "size": 40, "last_updated": datetime.now(UTC) - timedelta(days=10)})
+    index_stories(settings, [old])  # the biggest, but quiet for ten days: outside the dashboard's week
+    search = next(o for o in objects if o["id"] == "newsflow-top-stories")
+    hits = es.search(index=index, **search_request(search, time_filter(objects, search, "last_updated")))["hits"]["hits"]
+    shown = [tuple(source_value(h["_source"], c) for c in ("id", "size", "sources")) for h in hits]
+    # By size; of equal sizes the more recently updated (Ebrahim Raisi's has an article from now).
+    expected = sorted(stories.stories.values(), key=lambda s: (-s.size, -s.last_updated.timestamp()))
+    assert shown == [(s.id, s.size, s.sources) for s in expected]
+    assert [s.size for s in expected] == [9, 7, 6, 6]
 
 
 def check_lens(es: Elasticsearch, index: str, lens: dict[str, Any], time_range: dict[str, Any]) -> None:

@@ -165,3 +165,37 @@ def test_command_json_has_the_documented_shape(indexed, capsys):
     assert out["total"] == 6 and len(out["hits"]) == 2
     assert set(out["hits"][0]) == {"id", "score", "title", "source", "published", "url", "top_entities", "snippet"}
     assert "<mark>Tokayev</mark>" in out["hits"][0]["snippet"]
+
+
+# -- near-duplicates collapsed -------------------------------------------------------------------
+
+
+@pytest.fixture
+def with_duplicates(settings):
+    from tests.integration.test_story_sink import index_story_sample
+
+    return index_story_sample(settings, NOW)
+
+
+def test_collapse_leaves_duplicates_out_and_counts_them_on_their_original(with_duplicates, settings, es):
+    sample = with_duplicates
+    adenot = {a.id for a in sample.articles if any(e.name == "Sophie Adenot" for e in a.entities)}
+    assert len(adenot) == 9 and set(sample.duplicates) <= adenot
+    plain = find(settings, es, entity="Sophie Adenot")
+    assert {h.id for h in plain.hits} == adenot and {h.duplicates for h in plain.hits} == {None}
+
+    collapsed = find(settings, es, entity="Sophie Adenot", collapse_duplicates=True)
+    assert collapsed.total == 7 and {h.id for h in collapsed.hits} == adenot - set(sample.duplicates)
+    counts = {h.id: h.duplicates for h in collapsed.hits}
+    assert counts.pop(sample.original) == 2 and set(counts.values()) == {0}
+    # The facets count what is shown: the copies are left out there too.
+    assert {b.value: b.count for b in collapsed.facets["persons"]} == {"Sophie Adenot": 7}
+
+
+def test_command_collapses_duplicates(with_duplicates, settings, capsys):
+    sample = with_duplicates
+    out = json.loads(run_cli(settings, capsys, "Adenot", "--collapse-duplicates", "--json", "-n", "20"))
+    assert out["total"] == 7
+    assert {h["id"]: h["duplicates"] for h in out["hits"]}[sample.original] == 2
+    text = run_cli(settings, capsys, "Adenot", "--collapse-duplicates", "-n", "20")
+    assert text.startswith("7 article(s) match") and text.count("· 2 duplicate(s)") == 1

@@ -16,6 +16,7 @@ def test_setup_creates_everything_once_and_is_idempotent(settings, es):
         f"index {settings.elasticsearch.index_name} behind aliases {settings.elasticsearch.alias} (read) "
         f"and {settings.elasticsearch.write_alias} (write): present",
         f"index {settings.elasticsearch.feed_health_index} (feed health): present",
+        f"index {settings.elasticsearch.stories_index} (stories): present",
     ]
 
 

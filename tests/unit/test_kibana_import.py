@@ -240,11 +240,11 @@ def test_settings_alone_configure_url_user_and_space(kibana):
 def test_data_view_titles_follow_the_index_settings(kibana):
     stub = kibana()
     result = newsflow("kibana", "setup", "--url", stub.url, NEWSFLOW_ELASTICSEARCH__ALIAS="eu-news",
-                      NEWSFLOW_ELASTICSEARCH__FEED_HEALTH_INDEX="eu-feed-health")
+                      NEWSFLOW_ELASTICSEARCH__FEED_HEALTH_INDEX="eu-feed-health", NEWSFLOW_ELASTICSEARCH__STORIES_INDEX="eu-stories")
 
     assert result.returncode == 0, result.stderr
     titles = {o["id"]: o["attributes"]["title"] for o in stub.received[0].objects if o["type"] == "index-pattern"}
-    assert titles == {DATA_VIEW_ID: "eu-news", FEED_HEALTH_VIEW_ID: "eu-feed-health"}
+    assert titles == {DATA_VIEW_ID: "eu-news", FEED_HEALTH_VIEW_ID: "eu-feed-health", "newsflow-stories": "eu-stories"}
 
 
 def test_refused_objects_fail_with_one_line_naming_them_and_kibanas_reasons(kibana, objects):

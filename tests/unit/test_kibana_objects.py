@@ -1,6 +1,6 @@
 """The Kibana saved objects in deploy/kibana/: every field they use exists in the mapping of the
-index behind their data view (articles or feed health) with a type that supports the use, and
-every reference resolves.
+index behind their data view (articles, feed health or stories) with a type that supports the
+use, and every reference resolves.
 
 Kibana only finds a wrong field when someone opens the panel; these tests find it at commit time.
 """
@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from newsflow.elastic import article_mappings, feed_health_mappings
+from newsflow.elastic import article_mappings, feed_health_mappings, stories_mappings
 from newsflow.kibana import (
     DATA_VIEW_ID,
     DEFAULT_ALIAS,
@@ -30,6 +30,10 @@ from newsflow.kibana import (
     objects_for_settings,
 )
 from newsflow.settings import ElasticsearchSettings
+
+# The data view on the stories index (deploy/kibana/newsflow.ndjson) and the index it is saved with.
+STORIES_VIEW_ID = "newsflow-stories"
+TOP_STORIES_ID = "newsflow-top-stories"
 
 NUMERIC = {"long", "integer", "short", "byte", "double", "float", "half_float", "scaled_float", "unsigned_long"}
 DATES = {"date", "date_nanos"}
@@ -218,7 +222,8 @@ def objects() -> list[dict[str, Any]]:
 @pytest.fixture(scope="module")
 def fields() -> dict[str, dict[str, MappedField]]:
     """Per data view, the fields of the mapping of the index it reads."""
-    return {DATA_VIEW_ID: mapped_fields(article_mappings()), FEED_HEALTH_VIEW_ID: mapped_fields(feed_health_mappings())}
+    return {DATA_VIEW_ID: mapped_fields(article_mappings()), FEED_HEALTH_VIEW_ID: mapped_fields(feed_health_mappings()),
+            STORIES_VIEW_ID: mapped_fields(stories_mappings())}
 
 
 def by_type(objects: list[dict[str, Any]], kind: str) -> list[dict[str, Any]]:
@@ -252,6 +257,7 @@ def test_every_field_used_is_mapped_with_a_type_that_supports_the_use(objects, f
     uses = field_uses(objects)
     assert len(uses) >= 20, "the collectors found too few fields: are they still reading the objects?"
     assert len([u for u in uses if u.view == FEED_HEALTH_VIEW_ID]) >= 20, "too few fields found on the Feed health view"
+    assert len([u for u in uses if u.view == STORIES_VIEW_ID]) >= 10, "too few fields found on the stories view"
     assert field_problems(objects, fields) == []
 
 
@@ -286,6 +292,16 @@ def test_field_check_uses_the_mapping_of_each_objects_own_data_view(objects, fie
     assert any("feed-failing query" in p and "'outcom'" in p for p in problems), problems
 
 
+def test_field_check_reads_the_stories_mapping_for_the_top_stories(objects, fields):
+    broken = copy.deepcopy(objects)
+    top = by_id(broken, TOP_STORIES_ID)["attributes"]
+    top["sort"] = [["title", "desc"]]  # full text: not sortable (title.keyword is)
+    top["columns"] = [*top["columns"], "source"]  # an article field, not a story one
+    problems = field_problems(broken, fields)
+    assert any("top-stories sort" in p and "'title'" in p and "mapped as text" in p for p in problems), problems
+    assert any("top-stories columns" in p and "'source'" in p and "not in the mapping" in p for p in problems), problems
+
+
 def test_every_reference_resolves_to_an_object_in_the_files(objects):
     present = {(o["type"], o["id"]) for o in objects}
     for obj in objects:
@@ -318,7 +334,7 @@ def test_data_view_is_on_the_read_alias_with_published_as_time_field(objects):
 
 
 def test_feed_health_data_view_is_on_the_feed_health_index_with_at_as_time_field(objects):
-    assert {o["id"] for o in by_type(objects, "index-pattern")} == {DATA_VIEW_ID, FEED_HEALTH_VIEW_ID}
+    assert {o["id"] for o in by_type(objects, "index-pattern")} == {DATA_VIEW_ID, FEED_HEALTH_VIEW_ID, STORIES_VIEW_ID}
     view = by_id(objects, FEED_HEALTH_VIEW_ID)
     assert view["attributes"]["title"] == DEFAULT_FEED_HEALTH_INDEX == ElasticsearchSettings().feed_health_index
     assert view["attributes"]["timeFieldName"] == "at"
@@ -374,14 +390,26 @@ def test_news_overview_shows_what_the_spec_asks(objects):
     dashboard = dashboard_titled(objects, "News overview")
     on_dashboard = {ref["id"] for ref in dashboard["references"]}
     panels = [o for o in objects if o["id"] in on_dashboard]
-    # Every visualisation and the saved search on the articles is on the dashboard.
-    assert visualisations_on(objects, DATA_VIEW_ID) == on_dashboard
+    # Every visualisation and the saved search on the articles is on the dashboard, and the top stories.
+    assert visualisations_on(objects, DATA_VIEW_ID) | visualisations_on(objects, STORIES_VIEW_ID) == on_dashboard
+    assert TOP_STORIES_ID in on_dashboard
     used = {(u.field, u.use) for u in field_uses(panels)}
     for needed in [("published", "date_histogram"), ("source", "terms"), ("persons", "terms"),
                    ("organisations", "terms"), ("places", "terms"), ("topics", "terms"),
                    ("language", "terms"), ("place_locations", "geo"), ("published", "sort")]:
         assert needed in used, needed
     assert dashboard["attributes"]["timeRestore"] is True
+
+
+def test_top_stories_are_the_biggest_stories_on_the_stories_index(objects):
+    view = by_id(objects, STORIES_VIEW_ID)
+    assert view["attributes"]["title"] == ElasticsearchSettings().stories_index
+    assert view["attributes"]["timeFieldName"] == "last_updated"
+    assert data_view_of(by_id(objects, TOP_STORIES_ID)) == STORIES_VIEW_ID
+    top = by_id(objects, TOP_STORIES_ID)["attributes"]
+    assert top["title"] == "Top stories"
+    assert top["columns"] == ["title", "size", "sources", "last_updated"]
+    assert top["sort"][0] == ["size", "desc"]
 
 
 def lens_columns(lens: dict[str, Any]) -> dict[str, dict[str, Any]]:

@@ -9,13 +9,25 @@ import sys
 import pytest
 from pydantic import ValidationError
 
+from newsflow.api.stories import (
+    GROWING_CANDIDATES,
+    Story,
+    StoryQuery,
+    StorySort,
+    build_growing_body,
+    build_stories_body,
+    build_story_articles_body,
+    rank_growing,
+)
 from newsflow.cli import build_parser
 from newsflow.search import (
     ENTITY_FIELDS,
     FACET_FIELDS,
+    HIT_SOURCE,
     InvalidSearch,
     SearchQuery,
     SortOrder,
+    build_duplicate_count_body,
     build_related_body,
     build_search_body,
     build_trending_body,
@@ -191,3 +203,63 @@ def test_a_bad_option_is_one_clear_line_before_any_connection():
     assert result.returncode == 2
     assert result.stderr.startswith("newsflow: error: invalid search: --since: must be an ISO date")
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+# -- duplicates and stories ----------------------------------------------------------------------
+
+
+def test_collapse_leaves_out_articles_that_are_duplicates_and_only_then():
+    collapsed = body(text="Raisi", topic="politics", collapse_duplicates=True)["query"]["bool"]
+    assert collapsed["must_not"] == [{"exists": {"field": "duplicate_of"}}]
+    assert collapsed["filter"] == filters(topic="politics")  # the other filters stay as they were
+    assert "must_not" not in body(text="Raisi")["query"]["bool"]
+    args = build_parser().parse_args(["search", "Raisi", "--collapse-duplicates"])
+    assert args.collapse_duplicates is True
+    assert build_parser().parse_args(["search", "Raisi"]).collapse_duplicates is False
+
+
+def test_duplicates_of_a_page_are_counted_in_one_terms_aggregation():
+    sent = build_duplicate_count_body(["a", "b", "c"])
+    assert sent["size"] == 0
+    assert sent["query"] == {"bool": {"filter": [{"terms": {"duplicate_of": ["a", "b", "c"]}}]}}
+    assert sent["aggs"] == {"duplicates": {"terms": {"field": "duplicate_of", "size": 3}}}
+
+
+def test_latest_stories_are_sorted_by_update_and_filtered_case_insensitively():
+    sent = build_stories_body(StoryQuery(size=5, topic="Science", entity="nato"))
+    assert sent["sort"][0] == {"last_updated": {"order": "desc"}} and sent["size"] == 5
+    assert sent["query"]["bool"]["filter"] == [
+        {"term": {"topics": {"value": "Science", "case_insensitive": True}}},
+        {"term": {"entity_names": {"value": "nato", "case_insensitive": True}}},
+    ]
+    windowed = build_stories_body(StoryQuery(hours=6))["query"]["bool"]["filter"]
+    assert windowed == [{"range": {"last_updated": {"gte": "now-6h"}}}]
+
+
+def test_growing_counts_recent_articles_per_story_then_reads_those_stories():
+    query = StoryQuery(sort=StorySort.GROWING, topic="science")
+    assert query.window_hours == 24 and StoryQuery().window_hours is None
+    sent = build_growing_body(query.window_hours)
+    assert sent["query"]["bool"]["filter"] == [{"range": {"published": {"gte": "now-24h"}}}, {"exists": {"field": "story_id"}}]
+    assert sent["aggs"] == {"stories": {"terms": {"field": "story_id", "size": GROWING_CANDIDATES}}}
+    candidates = build_stories_body(query, ids=["s1", "s2"])
+    assert candidates["size"] == 2
+    assert candidates["query"]["bool"]["filter"][-1] == {"ids": {"values": ["s1", "s2"]}}
+
+
+def test_growing_ranks_by_recent_articles_then_size_then_update():
+    def story(story_id: str, size: int, updated: str) -> Story:
+        return Story(id=story_id, title=story_id, first_seen="2024-01-01T00:00:00Z", last_updated=updated, size=size, sources=1)
+
+    stories = [story("quiet", 50, "2024-06-01T10:00:00Z"), story("busy", 4, "2024-06-01T09:00:00Z"),
+               story("tie-old", 6, "2024-06-01T08:00:00Z"), story("tie-new", 6, "2024-06-01T08:00:00.5Z"),
+               story("uncounted", 90, "2024-06-01T11:00:00Z")]
+    ranked = rank_growing({"quiet": 1, "busy": 3, "tie-old": 2, "tie-new": 2}, stories, size=3)
+    assert [(s.id, s.recent) for s in ranked] == [("busy", 3), ("tie-new", 2), ("tie-old", 2)]
+
+
+def test_a_storys_articles_are_newest_first_and_bounded():
+    sent = build_story_articles_body("story-1", size=7)
+    assert sent["query"] == {"bool": {"filter": [{"term": {"story_id": "story-1"}}]}}
+    assert sent["sort"][0] == {"published": {"order": "desc", "missing": "_last"}}
+    assert (sent["size"], sent["track_total_hits"], sent["_source"]) == (7, True, HIT_SOURCE)

@@ -1,0 +1,168 @@
+"""Cost of near-duplicates and stories (issue 8): the `news.duplicates.v1` and `news.stories.v1`
+steps against NER, per article, on the processor benchmark's articles.
+
+    .venv/bin/python -m bench.stories_cost [--articles 1000] [--batch 32] [--json]
+
+Every step of the default chain is timed one by one over the same articles that
+bench/processor_throughput.py builds (`realistic_articles`), in batches as the processor runs them
+(bench/README.md, "Per step"). The two steps keep their state in Kafka, so they run against the
+local stack with topics of their own (removed at the end), and their time includes waiting for
+Kafka: the catch-up before each batch and the acknowledgement of its records. Also shown: the
+in-memory decisions alone (the same articles through a `StoryState`, no Kafka), and how long a
+worker starting up takes to replay the state the run left (one record per article).
+Goal: each step, and both together, under 10% of the entities step (NER and normalisation).
+With --json, the figures (`bench.common.Figure`) follow as one JSON line, for `bench.run`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bench.common import Figure, bench_settings, emit, figure, machine, remove
+from bench.processor_throughput import realistic_articles
+from newsflow.elastic import make_client
+from newsflow.settings import Settings
+from processors.base import Chain, Draft, build_chain
+from processors.catalog import load_steps
+from processors.neardup import fingerprint
+from processors.stories import features_from_draft
+from processors.storystate import StoryState, StoryStateService
+
+__all__ = ["StoriesCost", "main", "measure", "parse_args", "run"]
+
+NER, DUPLICATES, STORIES = "news.entities.v2", "news.duplicates.v1", "news.stories.v1"
+GOAL = "< 0.1"
+
+
+@dataclass(frozen=True)
+class StoriesCost:
+    """What one run measured: ms per article of each step, and around the two steps."""
+
+    articles: int
+    batch: int
+    step_ms: dict[str, float]  # every step of the chain, in its order
+    decide_ms: dict[str, float]  # the in-memory decisions alone: "duplicates", "stories"
+    replay_s: float  # a new worker replaying the state the run left
+    duplicates_found: int
+    stories: int
+
+    def figures(self) -> list[Figure]:
+        ner, dup, story = self.step_ms[NER], self.step_ms[DUPLICATES], self.step_ms[STORIES]
+        return [
+            figure("stories: duplicates step vs entities step (NER)", dup, "ms/article", baseline=ner, goal=GOAL),
+            figure("stories: stories step vs entities step (NER)", story, "ms/article", baseline=ner, goal=GOAL),
+            figure("stories: duplicates + stories steps vs entities step (NER)", dup + story, "ms/article", baseline=ner, goal=GOAL),
+            figure(f"stories: state replay at start, {self.articles} records", self.replay_s, "s"),
+        ]
+
+    def lines(self) -> list[str]:
+        ner = self.step_ms[NER]
+        dup, story = self.step_ms[DUPLICATES], self.step_ms[STORIES]
+        return [
+            f"articles: {self.articles} (bench.processor_throughput.realistic_articles), batches of {self.batch}",
+            "per step, ms/article: " + ", ".join(f"{name} {ms:.2f}" for name, ms in self.step_ms.items()),
+            f"entities (NER) {ner:.2f} ms; duplicates {dup:.2f} ms = {100 * dup / ner:.1f}% of NER; "
+            f"stories {story:.2f} ms = {100 * story / ner:.1f}%; both {100 * (dup + story) / ner:.1f}% (goal < 10%)",
+            f"in-memory decisions alone: duplicates {self.decide_ms['duplicates']:.2f} ms, "
+            f"stories {self.decide_ms['stories']:.2f} ms (the rest: Kafka round trips, story documents)",
+            f"found: {self.duplicates_found} duplicates, {self.stories} stories (these articles are draws from one "
+            f"pool of paragraphs, so many overlap)",
+            f"a new worker replays the {self.articles} state records in {self.replay_s:.2f} s",
+        ]
+
+
+def time_steps(chain: Chain, drafts: list[Draft], batch: int) -> tuple[dict[str, float], list[Draft]]:
+    """Seconds spent in each step over all the drafts, run batch by batch, and the drafts after the chain."""
+    seconds: dict[str, float] = {}
+    for step in chain.steps:
+        done: list[Draft] = []
+        seconds[step.name] = 0.0
+        for start in range(0, len(drafts), batch):
+            part = drafts[start:start + batch]
+            started = time.perf_counter()
+            additions = step.run(part)
+            seconds[step.name] += time.perf_counter() - started
+            done += [d.with_fields(fields) for d, fields in zip(part, additions, strict=True)]
+        drafts = done
+    return seconds, drafts
+
+
+def time_decisions(settings: Settings, drafts: Sequence[Draft]) -> dict[str, float]:
+    """Seconds of the decisions alone, in memory: what the steps do besides talking to Kafka."""
+    state = StoryState(settings.processor)
+    started = time.perf_counter()
+    fingerprints = [fingerprint(d.get("id"), d.get("text") or "", d.get("published"), title=d.get("title") or "") for d in drafts]
+    decisions = [state.decide_duplicate(fp) for fp in fingerprints]
+    duplicates = time.perf_counter() - started
+    started = time.perf_counter()
+    for draft, decision in zip(drafts, decisions, strict=True):
+        state.decide_story(features_from_draft(draft), duplicate_of=decision.duplicate_of)
+    return {"duplicates": duplicates, "stories": time.perf_counter() - started}
+
+
+def time_replay(settings: Settings) -> float:
+    service = StoryStateService(settings.kafka, settings.processor)
+    try:
+        started = time.perf_counter()
+        service.state()
+        return time.perf_counter() - started
+    finally:
+        service.close()
+
+
+def run(args: argparse.Namespace) -> StoriesCost:
+    settings = bench_settings("stories")
+    try:
+        load_steps()
+        chain = build_chain(settings.processor.steps, settings=settings.processor, kafka=settings.kafka)
+        try:
+            drafts = [Draft(a, {}) for a in realistic_articles(args.articles)]
+            seconds, done = time_steps(chain, drafts, args.batch)
+        finally:
+            chain.close()
+        decide = time_decisions(settings, done)
+        replay = time_replay(settings)
+    finally:
+        _remove(settings)
+    per_article = 1000 / len(done)
+    return StoriesCost(
+        articles=len(done), batch=args.batch, step_ms={n: s * per_article for n, s in seconds.items()},
+        decide_ms={n: s * per_article for n, s in decide.items()}, replay_s=replay,
+        duplicates_found=sum(1 for d in done if d.get("duplicate_of")), stories=len(Counter(d.get("story_id") for d in done)),
+    )
+
+
+def _remove(settings: Settings) -> None:
+    remove(settings, settings.elasticsearch.stories_index)
+    # `newsflow setup` also put the stories template, named like its index.
+    client = make_client(settings.elasticsearch)
+    try:
+        client.options(ignore_status=404).indices.delete_index_template(name=settings.elasticsearch.stories_index)
+    finally:
+        client.close()
+
+
+def measure(args: argparse.Namespace) -> list[Figure]:
+    return run(args).figures()
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--batch", type=int, default=32, help="articles per step call, as the processor's batch size")
+    parser.add_argument("--json", action="store_true", help="also print the figures as JSON, as the last line")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    cost = run(args)
+    emit([f"machine: {machine()}", *cost.lines()], cost.figures(), as_json=args.json)
+
+
+if __name__ == "__main__":
+    main()
