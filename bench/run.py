@@ -1,6 +1,6 @@
 """One benchmark command: every stage benchmark, one after the other, and one table.
 
-    .venv/bin/python -m bench.run [--quick] [--only producer,processor,sink,latency] [--markdown]
+    .venv/bin/python -m bench.run [--quick] [--only producer,processor,sink,latency,stories] [--markdown]
     make bench
 
 Each stage benchmark runs in its own process (`python -m bench.<module> --json`), so that one
@@ -51,6 +51,7 @@ STAGES: dict[str, Stage] = {
                        ("--articles", "48", "--rounds", "1", "--naive-sample", "16")),
     "sink": Stage("bench.sink_throughput", ("--docs", "10000", "--rounds", "3"), ("--docs", "2000", "--rounds", "1")),
     "latency": Stage("bench.latency", ("--seconds", "60",), ("--seconds", "15", "--burst", "40")),
+    "stories": Stage("bench.stories_cost", ("--articles", "1000"), ("--articles", "96")),
 }
 
 

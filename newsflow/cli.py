@@ -297,8 +297,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_kibana)
 
     p = sub.add_parser("api", help="serve the HTTP search API (OpenAPI docs at /docs)",
-                       description="Serve /search, /articles/{id}, /articles/{id}/related, /entities/trending and "
-                                   "/health over HTTP; the OpenAPI description is at /openapi.json.")
+                       description="Serve /search, /articles/{id}, /articles/{id}/related, /entities/trending, "
+                                   "/stories, /stories/{id} and /health over HTTP; the OpenAPI description is at "
+                                   "/openapi.json.")
     from newsflow.api import add_api_arguments
 
     add_api_arguments(p)
