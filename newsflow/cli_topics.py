@@ -10,7 +10,7 @@ labelled JSONL, one article per line::
 clustering on tests/data/stories-eval.jsonl (or --data), after the real enrichment steps.
 Errors are raised as `newsflow.errors.ConfigError` (one line naming the file and line);
 `newsflow.cli.main` prints them as ``newsflow: error: ...``. The work itself (parsing, training,
-metrics) is in processors/topics.py and processors/stories.py.
+metrics) is in processors/topics.py and processors/stories_eval.py.
 """
 
 from __future__ import annotations
@@ -138,7 +138,7 @@ def run_eval_topics(settings: Settings, args: argparse.Namespace) -> int:
 def run_eval_stories(settings: Settings, args: argparse.Namespace) -> int:
     from processors.base import build_chain
     from processors.catalog import load_steps
-    from processors.stories import evaluate_stories, format_stories_report, load_eval_articles
+    from processors.stories_eval import evaluate_stories, format_stories_report, load_eval_articles
 
     articles = load_eval_articles(Path(args.data))
     load_steps()
