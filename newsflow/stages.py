@@ -256,8 +256,13 @@ def _processor_chain(settings: Settings):
     from processors.catalog import load_steps
 
     load_steps()
-    # The Kafka settings too: the duplicates and stories steps keep their state in a topic.
-    return build_chain(settings.processor.steps, settings=settings.processor, kafka=settings.kafka)
+    from processors import storystate
+
+    # The Kafka settings too: the duplicates and stories steps keep their state in a topic,
+    # replayed here, before the worker joins its group.
+    chain = build_chain(settings.processor.steps, settings=settings.processor, kafka=settings.kafka)
+    storystate.warm_up()
+    return chain
 
 
 def _processor_limits(settings: Settings) -> BatchLimits:

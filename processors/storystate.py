@@ -48,7 +48,7 @@ from newsflow.settings import KafkaSettings, ProcessorSettings
 from processors.neardup import Fingerprint, NearDuplicateIndex, fingerprint
 from processors.stories import StoryClusterer, StoryFeatures, features_from_draft
 
-__all__ = ["Decision", "StateRecord", "StoryState", "StoryStateService", "acquire", "release"]
+__all__ = ["Decision", "StateRecord", "StoryState", "StoryStateService", "acquire", "release", "warm_up"]
 
 log = logging.getLogger(__name__)
 
@@ -400,6 +400,19 @@ def acquire(kafka: KafkaSettings, processor: ProcessorSettings, *, stories: bool
         if stories:
             service.story_steps += 1
     return service
+
+
+def warm_up() -> None:
+    """Replay every service's state now. Called when a worker starts, before it joins its consumer
+    group: a replay in the first batch could outlast the group's poll interval (max_poll_interval_ms)
+    once the topic holds days of articles. If Kafka is not reachable yet, the first batch replays."""
+    with _SHARED_LOCK:
+        services = [service for service, _ in _SHARED.values()]
+    for service in services:
+        try:
+            service.state()
+        except ServiceUnavailable as exc:
+            log.warning("stories state not replayed at start (%s); the first batch will", exc)
 
 
 def release(service: StoryStateService, *, stories: bool = False) -> None:
