@@ -135,11 +135,18 @@ def test_a_transactional_worker_killed_mid_stream_and_restarted_leaves_each_inpu
 
     second = start_processor(env, log_path)
     try:
-        # The killed member holds its partitions until its session times out (45 s); its open
-        # transaction is aborted by the coordinator after the transaction timeout (10 s).
+        # The killed member holds its partitions until its session times out (kafka.session_timeout_ms,
+        # 10 s); its open transaction is aborted by the coordinator after the transaction timeout and
+        # its next clean-up round. Until then that transaction holds back what read_committed readers
+        # may see (the last stable offset), even though the new worker has committed everything after it.
         wait_for(lambda: lag(settings, settings.processor.group_id, topics.raw) == 0, timeout=180,
                  what="the restarted processor to commit every raw offset")
-        committed = read_all(settings, topics.enriched, isolation_level="read_committed")
+
+        def all_visible() -> list:
+            records = read_all(settings, topics.enriched, isolation_level="read_committed")
+            return records if len({decode_enriched(r.value).id for r in records}) >= COUNT else []
+
+        committed = wait_for(all_visible, timeout=90, what="every input's output to be readable committed", interval=2.0)
         everything = read_all(settings, topics.enriched, isolation_level="read_uncommitted")
     finally:
         second.send_signal(signal.SIGTERM)
