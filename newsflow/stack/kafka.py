@@ -77,6 +77,10 @@ def describe_cluster(bootstrap_servers: str, kafka: KafkaSettings, timeout_ms: i
 
     from newsflow.kafka import client_config
 
+    # A plain TCP probe first: kafka-python leaves the socket of a refused connection unclosed
+    # (kafka/net/inet.py), and a starting broker refuses many before it listens.
+    if not any(port_open(*parse_host_port(server, 9092)) for server in bootstrap_servers.split(",") if server.strip()):
+        return None
     with _quiet_kafka_client():
         try:
             # The configured security settings apply (an external cluster may need them).
