@@ -49,7 +49,7 @@ STAGES: dict[str, Stage] = {
                       ("--feeds", "100", "--items", "20", "--rounds", "1")),
     "processor": Stage("bench.processor_throughput", ("--articles", "1000", "--rounds", "3"),
                        ("--articles", "48", "--rounds", "1", "--naive-sample", "16")),
-    "sink": Stage("bench.sink_throughput", ("--docs", "10000", "--rounds", "3"), ("--docs", "2000", "--rounds", "1")),
+    "sink": Stage("bench.sink_throughput", ("--docs", "30000", "--rounds", "3"), ("--docs", "5000", "--rounds", "1")),
     "latency": Stage("bench.latency", ("--seconds", "60",), ("--seconds", "15", "--burst", "40")),
     "stories": Stage("bench.stories_cost", ("--articles", "1000"), ("--articles", "96")),
 }

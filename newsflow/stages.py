@@ -18,7 +18,15 @@ from newsflow.errors import ServiceUnavailable
 from newsflow.kafka import ensure_topics, make_consumer, make_producer
 from newsflow.metrics import Check, HealthServer, kafka_reachable
 from newsflow.settings import Settings, redact_url
-from newsflow.worker import AtLeastOnce, BatchLimits, BatchWorker, StopFlag, Transactional, TransactionalProducer
+from newsflow.worker import (
+    AtLeastOnce,
+    BatchLimits,
+    BatchWorker,
+    PipelinedBatchWorker,
+    StopFlag,
+    Transactional,
+    TransactionalProducer,
+)
 
 __all__ = [
     "ReprocessReport",
@@ -176,13 +184,13 @@ def build_feed_service(settings: Settings, *, feeds, producer):
 
 def _run_worker(
     settings: Settings, *, stage: str, group_id: str, topic: str, handler_factory, limits: BatchLimits, stop: StopFlag,
-    checks: dict[str, Check], transactional_id: str | None = None,
+    checks: dict[str, Check], transactional_id: str | None = None, pipelined: bool = False,
 ) -> int:
     kafka = settings.kafka
     health = start_health_server(settings, {"kafka": kafka_reachable(kafka.bootstrap_servers)} | checks)
     try:
         return _work(settings, stage=stage, group_id=group_id, topic=topic, handler_factory=handler_factory,
-                     limits=limits, stop=stop, transactional_id=transactional_id)
+                     limits=limits, stop=stop, transactional_id=transactional_id, pipelined=pipelined)
     finally:
         if health:
             health.stop()
@@ -212,8 +220,10 @@ def _open_producer(settings: Settings, transactional_id: str | None):
 
 def _work(
     settings: Settings, *, stage: str, group_id: str, topic: str, handler_factory, limits: BatchLimits, stop: StopFlag,
-    transactional_id: str | None = None,
+    transactional_id: str | None = None, pipelined: bool = False,
 ) -> int:
+    """Run one consumer group's worker until stopped. `pipelined`: deliver each batch in the
+    background while the next is prepared (`PipelinedBatchWorker`; at-least-once only)."""
     kafka = settings.kafka
     producer = connect_with_retry(lambda: _open_producer(settings, transactional_id), stop, what=stage)
     if producer is None:
@@ -227,7 +237,8 @@ def _work(
         delivery = AtLeastOnce(consumer, dead_letters, stage=stage)
     else:
         delivery = Transactional(producer, consumer, dead_letters, stage=stage)
-    worker = BatchWorker(
+    worker_class = PipelinedBatchWorker if pipelined and transactional_id is None else BatchWorker
+    worker = worker_class(
         stage=stage,
         consumer=consumer,
         handler=handler_factory(producer),
@@ -404,6 +415,8 @@ def run_sink(settings: Settings, *, stop: StopFlag) -> int:
             limits=limits,
             stop=stop,
             checks={"elasticsearch": elasticsearch_reachable(settings)},
+            # Elasticsearch indexes one bulk while the next is decoded (bench/README.md, "Sink throughput").
+            pipelined=True,
         )
     finally:
         stop.set()  # the article sink ended (stop or failure): the other sinks end with it

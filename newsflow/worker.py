@@ -24,6 +24,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
@@ -43,6 +44,7 @@ __all__ = [
     "BatchWorker",
     "Delivery",
     "Outcome",
+    "PipelinedBatchWorker",
     "StopFlag",
     "Transactional",
     "TransactionalProducer",
@@ -334,10 +336,10 @@ class BatchWorker(Generic[P]):
             if records:
                 self.process(records)
 
-    def _collect(self) -> list[ConsumerRecord]:
+    def _collect(self, first_timeout_ms: int | None = None) -> list[ConsumerRecord]:
         """One batch: wait for a first record, then add more until a limit of `BatchLimits`."""
         limits = self._limits
-        records = self._poll(limits.poll_timeout_ms, limits.max_records)
+        records = self._poll(limits.poll_timeout_ms if first_timeout_ms is None else first_timeout_ms, limits.max_records)
         if not records:
             return records
         self._delivery.batch_started()
@@ -354,15 +356,22 @@ class BatchWorker(Generic[P]):
 
     def process(self, records: list[ConsumerRecord]) -> None:
         started = time.monotonic()
+        done = self._prepare(records)
+        if done is not None:
+            prepared, rejected = done
+            self._complete(records, started, lambda: self._handler.deliver(prepared), rejected)
+
+    def _prepare(self, records: list[ConsumerRecord]) -> tuple[P, list[Rejected]] | None:
         # Preparing may need a service too (a step whose state lives in Kafka): retried like delivery.
         done = self._retry_until_done(lambda: self._handler.prepare(records), records)
         if done is None:
             log.info("batch stage=%s records=%d abandoned (stopped while preparing; nothing committed)", self.stage, len(records))
-            return
-        prepared, rejected = done
-        outcome = self._delivery.complete(
-            records, lambda: self._handler.deliver(prepared), rejected, lambda attempt: self._retry_until_done(attempt, records)
-        )
+        return done
+
+    def _complete(
+        self, records: list[ConsumerRecord], started: float, deliver: Callable[[], list[Rejected]], rejected: list[Rejected]
+    ) -> None:
+        outcome = self._delivery.complete(records, deliver, rejected, lambda attempt: self._retry_until_done(attempt, records))
         if outcome.rewind:
             self._rewind(records)
         if not outcome.completed:
@@ -439,3 +448,66 @@ class BatchWorker(Generic[P]):
         for tp, offset in first.items():
             if tp in assigned:  # a partition we lost restarts from its committed offset with its new owner
                 self._consumer.seek(tp, offset)
+
+
+@dataclass
+class _InFlight(Generic[P]):
+    """A batch whose first delivery attempt runs in the background."""
+
+    records: list[ConsumerRecord]
+    started: float
+    prepared: P
+    rejected: list[Rejected]
+    attempt: Future[list[Rejected]] | None
+
+
+IN_FLIGHT_POLL_MS = 50
+
+
+class PipelinedBatchWorker(BatchWorker[P]):
+    """A `BatchWorker` that delivers batch N in a background thread while it collects and
+    prepares batch N+1, so that the next hop's work (Elasticsearch indexing a bulk) overlaps ours
+    (decoding the next one) on a machine with more than one core.
+
+    Acknowledgement does not change: batch N is dead-lettered and committed, on this thread, only
+    after its delivery returned, and batch N+1 is delivered only after that, so writes keep their
+    order. If the background attempt fails (`ServiceUnavailable`), N is retried here with the
+    usual pause and backoff while N+1 waits. A stop finishes the batch in flight; the one
+    prepared behind it is not committed and will be consumed again.
+
+    At-least-once only: a `Transactional` batch must be consumed, delivered and committed in one
+    transaction, and a fenced one rewinds the consumer to its start, behind which N+1 was read.
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if not isinstance(self._delivery, AtLeastOnce):
+            raise TypeError("PipelinedBatchWorker delivers at least once; use BatchWorker for transactions")
+
+    def run(self, *, until: Callable[[], bool] = lambda: False) -> None:
+        in_flight: _InFlight[P] | None = None
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{self.stage}-deliver") as executor:
+            try:
+                while not self._stop and not until():
+                    # With a batch in flight, a quiet stream must not hold back its commit.
+                    records = self._collect(IN_FLIGHT_POLL_MS if in_flight is not None else None)
+                    started = time.monotonic()
+                    done = self._prepare(records) if records else None
+                    if in_flight is not None:
+                        finishing, in_flight = in_flight, None
+                        self._finish(finishing)
+                    if done is not None and not self._stop:
+                        prepared, rejected = done
+                        in_flight = _InFlight(records, started, prepared, rejected, executor.submit(self._handler.deliver, prepared))
+            finally:
+                if in_flight is not None:
+                    self._finish(in_flight)
+
+    def _finish(self, batch: _InFlight[P]) -> None:
+        def deliver() -> list[Rejected]:
+            # The background attempt's result (or its ServiceUnavailable, which starts the usual
+            # retries); every retry after it delivers again on this thread.
+            attempt, batch.attempt = batch.attempt, None
+            return attempt.result() if attempt is not None else self._handler.deliver(batch.prepared)
+
+        self._complete(batch.records, batch.started, deliver, batch.rejected)

@@ -18,9 +18,12 @@ __all__ = ["Write"]
 
 @dataclass(frozen=True)
 class Write:
-    """One document to write, with the record it came from (for dead-letter headers)."""
+    """One document to write, with the record it came from (for dead-letter headers).
+
+    `document` is what the bulk request carries: a dict, or its JSON already encoded (bytes),
+    which the bulk serializer passes through as it is."""
 
     record: ConsumerRecord
     doc_id: str
     version: int
-    document: dict[str, Any]
+    document: dict[str, Any] | bytes

@@ -88,3 +88,16 @@ def test_language_subfields_only_where_the_cluster_can_analyse():
     assert "english" not in plain["text"].get("fields", {})
     assert rich["text"]["fields"]["english"] == {"type": "text", "analyzer": "english"}
     assert rich["title"]["fields"]["exact"]["type"] == "keyword"
+
+
+def test_source_is_the_document_as_json():
+    """The sink sends `to_source`; everything else (tests, rebuild checks, the benchmark's
+    baseline) reads `to_document`: they must never drift apart."""
+    import json
+
+    from sinks.elasticsearch import to_source
+    from tests.support import sample_articles
+
+    for article in [enriched(), enriched(title="Téhéran \u2014 «quote» \U0001f600", entities=()), *sample_articles(6)]:
+        source = to_source(article, indexed_at=NOW.isoformat())
+        assert json.loads(source) == to_document(article, indexed_at=NOW)
