@@ -273,27 +273,41 @@ def feed_health_template_name(settings: ElasticsearchSettings) -> str:
 
 
 def feed_health_template(settings: ElasticsearchSettings) -> dict[str, Any]:
+    return _side_index_template(settings, settings.feed_health_index, FEED_HEALTH_TEMPLATE_PRIORITY, feed_health_mappings(),
+                                content="feed-health")
+
+
+def _side_index_template(settings: ElasticsearchSettings, index: str, priority: int, mappings: dict[str, Any], *,
+                         content: str) -> dict[str, Any]:
+    """The template of a one-index side store (feed health, stories): one shard, a 5 s refresh."""
     return {
-        "index_patterns": [settings.feed_health_index],
-        "priority": FEED_HEALTH_TEMPLATE_PRIORITY,
+        "index_patterns": [index],
+        "priority": priority,
         "template": {
             "settings": {"number_of_shards": 1, "number_of_replicas": settings.replicas, "refresh_interval": "5s"},
-            "mappings": feed_health_mappings(),
+            "mappings": mappings,
         },
-        "_meta": {"managed_by": "newsflow", "content": "feed-health"},
+        "_meta": {"managed_by": "newsflow", "content": content},
     }
 
 
 def ensure_feed_health_index(client: Elasticsearch, settings: ElasticsearchSettings) -> bool:
     """Put the feed-health template and create its index; returns True if it created the index.
+    Idempotent (see `_ensure_side_index`)."""
+    return _ensure_side_index(client, settings, settings.feed_health_index, feed_health_template(settings),
+                              feed_health_mappings())
 
-    Idempotent: an existing index is kept and only gains fields this release added. The template
-    also shapes the index if something writes to it before it exists (auto-creation)."""
-    index = settings.feed_health_index
+
+def _ensure_side_index(client: Elasticsearch, settings: ElasticsearchSettings, index: str, template: dict[str, Any],
+                       mappings: dict[str, Any]) -> bool:
+    """Put a side index's template (named after the index) and create the index; True if created.
+
+    An existing index is kept and only gains fields this release added. The template also shapes
+    the index if a sink writes to it before it exists (auto-creation)."""
     try:
-        client.indices.put_index_template(name=feed_health_template_name(settings), **feed_health_template(settings))
+        client.indices.put_index_template(name=index, **template)
         if client.indices.exists(index=index):
-            _add_feed_health_fields(client, index)
+            _add_plain_index_fields(client, index, mappings)
             return False
         client.indices.create(index=index)
         return True
@@ -303,15 +317,6 @@ def ensure_feed_health_index(client: Elasticsearch, settings: ElasticsearchSetti
         if exc.meta.status == 400 and "resource_already_exists_exception" in str(exc):
             return False  # a concurrent setup, or the sink's first write, created it first
         raise
-
-
-def _add_feed_health_fields(client: Elasticsearch, index: str) -> None:
-    try:
-        client.indices.put_mapping(index=index, **feed_health_mappings())
-    except ApiError as exc:
-        if exc.meta.status != 400:
-            raise
-        log.warning("index %s keeps its older mapping (%s); delete it and run `newsflow setup`", index, str(exc)[:200])
 
 
 # -- the stories index -----------------------------------------------------------------------------
@@ -359,36 +364,13 @@ def stories_template_name(settings: ElasticsearchSettings) -> str:
 
 
 def stories_template(settings: ElasticsearchSettings) -> dict[str, Any]:
-    return {
-        "index_patterns": [settings.stories_index],
-        "priority": STORIES_TEMPLATE_PRIORITY,
-        "template": {
-            "settings": {"number_of_shards": 1, "number_of_replicas": settings.replicas, "refresh_interval": "5s"},
-            "mappings": stories_mappings(),
-        },
-        "_meta": {"managed_by": "newsflow", "content": "stories"},
-    }
+    return _side_index_template(settings, settings.stories_index, STORIES_TEMPLATE_PRIORITY, stories_mappings(), content="stories")
 
 
 def ensure_stories_index(client: Elasticsearch, settings: ElasticsearchSettings) -> bool:
     """Put the stories template and create its index; returns True if it created the index.
-
-    Idempotent: an existing index is kept and only gains fields this release added. The template
-    also shapes the index if the story sink writes to it before it exists (auto-creation)."""
-    index = settings.stories_index
-    try:
-        client.indices.put_index_template(name=stories_template_name(settings), **stories_template(settings))
-        if client.indices.exists(index=index):
-            _add_plain_index_fields(client, index, stories_mappings())
-            return False
-        client.indices.create(index=index)
-        return True
-    except TRANSIENT_ERRORS as exc:
-        raise unavailable(settings, exc) from None
-    except ApiError as exc:
-        if exc.meta.status == 400 and "resource_already_exists_exception" in str(exc):
-            return False  # a concurrent setup, or the sink's first write, created it first
-        raise
+    Idempotent (see `_ensure_side_index`)."""
+    return _ensure_side_index(client, settings, settings.stories_index, stories_template(settings), stories_mappings())
 
 
 def _add_plain_index_fields(client: Elasticsearch, index: str, mappings: dict[str, Any]) -> None:

@@ -65,8 +65,11 @@ def test_stages_export_metrics_and_readiness_follows_elasticsearch(settings, bas
         assert sample(ports["process"], "newsflow_step_seconds_count", step="news.entities.v2") >= 1
         wait_for(lambda: sample(ports["sink"], "newsflow_bulk_items_total", outcome="indexed") == 4, timeout=60,
                  what="the sink's bulk counter")
-        assert sample(ports["sink"], "newsflow_messages_consumed_total", stage="sink") == 4
-        assert sample(ports["sink"], "newsflow_batch_seconds_count", stage="sink") >= 1
+        # A batch counts as consumed when its offsets are committed, a moment after its bulk answered.
+        wait_for(lambda: sample(ports["sink"], "newsflow_messages_consumed_total", stage="sink") == 4, timeout=30,
+                 what="the sink's consumed counter")
+        wait_for(lambda: sample(ports["sink"], "newsflow_batch_seconds_count", stage="sink") >= 1, timeout=30,
+                 what="the sink's batch timer")
 
         for port in ports.values():
             assert get(port, "/healthz")[0] == 200
