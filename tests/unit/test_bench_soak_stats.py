@@ -83,3 +83,17 @@ def test_the_rows_table_has_one_line_per_row_with_warmup_marked() -> None:
     assert header.split() == ["until", "process", "RSS", "MB", "sink", "RSS", "MB", "indexed/s"]
     assert [line.split() for line in body] == [["1:00", "400", "100", "4.00", "warm-up"], ["2:00", "400", "100", "4.00"],
                                                ["3:00", "400", "100", "4.00"]]
+
+
+def test_the_shortened_state_windows_reach_the_processor_settings(monkeypatch):
+    from datetime import timedelta
+
+    from bench.soak import state_window_env
+    from newsflow.settings import load_settings
+
+    assert state_window_env(0) == {}
+    for name, value in state_window_env(3).items():
+        monkeypatch.setenv(name, value)
+    processor = load_settings().processor
+    assert timedelta(days=processor.duplicates.window_days) == pytest.approx(timedelta(minutes=3), abs=timedelta(seconds=1))
+    assert timedelta(hours=processor.stories.window_hours) == pytest.approx(timedelta(minutes=3), abs=timedelta(seconds=1))
