@@ -487,21 +487,21 @@ class PipelinedBatchWorker(BatchWorker[P]):
     def run(self, *, until: Callable[[], bool] = lambda: False) -> None:
         in_flight: _InFlight[P] | None = None
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"{self.stage}-deliver") as executor:
-            try:
-                while not self._stop and not until():
-                    # With a batch in flight, a quiet stream must not hold back its commit.
-                    records = self._collect(IN_FLIGHT_POLL_MS if in_flight is not None else None)
-                    started = time.monotonic()
-                    done = self._prepare(records) if records else None
-                    if in_flight is not None:
-                        finishing, in_flight = in_flight, None
-                        self._finish(finishing)
-                    if done is not None and not self._stop:
-                        prepared, rejected = done
-                        in_flight = _InFlight(records, started, prepared, rejected, executor.submit(self._handler.deliver, prepared))
-            finally:
+            while not self._stop and not until():
+                # With a batch in flight, a quiet stream must not hold back its commit.
+                records = self._collect(IN_FLIGHT_POLL_MS if in_flight is not None else None)
+                started = time.monotonic()
+                done = self._prepare(records) if records else None
                 if in_flight is not None:
-                    self._finish(in_flight)
+                    finishing, in_flight = in_flight, None
+                    self._finish(finishing)
+                if done is not None and not self._stop:
+                    prepared, rejected = done
+                    in_flight = _InFlight(records, started, prepared, rejected, executor.submit(self._handler.deliver, prepared))
+            # Stopped: finish the batch in flight. (After an exception it is left uncommitted, to
+            # be consumed again: the at-least-once side of not knowing.)
+            if in_flight is not None:
+                self._finish(in_flight)
 
     def _finish(self, batch: _InFlight[P]) -> None:
         def deliver() -> list[Rejected]:

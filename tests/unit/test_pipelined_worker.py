@@ -148,3 +148,17 @@ def test_transactions_are_refused():
             stage="test", consumer=consumer, handler=None, dead_letters=None, stop=StopFlag(),
             limits=BatchLimits(max_records=1), delivery=Transactional(None, consumer, NoDeadLetters(), stage="test"),
         )
+
+
+def test_an_unexpected_error_leaves_the_batch_in_flight_uncommitted():
+    journal = Journal()
+
+    def on_prepare(first: int) -> None:
+        if first == 2:
+            raise RuntimeError("a bug while preparing the next batch")
+
+    with pytest.raises(RuntimeError, match="a bug"):
+        run(Handler(journal, on_prepare=on_prepare), journal, [[record(0), record(1)], [record(2)], [record(3)]])
+
+    assert ("deliver", 0) in journal.events
+    assert not [e for e in journal.events if e[0] == "commit"], "a batch was committed on the way out of an error"
