@@ -173,7 +173,11 @@ class TopicClassifierSettings(_Section):
 class DuplicateSettings(_Section):
     """The `news.duplicates.v1` step: near-duplicates across all sources (MinHash + LSH)."""
 
-    window_days: float = Field(7.0, gt=0, description="An article is compared with those of the last N days.")
+    # Every worker keeps the state of the longer of this and stories.window_hours in memory:
+    # ~20 KB per article (measured, bench/README.md "Soak"). Size the processor's memory by it.
+    window_days: float = Field(
+        7.0, gt=0, description="An article is compared with those of the last N days (~20 KB of memory per article in them)."
+    )
     jaccard_threshold: float = Field(0.5, gt=0, le=1, description="Shingle-set Jaccard from which two texts are duplicates.")
     containment_threshold: float = Field(
         0.7, gt=0, le=1, description="...or this share of the shorter text inside the longer one (truncated copies)."
