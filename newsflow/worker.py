@@ -470,8 +470,8 @@ class PipelinedBatchWorker(BatchWorker[P]):
     (decoding the next one) on a machine with more than one core.
 
     Acknowledgement does not change: batch N is dead-lettered and committed, on this thread, only
-    after its delivery returned, and batch N+1 is delivered only after that, so writes keep their
-    order. If the background attempt fails (`ServiceUnavailable`), N is retried here with the
+    after its delivery returned, and batch N+1 is sent only after that return (while N's dead
+    letters and commit go out), so writes keep their order. If the background attempt fails (`ServiceUnavailable`), N is retried here with the
     usual pause and backoff while N+1 waits. A stop finishes the batch in flight; the one
     prepared behind it is not committed and will be consumed again.
 
@@ -492,22 +492,33 @@ class PipelinedBatchWorker(BatchWorker[P]):
                 records = self._collect(IN_FLIGHT_POLL_MS if in_flight is not None else None)
                 started = time.monotonic()
                 done = self._prepare(records) if records else None
-                if in_flight is not None:
-                    finishing, in_flight = in_flight, None
-                    self._finish(finishing)
-                if done is not None and not self._stop:
-                    prepared, rejected = done
-                    in_flight = _InFlight(records, started, prepared, rejected, executor.submit(self._handler.deliver, prepared))
+                following: list[_InFlight[P]] = []
+
+                def deliver_next(records=records, started=started, done=done, following=following) -> None:
+                    if done is not None and not self._stop:
+                        prepared, rejected = done
+                        following.append(_InFlight(records, started, prepared, rejected,
+                                                   executor.submit(self._handler.deliver, prepared)))
+
+                if in_flight is None:
+                    deliver_next()
+                else:
+                    # The next batch goes out as soon as this one is acknowledged, before this
+                    # one's dead letters and commit, so that Elasticsearch is not left idle.
+                    self._finish(in_flight, on_acknowledged=deliver_next)
+                in_flight = following[0] if following else None
             # Stopped: finish the batch in flight. (After an exception it is left uncommitted, to
             # be consumed again: the at-least-once side of not knowing.)
             if in_flight is not None:
-                self._finish(in_flight)
+                self._finish(in_flight, on_acknowledged=lambda: None)
 
-    def _finish(self, batch: _InFlight[P]) -> None:
+    def _finish(self, batch: _InFlight[P], *, on_acknowledged: Callable[[], None]) -> None:
         def deliver() -> list[Rejected]:
             # The background attempt's result (or its ServiceUnavailable, which starts the usual
             # retries); every retry after it delivers again on this thread.
             attempt, batch.attempt = batch.attempt, None
-            return attempt.result() if attempt is not None else self._handler.deliver(batch.prepared)
+            refused = attempt.result() if attempt is not None else self._handler.deliver(batch.prepared)
+            on_acknowledged()
+            return refused
 
         self._complete(batch.records, batch.started, deliver, batch.rejected)
