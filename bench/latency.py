@@ -25,9 +25,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench.common import Figure, bench_settings, emit, figure, machine, remove
-from newsflow.elastic import make_client
-from newsflow.kafka import make_producer
-from newsflow.schema import RawArticle, encode
+from newsflow.contract.schema import RawArticle, encode
+from newsflow.index.indices import make_client
+from newsflow.runtime.kafka import make_producer
 from tests.conftest import SHARED
 from tests.support import as_env
 

@@ -33,8 +33,8 @@ from pathlib import Path
 import spacy
 
 from bench.common import Figure, bench_settings, emit, figure, machine, proc_status_mb, remove
-from newsflow.kafka import make_admin
-from newsflow.schema import RawArticle, encode
+from newsflow.contract.schema import RawArticle, encode
+from newsflow.runtime.kafka import make_admin
 from processors.entities import load_ner_pipeline
 from tests.conftest import SHARED
 from tests.support import as_env, send

@@ -24,8 +24,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import feedparser
 
 from bench.common import Figure, bench_settings, emit, figure, machine, remove
-from newsflow.kafka import make_producer
-from newsflow.stages import build_feed_service
+from newsflow.app.wiring import build_feed_service
+from newsflow.runtime.kafka import make_producer
 from producers.base import FeedSpec
 
 __all__ = ["ProducerRun", "main", "measure", "parse_args"]

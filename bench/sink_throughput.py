@@ -26,10 +26,10 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import KafkaError
 
 from bench.common import Figure, bench_settings, emit, figure, machine, remove
-from newsflow.elastic import make_client
-from newsflow.kafka import make_admin
-from newsflow.schema import encode
-from sinks.elasticsearch import to_document
+from newsflow.contract.schema import encode
+from newsflow.index.indices import make_client
+from newsflow.runtime.kafka import make_admin
+from sinks.articles import to_document
 from tests.support import as_env, sample_articles, send
 
 __all__ = ["SinkRun", "main", "measure", "parse_args"]

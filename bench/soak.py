@@ -37,8 +37,8 @@ from bench.common import Figure, bench_settings, figure, machine, proc_status_mb
 from bench.processor_throughput import paragraph_pool
 from bench.soak_stats import Sample, mean_cv, render_rows, rows, rss_growth_pct
 from bench.table import render_text
-from newsflow.kafka import make_admin, make_producer
-from newsflow.schema import RawArticle, encode
+from newsflow.contract.schema import RawArticle, encode
+from newsflow.runtime.kafka import make_admin, make_producer
 from newsflow.settings import Settings, load_settings
 from tests.support import as_env
 

@@ -24,13 +24,13 @@ from dataclasses import dataclass
 
 from bench.common import Figure, bench_settings, emit, figure, machine, remove
 from bench.processor_throughput import realistic_articles
-from newsflow.elastic import make_client
+from newsflow.index.indices import make_client
 from newsflow.settings import Settings
 from processors.base import Chain, Draft, build_chain
 from processors.catalog import load_steps
-from processors.neardup import fingerprint
-from processors.stories import features_from_draft
-from processors.storystate import StoryState, StoryStateService
+from processors.stories.clustering import features_from_draft
+from processors.stories.neardup import fingerprint
+from processors.stories.state import StoryState, StoryStateService
 
 __all__ = ["StoriesCost", "main", "measure", "parse_args", "run"]
 

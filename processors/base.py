@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Protocol
 
+from newsflow.contract.schema import EnrichedArticle, RawArticle, StepRun
 from newsflow.errors import ConfigError
-from newsflow.metrics import STEP_SECONDS
-from newsflow.schema import EnrichedArticle, RawArticle, StepRun
+from newsflow.runtime.metrics import STEP_SECONDS
 from newsflow.settings import KafkaSettings, ProcessorSettings
 
 __all__ = ["Chain", "Draft", "Step", "build_chain", "register_step", "registered_steps"]

@@ -12,5 +12,5 @@ def load_steps() -> None:
     import processors.extract  # noqa: F401
     import processors.keyphrases  # noqa: F401
     import processors.language  # noqa: F401
-    import processors.storysteps  # noqa: F401
-    import processors.topics  # noqa: F401
+    import processors.stories.steps  # noqa: F401
+    import processors.topics.step  # noqa: F401

@@ -16,8 +16,8 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
+from newsflow.contract.text import plain_text
 from newsflow.settings import ProcessorSettings
-from newsflow.text import plain_text
 from processors.base import Draft, register_step
 
 __all__ = ["CleanStep", "clean_text", "clean_title", "is_boilerplate", "remove_invisible", "strip_boilerplate"]

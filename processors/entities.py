@@ -19,8 +19,8 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsflow.contract.schema import Entity
 from newsflow.errors import ConfigError
-from newsflow.schema import Entity
 from newsflow.settings import ProcessorSettings
 from processors.base import Draft, register_step
 from processors.gazetteer import gazetteer_provenance, load_gazetteer

@@ -36,10 +36,10 @@ from protego import Protego
 from trafilatura.deduplication import LRUCache
 
 from newsflow.errors import FeedError, ProcessingError
+from newsflow.net.politeness import HostGate, host_key
+from newsflow.net.transport import HttpFetcher
 from newsflow.settings import ExtractSettings, ProcessorSettings
 from processors.base import Draft, register_step
-from producers.fetch import HttpFetcher
-from producers.politeness import HostGate, host_key
 
 __all__ = [
     "ExtractStep",

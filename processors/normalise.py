@@ -25,7 +25,7 @@ import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
-from newsflow.schema import Entity, GeoPoint
+from newsflow.contract.schema import Entity, GeoPoint
 from processors.gazetteer import Place, place_spelling, resolve_place
 
 __all__ = [

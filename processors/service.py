@@ -1,6 +1,6 @@
 """The processor worker: enriches ``news.raw`` into ``news.enriched``, live or as a reprocess.
 
-`EnrichHandler` is the `newsflow.worker.BatchHandler` of both: `prepare` decodes and runs the
+`EnrichHandler` is the `newsflow.runtime.worker.BatchHandler` of both: `prepare` decodes and runs the
 chain (CPU), `deliver` produces and waits for Kafka's acknowledgement. `TopicRange` is what a
 reprocess consumes instead of a consumer group: a fixed range of offsets, read once.
 """
@@ -17,9 +17,9 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
-from newsflow.deadletter import Producer, Rejected
+from newsflow.contract.schema import MAX_EVENT_BYTES, EnrichedArticle, RawArticle, decode_raw, encode
 from newsflow.errors import DeadLetter, NewsflowError, ServiceUnavailable
-from newsflow.schema import MAX_EVENT_BYTES, EnrichedArticle, RawArticle, decode_raw, encode
+from newsflow.runtime.deadletter import Producer, Rejected
 from processors.base import Chain
 
 __all__ = ["EnrichHandler", "Enriched", "TopicRange", "automatic_revision"]

@@ -14,8 +14,8 @@ from typing import Literal
 from kafka import KafkaConsumer, TopicPartition
 from pydantic import BaseModel, ConfigDict
 
-from newsflow.kafka import client_config
-from newsflow.metrics import FEED_FETCH_SECONDS, FEEDS, FETCHES
+from newsflow.runtime.kafka import client_config
+from newsflow.runtime.metrics import FEED_FETCH_SECONDS, FEEDS, FETCHES
 from newsflow.settings import Settings
 from producers.base import FeedSpec
 from producers.outcome import FetchOutcome

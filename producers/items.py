@@ -25,10 +25,10 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from newsflow.contract.ids import article_id, canonical_url
+from newsflow.contract.schema import RawArticle
+from newsflow.contract.text import html_to_text, plain_text
 from newsflow.errors import FeedError
-from newsflow.ids import article_id, canonical_url
-from newsflow.schema import RawArticle
-from newsflow.text import html_to_text, plain_text
 from producers.base import FeedSpec, FetchedFeed, ParsedFeed
 from producers.discovery import discover_feed_urls, looks_like_html
 from producers.jsonfeed import looks_like_json, parse_jsonfeed

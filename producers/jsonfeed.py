@@ -20,8 +20,8 @@ from typing import Any
 
 from feedparser.datetimes import _parse_date as _feedparser_date
 
+from newsflow.contract.text import html_to_text, plain_text
 from newsflow.errors import FeedError
-from newsflow.text import html_to_text, plain_text
 from producers.base import ParsedFeed
 
 __all__ = ["JSON_CONTENT_TYPES", "looks_like_json", "parse_jsonfeed"]

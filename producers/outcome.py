@@ -1,6 +1,6 @@
 """One fetch's outcome, and the pure rule that turns (state, outcome) into the next state.
 
-The fetch itself (network, parsing) happens in worker threads (producers/fetching.py); this
+The fetch itself (network, parsing) happens in worker threads (producers/reader.py); this
 module has no I/O, so every scheduling and failure rule is unit-testable with a fixed clock.
 """
 
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
 
-from newsflow.schema import RawArticle
+from newsflow.contract.schema import RawArticle
 from producers.base import FeedSpec
 from producers.schedule import (
     Bounds,

@@ -23,7 +23,7 @@ from kafka.consumer.subscription_state import ConsumerRebalanceListener
 from kafka.partitioner.default import murmur2
 from pydantic import ValidationError
 
-from newsflow.kafka import make_consumer
+from newsflow.runtime.kafka import make_consumer
 from newsflow.settings import KafkaSettings
 from producers.state import FeedState, SeenItems
 

@@ -19,15 +19,15 @@ from datetime import UTC, datetime, timedelta
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+from newsflow.contract.schema import RawArticle, encode
 from newsflow.errors import ServiceUnavailable
-from newsflow.metrics import ITEMS_PRODUCED
-from newsflow.schema import RawArticle, encode
-from newsflow.worker import StopFlag
+from newsflow.runtime.metrics import ITEMS_PRODUCED
+from newsflow.runtime.worker import StopFlag
 from producers.base import FeedSpec
-from producers.fetching import FeedReader
 from producers.health import count_statuses, health_event, observe
 from producers.outcome import FetchOutcome, Policy, next_state
 from producers.ownership import FeedOwnership
+from producers.reader import FeedReader
 from producers.state import FeedState, fingerprint, short_hash, status_of
 
 __all__ = ["CycleReport", "FeedService", "Push"]
@@ -107,7 +107,7 @@ class FeedService:
         self._in_flight: dict[str, Future[FetchOutcome]] = {}
         self._retry_at: dict[str, datetime] = {}
         self.pushes: queue.Queue[Push] = queue.Queue()
-        self.push = None  # producers.push.PushSubscriptions, when WebSub is configured
+        self.push = None  # producers.websub.attach.PushSubscriptions, when WebSub is configured
 
     # -- running ------------------------------------------------------------------------------
 

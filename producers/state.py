@@ -19,7 +19,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsflow.schema import RawArticle
+from newsflow.contract.schema import RawArticle
 
 __all__ = [
     "FeedState",

@@ -1,6 +1,6 @@
 """The sink contract: a batch in, each record either written, superseded or rejected.
 
-A sink is a `newsflow.worker.BatchHandler`: `prepare` turns records into writes (bad records
+A sink is a `newsflow.runtime.worker.BatchHandler`: `prepare` turns records into writes (bad records
 become `Rejected`), `deliver` writes them and returns only after the store acknowledged, raising
 `ServiceUnavailable` when the store is down. Writes must be idempotent: the worker retries whole
 batches, and after a crash Kafka redelivers what was not committed.

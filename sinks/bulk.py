@@ -18,9 +18,9 @@ from typing import Any
 
 from elasticsearch.exceptions import ApiError
 
-from newsflow.deadletter import Rejected
-from newsflow.elastic import TRANSIENT_ERRORS
 from newsflow.errors import DeadLetter, ServiceUnavailable
+from newsflow.index.indices import TRANSIENT_ERRORS
+from newsflow.runtime.deadletter import Rejected
 from sinks.base import Write
 
 __all__ = ["BulkSink"]

@@ -16,9 +16,9 @@ from elasticsearch import Elasticsearch
 from kafka.consumer.fetcher import ConsumerRecord
 from pydantic import ValidationError
 
-from newsflow.deadletter import Rejected
+from newsflow.contract.schema import MAX_EVENT_BYTES
 from newsflow.errors import DeadLetter
-from newsflow.schema import MAX_EVENT_BYTES
+from newsflow.runtime.deadletter import Rejected
 from producers.health import FeedHealthEvent
 from sinks.base import Write
 from sinks.bulk import BulkSink
@@ -65,7 +65,7 @@ def to_health_document(event: FeedHealthEvent) -> dict[str, Any]:
 
 
 class FeedHealthSink(BulkSink):
-    """A `newsflow.worker.BatchHandler` writing FeedHealthEvents to `index` (create-only)."""
+    """A `newsflow.runtime.worker.BatchHandler` writing FeedHealthEvents to `index` (create-only)."""
 
     done_outcome = "created"
     conflict_outcome = "duplicate"  # this fetch is already in the index: a replay

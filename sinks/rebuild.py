@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from elasticsearch import Elasticsearch
 from kafka import KafkaConsumer, TopicPartition
 
-from newsflow.elastic import TRANSIENT_ERRORS, make_client, put_template, unavailable
 from newsflow.errors import NewsflowError
-from newsflow.kafka import client_config
+from newsflow.index.indices import TRANSIENT_ERRORS, make_client, put_template, unavailable
+from newsflow.runtime.kafka import client_config
 from newsflow.settings import ElasticsearchSettings, Settings
-from sinks.elasticsearch import ElasticsearchSink
+from sinks.articles import ElasticsearchSink
 
 __all__ = ["RebuildReport", "add_rebuild_arguments", "rebuild_index", "run_rebuild_command"]
 

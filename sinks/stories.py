@@ -28,9 +28,9 @@ from typing import Any
 from elasticsearch import Elasticsearch
 from kafka.consumer.fetcher import ConsumerRecord
 
-from newsflow.deadletter import Rejected
+from newsflow.contract.schema import StoryDocument, decode_story
 from newsflow.errors import DeadLetter
-from newsflow.schema import StoryDocument, decode_story
+from newsflow.runtime.deadletter import Rejected
 from sinks.base import Write
 from sinks.bulk import BulkSink
 
@@ -58,7 +58,7 @@ def biggest_only(writes: list[Write]) -> list[Write]:
 
 
 class StorySink(BulkSink):
-    """A `newsflow.worker.BatchHandler` writing StoryDocuments to `index`, versioned by size."""
+    """A `newsflow.runtime.worker.BatchHandler` writing StoryDocuments to `index`, versioned by size."""
 
     done_outcome = "indexed"
     conflict_outcome = "stale"  # the index holds a bigger state of this story already

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from kafka import KafkaConsumer, TopicPartition
 from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError, NotCoordinatorError
 
-from newsflow.kafka import make_admin, make_producer
+from newsflow.runtime.kafka import make_admin, make_producer
 from newsflow.settings import Settings
 
 T = TypeVar("T")
@@ -217,7 +217,7 @@ def sample_articles(count: int = 24, *, now=None) -> list:
     sources, languages, topics, persons, organisations and places with coordinates."""
     from datetime import UTC, datetime, timedelta
 
-    from newsflow.schema import EnrichedArticle, Entity, GeoPoint, Provenance, StepRun
+    from newsflow.contract.schema import EnrichedArticle, Entity, GeoPoint, Provenance, StepRun
 
     now = now or datetime.now(UTC)
     provenance = Provenance(steps=(StepRun(name="news.entities.v1", version="v1"),), model="en_core_web_sm",
@@ -250,9 +250,9 @@ def index_articles(settings: Settings, articles: list) -> None:
     """Index articles the way the sink does (same documents, same write alias), then refresh."""
     from datetime import UTC, datetime
 
-    from newsflow.elastic import make_client
+    from newsflow.index.indices import make_client
+    from sinks.articles import ElasticsearchSink, external_version, to_document
     from sinks.base import Write
-    from sinks.elasticsearch import ElasticsearchSink, external_version, to_document
 
     es = settings.elasticsearch
     client = make_client(es)

@@ -75,7 +75,7 @@ def describe_cluster(bootstrap_servers: str, kafka: KafkaSettings, timeout_ms: i
     """The cluster metadata if a Kafka answers a metadata request at `bootstrap_servers`, else None."""
     from kafka import KafkaAdminClient
 
-    from newsflow.kafka import client_config
+    from newsflow.runtime.kafka import client_config
 
     # A plain TCP probe first: kafka-python leaves the socket of a refused connection unclosed
     # (kafka/net/inet.py), and a starting broker refuses many before it listens.

@@ -28,8 +28,8 @@ from pathlib import Path
 from elasticsearch import helpers
 from kafka import KafkaConsumer, TopicPartition
 
-from newsflow.elastic import make_client
-from newsflow.ids import article_id
+from newsflow.contract.ids import article_id
+from newsflow.index.indices import make_client
 from newsflow.settings import Settings
 from tests.chaos.feeds import ChaosFeeds, Item
 from tests.support import as_env, lag, wait_for

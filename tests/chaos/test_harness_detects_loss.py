@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from newsflow import stack
-from newsflow.worker import UNSAFE_COMMIT_BEFORE_DELIVERY_ENV
+from newsflow.runtime.worker import UNSAFE_COMMIT_BEFORE_DELIVERY_ENV
 from tests.chaos.feeds import ChaosFeeds
 from tests.chaos.harness import ChaosRun
 from tests.support import wait_for

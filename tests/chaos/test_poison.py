@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from newsflow.schema import MAX_EVENT_BYTES, RawArticle, encode
-from sinks.elasticsearch import MAX_ARTICLE_VERSION
+from newsflow.contract.schema import MAX_EVENT_BYTES, RawArticle, encode
+from sinks.articles import MAX_ARTICLE_VERSION
 from tests.chaos.feeds import ChaosFeeds
 from tests.chaos.harness import ChaosRun, Publisher, TopicReader
 from tests.support import sample_articles, wait_for

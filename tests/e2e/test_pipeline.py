@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from newsflow.ids import article_id
+from newsflow.contract.ids import article_id
 from tests.support import as_env, lag, read_topic, send, wait_for
 
 SEED_LINK = "https://news.example.org/2022/06/19/tokayev-meets-khamenei?utm_source=rss&utm_medium=feed"

@@ -9,11 +9,11 @@ import pytest
 from elasticsearch import NotFoundError
 
 from newsflow import stack
-from newsflow.elastic import make_client
+from newsflow.app.wiring import run_setup
 from newsflow.errors import ServiceUnavailable
-from newsflow.kafka import make_admin
+from newsflow.index.indices import make_client
+from newsflow.runtime.kafka import make_admin
 from newsflow.settings import Settings, load_settings
-from newsflow.stages import run_setup
 from tests.support import FeedServer, isolated
 
 

@@ -13,7 +13,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
-from newsflow.api.app import create_app
+from newsflow.read.api.app import create_app
 from tests.support import index_articles, sample_articles
 
 NOW = datetime.now(UTC).replace(microsecond=0)

@@ -10,11 +10,11 @@ import pytest
 from elasticsearch import NotFoundError
 from kafka.consumer.fetcher import ConsumerRecord
 
-from newsflow.deadletter import DeadLetterQueue
-from newsflow.elastic import ensure_feed_health_index, feed_health_mappings, feed_health_template_name, make_client
 from newsflow.errors import ServiceUnavailable
-from newsflow.kafka import make_consumer, make_producer
-from newsflow.worker import BatchLimits, BatchWorker, StopFlag
+from newsflow.index.indices import ensure_feed_health_index, feed_health_mappings, feed_health_template_name, make_client
+from newsflow.runtime.deadletter import DeadLetterQueue
+from newsflow.runtime.kafka import make_consumer, make_producer
+from newsflow.runtime.worker import BatchLimits, BatchWorker, StopFlag
 from producers.base import feed_id
 from producers.health import FeedHealthEvent
 from sinks.base import Write

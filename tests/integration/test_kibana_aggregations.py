@@ -20,8 +20,8 @@ import pytest
 from elasticsearch import Elasticsearch, NotFoundError
 from kafka.consumer.fetcher import ConsumerRecord
 
-from newsflow.elastic import ensure_feed_health_index, feed_health_template_name
-from newsflow.kibana import lens_layers, load_objects, map_layers, objects_for_settings
+from newsflow.index.indices import ensure_feed_health_index, feed_health_template_name
+from newsflow.read.kibana import lens_layers, load_objects, map_layers, objects_for_settings
 from producers.base import feed_id
 from producers.health import FeedHealthEvent
 from sinks.feed_health import FeedHealthSink
@@ -248,7 +248,7 @@ STORIES_VIEW_ID = "newsflow-stories"
 @pytest.fixture
 def objects(settings) -> list[dict[str, Any]]:
     # Rewritten for this test's own index names, as `newsflow kibana setup` rewrites them. (The
-    # stories view's title is set here as long as newsflow.kibana does not rewrite it itself.)
+    # stories view's title is set here as long as newsflow.read.kibana does not rewrite it itself.)
     rewritten = objects_for_settings(OBJECTS, settings.elasticsearch)
     return [{**o, "attributes": {**o["attributes"], "title": settings.elasticsearch.stories_index}}
             if o["type"] == "index-pattern" and o["id"] == STORIES_VIEW_ID else o for o in rewritten]

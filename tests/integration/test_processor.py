@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.kafka import make_admin, make_producer
-from newsflow.schema import MAX_EVENT_BYTES, RawArticle, decode_enriched, encode
+from newsflow.app.wiring import run_process
+from newsflow.contract.schema import MAX_EVENT_BYTES, RawArticle, decode_enriched, encode
+from newsflow.runtime.kafka import make_admin, make_producer
+from newsflow.runtime.worker import StopFlag
 from newsflow.settings import Settings
-from newsflow.stages import run_process
-from newsflow.worker import StopFlag
 from processors.base import register_step
 from tests.support import as_env, lag, read_topic, send, wait_for
 
@@ -129,7 +129,7 @@ def test_every_kind_of_poison_is_dead_lettered_while_the_rest_of_its_batch_is_en
     # All in one partition before the worker starts, and a batch that waits long enough for all
     # of them: one batch holds the good and the poison together.
     offsets = dict(zip((k for k, _ in messages), produce(settings, messages, partition=0), strict=True))
-    caplog.set_level(logging.INFO, logger="newsflow.worker")
+    caplog.set_level(logging.INFO, logger="newsflow.runtime.worker")
     start_processor(with_processor(settings, steps=(*LIGHT_STEPS, POISON_STEP), batch_size=16, batch_max_wait_s=2.0))
 
     enriched = read_topic(settings, settings.kafka.topics.enriched, expect=3, timeout=60)

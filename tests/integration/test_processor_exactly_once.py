@@ -18,11 +18,11 @@ from pathlib import Path
 
 from kafka import KafkaConsumer, TopicPartition
 
-from newsflow.deadletter import DeadLetterQueue
-from newsflow.kafka import make_consumer, make_producer
-from newsflow.schema import RawArticle, decode_enriched, encode
+from newsflow.contract.schema import RawArticle, decode_enriched, encode
+from newsflow.runtime.deadletter import DeadLetterQueue
+from newsflow.runtime.kafka import make_consumer, make_producer
+from newsflow.runtime.worker import BatchLimits, BatchWorker, StopFlag, Transactional, TransactionalProducer
 from newsflow.settings import Settings
-from newsflow.worker import BatchLimits, BatchWorker, StopFlag, Transactional, TransactionalProducer
 from processors.base import build_chain
 from processors.catalog import load_steps
 from processors.service import EnrichHandler
@@ -252,7 +252,7 @@ def test_a_batch_whose_group_moved_on_is_fenced_aborted_and_consumed_again(setti
             return member.group_metadata().generation_id > generation and bool(other.assignment())
 
         wait_for(rebalanced, timeout=60, what="a rebalance into a new generation", interval=0)
-        caplog.set_level(logging.INFO, logger="newsflow.worker")
+        caplog.set_level(logging.INFO, logger="newsflow.runtime.worker")
         worker.process(records)
         assert any("transaction fenced" in m for m in caplog.messages), caplog.messages
         assert any("abandoned" in m for m in caplog.messages), caplog.messages

@@ -9,9 +9,9 @@ import subprocess
 import sys
 from contextlib import contextmanager
 
-from newsflow.kafka import make_producer
-from newsflow.schema import decode_raw
-from newsflow.stages import build_feed_service
+from newsflow.app.wiring import build_feed_service
+from newsflow.contract.schema import decode_raw
+from newsflow.runtime.kafka import make_producer
 from producers.base import FeedSpec
 from producers.health import read_states
 from tests.support import as_env, read_topic, wait_for

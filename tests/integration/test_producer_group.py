@@ -12,7 +12,7 @@ from collections import defaultdict
 
 from kafka.errors import KafkaError
 
-from newsflow.kafka import make_admin
+from newsflow.runtime.kafka import make_admin
 from tests.support import as_env, read_topic, wait_for
 
 FEEDS = 50

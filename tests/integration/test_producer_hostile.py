@@ -34,9 +34,9 @@ from typing import Any
 import pytest
 import trustme
 
-from newsflow.kafka import make_producer
-from newsflow.schema import decode_raw
-from newsflow.stages import build_feed_service
+from newsflow.app.wiring import build_feed_service
+from newsflow.contract.schema import decode_raw
+from newsflow.runtime.kafka import make_producer
 from producers.base import FeedSpec
 from producers.health import FeedHealthEvent, read_states
 from tests.support import read_topic

@@ -32,12 +32,12 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
-from newsflow.kafka import make_producer
-from newsflow.schema import decode_raw
-from newsflow.stages import build_feed_service
+from newsflow.app.wiring import build_feed_service
+from newsflow.contract.schema import decode_raw
+from newsflow.runtime.kafka import make_producer
 from producers.base import FeedSpec
 from producers.health import FeedHealthEvent, read_states
-from producers.websub import callback_url
+from producers.websub.protocol import callback_url
 from tests.support import read_topic, wait_for
 
 WAIT_S = 15.0

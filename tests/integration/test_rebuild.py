@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import threading
 
-from newsflow.elastic import make_client
-from newsflow.schema import encode
-from newsflow.stages import run_setup, run_sink
-from newsflow.worker import StopFlag
-from sinks.elasticsearch import external_version
+from newsflow.app.wiring import run_setup, run_sink
+from newsflow.contract.schema import encode
+from newsflow.index.indices import make_client
+from newsflow.runtime.worker import StopFlag
+from sinks.articles import external_version
 from sinks.rebuild import next_index_name, rebuild_index
 from tests.support import lag, sample_articles, send, wait_for
 

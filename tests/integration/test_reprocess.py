@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
-from newsflow.schema import RawArticle, decode_enriched, encode
+from newsflow.app.wiring import run_process, run_reprocess
+from newsflow.contract.schema import RawArticle, decode_enriched, encode
+from newsflow.runtime.worker import StopFlag
 from newsflow.settings import Settings
-from newsflow.stages import run_process, run_reprocess
-from newsflow.worker import StopFlag
 from processors.base import register_step
 from processors.service import automatic_revision
-from sinks.elasticsearch import REVISIONS_PER_VERSION, ElasticsearchSink
+from sinks.articles import REVISIONS_PER_VERSION, ElasticsearchSink
 from tests.integration.test_processor import LIGHT_STEPS, with_processor
 from tests.support import as_env, lag, read_topic, send, wait_for
 

@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsflow.cli import build_parser
+from newsflow.app.cli import build_parser
 from newsflow.errors import ServiceUnavailable
-from newsflow.search import IndexMissing, parse_search_query, run_search_command, search_articles
+from newsflow.read.search import IndexMissing, parse_search_query, run_search_command, search_articles
 from tests.support import index_articles, sample_articles
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -133,7 +133,7 @@ def test_missing_alias_and_unreachable_cluster_are_clear_errors(settings, es):
     gone = settings.elasticsearch.model_copy(update={"alias": settings.elasticsearch.alias + "-missing"})
     with pytest.raises(IndexMissing, match="does not exist: run `newsflow setup` first"):
         search_articles(es, gone, parse_search_query({"text": "x"}))
-    from newsflow.elastic import make_client
+    from newsflow.index.indices import make_client
 
     down = settings.elasticsearch.model_copy(update={"url": "http://127.0.0.1:1"})
     client = make_client(down)

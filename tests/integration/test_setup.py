@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from kafka.admin import ConfigResource, ConfigResourceType
 
-from newsflow.kafka import make_admin
-from newsflow.stages import run_setup
+from newsflow.app.wiring import run_setup
+from newsflow.runtime.kafka import make_admin
 
 
 def test_setup_creates_everything_once_and_is_idempotent(settings, es):
@@ -54,7 +54,7 @@ def test_read_and_write_aliases_point_at_the_versioned_index_with_strict_mapping
 def test_language_analysis_follows_the_modules_the_cluster_has(settings, es):
     """The local minimal cluster lacks analysis-common: no english subfields, which it could not
     create; a full cluster gets them."""
-    from newsflow.elastic import LANGUAGE_ANALYSIS_MODULE, installed_modules
+    from newsflow.index.indices import LANGUAGE_ANALYSIS_MODULE, installed_modules
 
     s = settings.elasticsearch
     has_module = LANGUAGE_ANALYSIS_MODULE in installed_modules(es)

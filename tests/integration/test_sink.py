@@ -6,11 +6,11 @@ import logging
 import threading
 from datetime import UTC, datetime
 
-from newsflow.schema import EnrichedArticle, Entity, Provenance, StepRun, encode
-from newsflow.stages import run_sink
-from newsflow.worker import StopFlag
+from newsflow.app.wiring import run_sink
+from newsflow.contract.schema import EnrichedArticle, Entity, Provenance, StepRun, encode
+from newsflow.runtime.worker import StopFlag
+from sinks.articles import REVISIONS_PER_VERSION, ElasticsearchSink
 from sinks.base import Write
-from sinks.elasticsearch import REVISIONS_PER_VERSION, ElasticsearchSink
 from tests.support import lag, read_topic, send, wait_for
 
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
@@ -76,7 +76,7 @@ def test_nothing_is_committed_while_elasticsearch_is_down_and_all_lands_once_it_
     send(settings, settings.kafka.topics.enriched, [(b"a3", encode(article("a3", 1, "Waiting article")))])
     down = settings.model_copy(update={"elasticsearch": settings.elasticsearch.model_copy(update={"url": "http://127.0.0.1:1"})})
     stop = StopFlag()
-    with caplog.at_level(logging.WARNING, logger="newsflow.worker"):
+    with caplog.at_level(logging.WARNING, logger="newsflow.runtime.worker"):
         thread = run_sink_thread(down, stop)
         try:
             wait_for(lambda: any("retrying stage=sink" in r.message for r in caplog.records), timeout=60,

@@ -11,9 +11,9 @@ import threading
 import time
 
 from newsflow import stack
-from newsflow.kafka import make_admin
-from newsflow.schema import encode
-from sinks.elasticsearch import external_version
+from newsflow.contract.schema import encode
+from newsflow.runtime.kafka import make_admin
+from sinks.articles import external_version
 from tests.support import as_env, lag, sample_articles, send, wait_for
 
 OUTAGE_S = 30

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from newsflow.contract.schema import EnrichedArticle, RawArticle, StoryDocument, decode_enriched, decode_story, encode
 from newsflow.errors import ServiceUnavailable
-from newsflow.kafka import make_admin, make_producer
-from newsflow.schema import EnrichedArticle, RawArticle, StoryDocument, decode_enriched, decode_story, encode
+from newsflow.runtime.kafka import make_admin, make_producer
 from newsflow.settings import Settings
 from processors.base import build_chain
 from processors.catalog import load_steps

@@ -15,11 +15,11 @@ from datetime import UTC, datetime, timedelta
 
 from kafka.consumer.fetcher import ConsumerRecord
 
-from newsflow.elastic import ensure_stories_index, make_client, stories_mappings
-from newsflow.schema import EnrichedArticle, StoryDocument, StoryEntity, encode
+from newsflow.app.wiring import run_sink
+from newsflow.contract.schema import EnrichedArticle, StoryDocument, StoryEntity, encode
+from newsflow.index.indices import ensure_stories_index, make_client, stories_mappings
+from newsflow.runtime.worker import StopFlag
 from newsflow.settings import Settings
-from newsflow.stages import run_sink
-from newsflow.worker import StopFlag
 from sinks.stories import StorySink, to_story_document
 from tests.support import index_articles, lag, read_topic, sample_articles, send, wait_for
 

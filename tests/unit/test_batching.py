@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kafka.consumer.fetcher import ConsumerRecord
 
-from newsflow.worker import BatchLimits, BatchWorker, StopFlag
+from newsflow.runtime.worker import BatchLimits, BatchWorker, StopFlag
 
 
 def record(offset: int, size: int = 100) -> ConsumerRecord:

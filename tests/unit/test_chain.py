@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from newsflow.contract.schema import Entity, RawArticle
 from newsflow.errors import ConfigError
-from newsflow.schema import Entity, RawArticle
 from processors.base import Chain, build_chain, register_step
 
 NOW = datetime(2024, 1, 1, tzinfo=UTC)

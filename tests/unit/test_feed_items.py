@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from newsflow.contract.ids import article_id, canonical_url
+from newsflow.contract.schema import RawArticle
 from newsflow.errors import FeedError
-from newsflow.ids import article_id, canonical_url
-from newsflow.schema import RawArticle
 from producers.base import FeedSpec, FetchedFeed, ParsedFeed, load_feeds
 from producers.items import FUTURE_TOLERANCE, decode_xml, parse_feed, to_article
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import UTC, datetime, timedelta
 
-from newsflow.schema import RawArticle
+from newsflow.contract.schema import RawArticle
 from producers.base import FeedSpec
 from producers.outcome import FetchOutcome, Policy, next_state
 from producers.state import FeedState, SeenItems, fingerprint, status_of

@@ -28,9 +28,9 @@ import pytest
 import trustme
 
 from newsflow.errors import FeedError
-from producers import netguard
+from newsflow.net import guard as netguard
+from newsflow.net.transport import MAX_REDIRECTS, HttpFetcher
 from producers.base import Validators
-from producers.fetch import MAX_REDIRECTS, HttpFetcher
 
 FEED = (
     b'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Local</title>'

@@ -13,11 +13,11 @@ import prometheus_client
 import promql_parser
 import pytest
 
-import newsflow.metrics
+import newsflow.runtime.metrics
 
 DASHBOARD = Path(__file__).resolve().parents[2] / "deploy" / "grafana" / "newsflow-dashboard.json"
 
-# The metrics contract (name without suffix: type, labels), as newsflow.metrics exports them.
+# The metrics contract (name without suffix: type, labels), as newsflow.runtime.metrics exports them.
 METRICS: dict[str, tuple[str, frozenset[str]]] = {
     "newsflow_feeds": ("gauge", frozenset({"state"})),
     "newsflow_fetches": ("counter", frozenset({"outcome"})),
@@ -116,7 +116,7 @@ def _selector_name(selector: promql_parser.VectorSelector) -> str:
 
 def test_metric_catalog_matches_newsflow_metrics():
     exported = {}
-    for value in vars(newsflow.metrics).values():
+    for value in vars(newsflow.runtime.metrics).values():
         if isinstance(value, prometheus_client.metrics.MetricWrapperBase):
             (description,) = value.describe()
             exported[description.name] = (description.type, frozenset(value._labelnames))

@@ -1,6 +1,6 @@
 import pytest
 
-from newsflow.ids import article_id, canonical_url
+from newsflow.contract.ids import article_id, canonical_url
 
 
 @pytest.mark.parametrize(

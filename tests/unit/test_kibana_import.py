@@ -23,7 +23,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from newsflow.kibana import DATA_VIEW_ID, FEED_HEALTH_VIEW_ID, load_objects
+from newsflow.read.kibana import DATA_VIEW_ID, FEED_HEALTH_VIEW_ID, load_objects
 
 PASSWORD = "s3cret-Kibana-pw"
 API_KEY = "VnVhQ2ZHY0JDZGJrUW0tZTVhT3g6dWkybHAyYXhUTm1zeWFrdzl0dk5udw=="

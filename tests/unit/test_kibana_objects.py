@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from newsflow.elastic import article_mappings, feed_health_mappings, stories_mappings
-from newsflow.kibana import (
+from newsflow.index.indices import article_mappings, feed_health_mappings, stories_mappings
+from newsflow.read.kibana import (
     DATA_VIEW_ID,
     DEFAULT_ALIAS,
     DEFAULT_FEED_HEALTH_INDEX,

@@ -1,4 +1,4 @@
-"""Near-duplicates (processors/neardup.py): copies with edits, cuts, furniture and new titles are found;
+"""Near-duplicates (processors/stories/neardup.py): copies with edits, cuts, furniture and new titles are found;
 other articles about the same event are not; the state survives JSON and another worker's decisions."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from processors.clean import clean_text
-from processors.neardup import MIN_WORDS, Fingerprint, NearDuplicateIndex, core_text, fingerprint
+from processors.stories.neardup import MIN_WORDS, Fingerprint, NearDuplicateIndex, core_text, fingerprint
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 T0 = datetime(2022, 6, 19, 9, 30, tzinfo=UTC)

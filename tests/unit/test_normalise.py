@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from newsflow.schema import Entity
+from newsflow.contract.schema import Entity
 from processors.gazetteer import load_gazetteer
 from processors.normalise import (
     Mention,

@@ -10,7 +10,7 @@ import pytest
 from kafka.consumer.fetcher import ConsumerRecord
 
 from newsflow.errors import ServiceUnavailable
-from newsflow.worker import AtLeastOnce, BatchLimits, PipelinedBatchWorker, StopFlag, Transactional
+from newsflow.runtime.worker import AtLeastOnce, BatchLimits, PipelinedBatchWorker, StopFlag, Transactional
 
 WAIT_S = 5.0
 

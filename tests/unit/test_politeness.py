@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from producers.politeness import HostGate, host_key
+from newsflow.net.politeness import HostGate, host_key
 
 DEADLINE_S = 10.0  # generous: only reached when something is broken
 

@@ -2,8 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 
+from newsflow.contract.schema import MAX_EVENT_BYTES, RawArticle, decode_enriched, decode_raw, encode
 from newsflow.errors import DeadLetter
-from newsflow.schema import MAX_EVENT_BYTES, RawArticle, decode_enriched, decode_raw, encode
 
 NOW = datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)
 

@@ -9,7 +9,8 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from newsflow.api.stories import (
+from newsflow.app.cli import build_parser
+from newsflow.read.api.stories import (
     GROWING_CANDIDATES,
     Story,
     StoryQuery,
@@ -19,8 +20,7 @@ from newsflow.api.stories import (
     build_story_articles_body,
     rank_growing,
 )
-from newsflow.cli import build_parser
-from newsflow.search import (
+from newsflow.read.search import (
     ENTITY_FIELDS,
     FACET_FIELDS,
     HIT_SOURCE,

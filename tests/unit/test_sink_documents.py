@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 import pytest
 from kafka.consumer.fetcher import ConsumerRecord
 
-from newsflow.elastic import article_mappings
+from newsflow.contract.schema import EnrichedArticle, Entity, Provenance, StepRun
 from newsflow.errors import ServiceUnavailable
-from newsflow.schema import EnrichedArticle, Entity, Provenance, StepRun
+from newsflow.index.indices import article_mappings
+from sinks.articles import ElasticsearchSink, to_document
 from sinks.base import Write
-from sinks.elasticsearch import ElasticsearchSink, to_document
 
 NOW = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
 
@@ -95,7 +95,7 @@ def test_source_is_the_document_as_json():
     baseline) reads `to_document`: they must never drift apart."""
     import json
 
-    from sinks.elasticsearch import to_source
+    from sinks.articles import to_source
     from tests.support import sample_articles
 
     for article in [enriched(), enriched(title="Téhéran \u2014 «quote» \U0001f600", entities=()), *sample_articles(6)]:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsflow.schema import RawArticle
+from newsflow.contract.schema import RawArticle
 from newsflow.settings import ProcessorSettings
 from processors.base import Draft
 from processors.clean import CleanStep, clean_text, clean_title, is_boilerplate

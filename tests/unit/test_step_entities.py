@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 import spacy
 
+from newsflow.contract.schema import RawArticle
 from newsflow.errors import ConfigError
-from newsflow.schema import RawArticle
 from newsflow.settings import EntitySettings, ProcessorSettings
 from processors.base import Chain, Draft
 from processors.entities import (

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 import trafilatura
 
+from newsflow.contract.schema import RawArticle
 from newsflow.errors import ProcessingError
-from newsflow.schema import RawArticle
 from newsflow.settings import ProcessorSettings
 from processors.base import Draft, build_chain
 from processors.extract import (

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.schema import RawArticle
+from newsflow.contract.schema import RawArticle
 from newsflow.settings import ProcessorSettings
 from processors.base import Draft
 from processors.keyphrases import KeyphrasesStep, _stem, extract_keyphrases, stopwords_for

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from newsflow.schema import RawArticle
+from newsflow.contract.schema import RawArticle
 from newsflow.settings import ProcessorSettings
 from processors.base import Chain, Draft
 from processors.language import LanguageStep, choose_language, fold_to_iso639_1, normalise_language_tag, sample_text

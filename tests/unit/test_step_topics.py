@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
+from newsflow.contract.schema import RawArticle, TopicScore
 from newsflow.errors import ConfigError
-from newsflow.schema import RawArticle, TopicScore
 from newsflow.settings import ProcessorSettings, TopicClassifierSettings
-from processors import iptc
 from processors.base import Draft, build_chain
-from processors.topics import (
+from processors.topics import iptc
+from processors.topics.step import (
     BuiltinClassifier,
     CustomClassifier,
     LabelledExample,
@@ -143,7 +143,7 @@ def test_scores_are_between_0_and_1_best_first_and_grow_with_evidence():
 
 def test_results_do_not_depend_on_the_process_hash_seed(tune):
     # Equal-length matches once depended on set order, which Python randomises per process.
-    script = ("import json,sys;from processors.iptc import lexicon_classifier as c;"
+    script = ("import json,sys;from processors.topics.iptc import lexicon_classifier as c;"
               "rows=[json.loads(l) for l in open(sys.argv[1])];"
               "print(json.dumps([c(r['language']).scores(r['title'],r['text'])[:3] for r in rows]))")
     outputs = []

@@ -1,4 +1,4 @@
-"""Stories (processors/stories.py): articles about one event join one story, other events do not;
+"""Stories (processors/stories/clustering.py): articles about one event join one story, other events do not;
 duplicates follow their original; the state survives JSON, other workers' decisions and the window.
 
 Features come from the real enrichment steps (spaCy NER included) run once for the module over a
@@ -12,12 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.schema import RawArticle
+from newsflow.contract.schema import RawArticle
 from newsflow.settings import ProcessorSettings
 from processors.base import Draft, build_chain
 from processors.catalog import load_steps
-from processors.neardup import fingerprint
-from processors.stories import (
+from processors.stories.clustering import (
     MAX_CENTRAL,
     StoryClusterer,
     StoryFeatures,
@@ -25,6 +24,7 @@ from processors.stories import (
     story_features,
     story_id_for,
 )
+from processors.stories.neardup import fingerprint
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 STEPS = ("news.clean.v1", "news.language.v1", "news.entities.v2", "news.keyphrases.v1", "news.topics.v1")

@@ -1,4 +1,4 @@
-"""The stories state (processors/storystate.py) without Kafka: a state record survives its bytes;
+"""The stories state (processors/stories/state.py) without Kafka: a state record survives its bytes;
 a redelivered or reprocessed article gets its recorded decision, never a match on itself, here and
 in a worker that replayed the records; the first record of an article wins; the windows evict.
 And the steps need the Kafka settings to be built (processors/base.build_chain)."""
@@ -17,9 +17,9 @@ from newsflow.settings import KafkaSettings, ProcessorSettings
 from processors.base import build_chain
 from processors.catalog import load_steps
 from processors.clean import clean_text
-from processors.neardup import fingerprint
-from processors.stories import story_features, story_id_for
-from processors.storystate import StateRecord, StoryState
+from processors.stories.clustering import story_features, story_id_for
+from processors.stories.neardup import fingerprint
+from processors.stories.state import StateRecord, StoryState
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 T0 = datetime(2022, 6, 19, 9, 30, tzinfo=UTC)

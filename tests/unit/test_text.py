@@ -1,6 +1,6 @@
 import pytest
 
-from newsflow.text import html_to_text, plain_text
+from newsflow.contract.text import html_to_text, plain_text
 
 
 def test_inline_tags_do_not_split_sentences_and_blocks_become_paragraphs():

@@ -17,7 +17,7 @@ import httpx
 import pytest
 
 from newsflow.errors import FeedError
-from producers.websub import WebSubCallback, callback_url, derive_secret, subscribe, unsubscribe
+from producers.websub.protocol import WebSubCallback, callback_url, derive_secret, subscribe, unsubscribe
 
 NOW = 1_767_225_600.0  # the callback's clock: 2026-01-01T00:00:00Z
 WAIT_S = 10.0
@@ -260,7 +260,7 @@ def test_a_failing_handler_gets_500_so_the_hub_retries(callback, hub, client, pu
     hub.wait_verifications(1)
 
     pushes.fail_next = True
-    with caplog.at_level(logging.CRITICAL, logger="producers.websub"):
+    with caplog.at_level(logging.CRITICAL, logger="producers.websub.protocol"):
         assert hub.publish(TOPIC, ATOM) == [500]
     assert hub.publish(TOPIC, ATOM) == [200]  # the hub's retry
 

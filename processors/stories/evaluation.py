@@ -28,11 +28,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsflow.errors import ConfigError
-from processors.stories import StoryClusterer, features_from_draft
+from processors.stories.clustering import StoryClusterer, features_from_draft
 
 if TYPE_CHECKING:
     from processors.base import Chain
-    from processors.neardup import NearDuplicateIndex
+    from processors.stories.neardup import NearDuplicateIndex
 
 
 
@@ -142,9 +142,9 @@ def evaluate_stories(articles: Sequence[EvalArticle], chain: Chain, *, index: Ne
                      clusterer: StoryClusterer | None = None) -> StoriesReport:
     """Enrich the articles with `chain` (a `processors.base.Chain`: clean, language, entities...),
     timing each step, then run near-duplicate detection and story clustering in published order."""
-    from newsflow.schema import RawArticle
+    from newsflow.contract.schema import RawArticle
     from processors.base import Draft
-    from processors.neardup import NearDuplicateIndex, fingerprint
+    from processors.stories.neardup import NearDuplicateIndex, fingerprint
 
     raws = [RawArticle(id=a.id, version=1, url=None, feed_url=f"eval://{a.source or 'unknown'}", source=a.source or "unknown",
                        title=a.title, text=a.text, published=a.published, fetched_at=a.published) for a in articles]

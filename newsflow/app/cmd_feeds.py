@@ -8,7 +8,7 @@ A new action is one decorated function plus its name in `ACTIONS`::
     def _status(registry: Path, settings: Settings, args: argparse.Namespace) -> int:
         ...
 
-Errors are raised as `newsflow.errors.ConfigError` (one line); `newsflow.cli.main` prints them
+Errors are raised as `newsflow.errors.ConfigError` (one line); `newsflow.app.cli.main` prints them
 as ``newsflow: error: ...`` and exits 2.
 """
 
@@ -359,7 +359,7 @@ def _roughly(seconds: float) -> str:
 def _enable(registry: Path, settings: Settings, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from newsflow.kafka import make_producer
+    from newsflow.runtime.kafka import make_producer
     from producers.ownership import ENABLE_SUFFIX, partition_for
     from producers.registry import find_feed, load_registry, read_registry
 

@@ -2,7 +2,7 @@
 sources, and stories (articles about the same event), with their state in Kafka.
 
 Both steps are thin: the decisions are taken by the worker's `StoryStateService`
-(processors/storystate.py), which they share, and which replays, catches up and publishes the
+(processors/stories/state.py), which they share, and which replays, catches up and publishes the
 state. They need the Kafka settings (`needs_kafka`, see processors/base.build_chain). When Kafka
 is down they raise `ServiceUnavailable`: nothing is decided without the other workers' state.
 """
@@ -14,10 +14,10 @@ from importlib.metadata import version
 from typing import Any, ClassVar
 
 from newsflow.settings import KafkaSettings, ProcessorSettings
-from processors import storystate
 from processors.base import Draft, register_step
-from processors.neardup import minhash_parameters
-from processors.stories import ENTITY_WEIGHT, KEYPHRASE_WEIGHT, TEXT_WEIGHT
+from processors.stories import state as storystate
+from processors.stories.clustering import ENTITY_WEIGHT, KEYPHRASE_WEIGHT, TEXT_WEIGHT
+from processors.stories.neardup import minhash_parameters
 
 __all__ = ["DuplicatesStep", "StoriesStep"]
 
@@ -58,7 +58,7 @@ class DuplicatesStep:
 class StoriesStep:
     """`story_id`: the story the article joins (or founds); the story goes to `news.stories`."""
 
-    # Features are entities, key phrases, topics and terms (processors/stories.py); a duplicate
+    # Features are entities, key phrases, topics and terms (processors/stories/clustering.py); a duplicate
     # joins its original's story, so the duplicates step runs first.
     reads = ("text", "detected_language", "entities", "topics", "keyphrases", "duplicate_of")
     writes = ("story_id",)

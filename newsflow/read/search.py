@@ -1,6 +1,6 @@
 """Searching the articles index: one typed query and the Elasticsearch requests built from it.
 
-`newsflow search` and the HTTP API (newsflow.api) share everything here: the query model and its
+`newsflow search` and the HTTP API (newsflow.read.api) share everything here: the query model and its
 validation, the request builders (pure functions, unit-tested without a cluster), the calls
 that run them, and the way a hit is turned into a result.
 """
@@ -22,8 +22,8 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
-from newsflow.elastic import TRANSIENT_ERRORS, unavailable
 from newsflow.errors import NewsflowError, ServiceUnavailable
+from newsflow.index.indices import TRANSIENT_ERRORS, unavailable
 from newsflow.settings import ElasticsearchSettings, Settings
 
 __all__ = [
@@ -62,7 +62,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Keyword fields holding entity names, grouped by kind by the sink (sinks/elasticsearch.py).
+# Keyword fields holding entity names, grouped by kind by the sink (sinks/articles.py).
 ENTITY_FIELDS = ("persons", "organisations", "places", "other_entities")
 FACET_FIELDS = ("source", "language", "topics", "persons", "organisations", "places")
 TRENDING_FIELDS = ("persons", "organisations", "places")
@@ -601,7 +601,7 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_search_command(settings: Settings, args: argparse.Namespace) -> int:
-    from newsflow.elastic import make_client
+    from newsflow.index.indices import make_client
 
     fields = {o.field: getattr(args, o.field) for o in _FILTER_OPTIONS}
     fields |= {"text": " ".join(args.query), "sort": args.sort, "size": args.size, "offset": args.offset,

@@ -14,7 +14,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 
-from newsflow.worker import StopFlag
+from newsflow.runtime.worker import StopFlag
 
 __all__ = ["Command", "supervise", "supervise_commands"]
 

@@ -1,6 +1,6 @@
 """Stories: articles about the same event, from any source, grouped incrementally.
 
-Pure and storage-free, like processors/neardup.py: a `StoryClusterer` is rebuilt from records (an
+Pure and storage-free, like processors/stories/neardup.py: a `StoryClusterer` is rebuilt from records (an
 article's `StoryFeatures` plus the story it was put in) and either decides for a new article
 (`decide`) or applies a decision another worker took (`record`).
 
@@ -19,7 +19,7 @@ article's `StoryFeatures` plus the story it was put in) and either decides for a
   otherwise it founds a story whose id derives from its own id (`story_id_for`). A story is open
   to articles published within `window` of its last update; stories not updated for `window`
   (against the latest published time seen) are closed and forgotten, which bounds the state.
-- A duplicate (processors/neardup.py) joins its original's story without a vote: it counts in the
+- A duplicate (processors/stories/neardup.py) joins its original's story without a vote: it counts in the
   story's size and sources, but adds nothing to what the story is about (a syndicated copy is no
   new evidence).
 - Candidate stories are found through an inverted index of entity names, key-phrase words and
@@ -157,7 +157,7 @@ def _stopwords(language: str | None) -> frozenset[str]:
 def story_features(article_id: str, published: datetime, *, title: str = "", text: str = "", source: str = "",
                    entities: Iterable[Any] = (), keyphrases: Iterable[str] = (), topics: Iterable[str] = (),
                    language: str | None = None) -> StoryFeatures:
-    """Features of an enriched article. `entities` are `newsflow.schema.Entity` objects or
+    """Features of an enriched article. `entities` are `newsflow.contract.schema.Entity` objects or
     (name, type, salience) tuples."""
     stopwords = _stopwords(language)
     counts: Counter[str] = Counter()

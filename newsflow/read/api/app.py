@@ -1,7 +1,7 @@
 """The HTTP search API: search with filters and facets, one article, related articles, trending
 entities, stories and health, documented at /docs and /openapi.json.
 
-Thin on purpose: queries, validation and hit formatting come from newsflow.search, shared with
+Thin on purpose: queries, validation and hit formatting come from newsflow.read.search, shared with
 `newsflow search`. Errors are answers, never tracebacks: bad parameters get 422 naming the
 parameter and why, a missing article 404, an unreachable or unready Elasticsearch 503.
 """
@@ -20,10 +20,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsflow.api.stories import MAX_HOURS, StoryDetail, StoryList, StoryQuery, StorySort, get_story, list_stories
-from newsflow.elastic import make_client
 from newsflow.errors import NewsflowError, ServiceUnavailable
-from newsflow.search import (
+from newsflow.index.indices import make_client
+from newsflow.read.api.stories import MAX_HOURS, StoryDetail, StoryList, StoryQuery, StorySort, get_story, list_stories
+from newsflow.read.search import (
     TRENDING_FIELDS,
     Hit,
     IndexMissing,

@@ -1,4 +1,4 @@
-"""The `newsflow` command. Thin: parse arguments, load settings, call newsflow.stages."""
+"""The `newsflow` command. Thin: parse arguments, load settings, call newsflow.app.wiring."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 from newsflow.errors import NewsflowError
-from newsflow.logs import configure_logging
+from newsflow.runtime.logs import configure_logging
+from newsflow.runtime.worker import StopFlag, install_stop_signals
 from newsflow.settings import Settings, load_settings
-from newsflow.worker import StopFlag, install_stop_signals
 
 __all__ = ["main"]
 
@@ -46,7 +46,7 @@ def _stack(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _setup(settings: Settings, args: argparse.Namespace) -> int:
-    from newsflow.stages import run_setup
+    from newsflow.app.wiring import run_setup
 
     for line in run_setup(settings):
         print(line)
@@ -62,7 +62,7 @@ def _feeds(settings: Settings, args: argparse.Namespace):
 
 
 def _produce(settings: Settings, args: argparse.Namespace) -> int:
-    from newsflow.stages import run_produce
+    from newsflow.app.wiring import run_produce
 
     return run_produce(settings, feeds=_feeds(settings, args), once=args.once, stop=_stop_on_signals())
 
@@ -70,17 +70,17 @@ def _produce(settings: Settings, args: argparse.Namespace) -> int:
 def _process(settings: Settings, args: argparse.Namespace) -> int:
     workers = args.workers or settings.processor.workers
     if workers == 1:
-        from newsflow.stages import run_process
+        from newsflow.app.wiring import run_process
 
         return run_process(settings, stop=_stop_on_signals(), worker_index=args.worker_index)
-    from newsflow.supervisor import supervise_commands
+    from newsflow.runtime.supervisor import supervise_commands
 
     return supervise_commands(_worker_commands(settings, args, workers), _stop_on_signals())
 
 
 def _worker_commands(settings: Settings, args: argparse.Namespace, workers: int):
     """N `newsflow process` children: one consumer group, each loading its own models."""
-    from newsflow.supervisor import Command
+    from newsflow.runtime.supervisor import Command
 
     base = [sys.executable, "-m", "newsflow"]
     if args.log_level:
@@ -98,7 +98,7 @@ def _worker_commands(settings: Settings, args: argparse.Namespace, workers: int)
 def _reprocess(settings: Settings, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from newsflow.stages import run_reprocess
+    from newsflow.app.wiring import run_reprocess
     from processors.service import automatic_revision
 
     revision = args.revision if args.revision is not None else automatic_revision(datetime.now(UTC))
@@ -123,7 +123,7 @@ def _revision(value: str) -> int:
 
 
 def _sink(settings: Settings, args: argparse.Namespace) -> int:
-    from newsflow.stages import run_sink
+    from newsflow.app.wiring import run_sink
 
     # The sink's bulk thread mostly waits on Elasticsearch while the main thread decodes the next
     # batch; under the default 5 ms GIL switch interval it waits that long again for the GIL
@@ -134,8 +134,8 @@ def _sink(settings: Settings, args: argparse.Namespace) -> int:
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     from newsflow import stack
-    from newsflow.stages import run_setup
-    from newsflow.supervisor import supervise
+    from newsflow.app.wiring import run_setup
+    from newsflow.runtime.supervisor import supervise
 
     if not args.no_stack:
         for s in stack.up(settings):
@@ -152,7 +152,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _search(settings: Settings, args: argparse.Namespace) -> int:
-    from newsflow.search import run_search_command
+    from newsflow.read.search import run_search_command
 
     return run_search_command(settings, args)
 
@@ -164,13 +164,13 @@ def _index(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _kibana(settings: Settings, args: argparse.Namespace) -> int:
-    from newsflow.kibana import run_kibana_command
+    from newsflow.read.kibana import run_kibana_command
 
     return run_kibana_command(settings, args)
 
 
 def _api(settings: Settings, args: argparse.Namespace) -> int:
-    from newsflow.api import run_api_command
+    from newsflow.read.api import run_api_command
 
     return run_api_command(settings, args)
 
@@ -230,8 +230,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feed", action="append", metavar="URL", help="poll this feed URL or file instead (repeatable)")
     p.set_defaults(func=_produce)
 
-    from newsflow.cli_feeds import add_feeds_parser
-    from newsflow.cli_topics import add_topics_commands
+    from newsflow.app.cmd_eval import add_topics_commands
+    from newsflow.app.cmd_feeds import add_feeds_parser
 
     add_feeds_parser(sub)
     add_topics_commands(sub)
@@ -277,7 +277,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Search titles, summaries, texts and entity names (simple query string syntax: "
                                    '"exact phrase", -exclude, a | b), filter by entity, topic, source, language and '
                                    "date. Prints title, source, date, top entities and a highlighted snippet per hit.")
-    from newsflow.search import add_search_arguments
+    from newsflow.read.search import add_search_arguments
 
     add_search_arguments(p)
     p.set_defaults(func=_search)
@@ -295,7 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="setup: import deploy/kibana/*.ndjson through Kibana's saved-objects API, "
                                    "idempotently (objects are overwritten by id). Auth from NEWSFLOW_KIBANA__* settings "
                                    "or the options below.")
-    from newsflow.kibana import add_kibana_arguments
+    from newsflow.read.kibana import add_kibana_arguments
 
     add_kibana_arguments(p)
     p.set_defaults(func=_kibana)
@@ -304,7 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Serve /search, /articles/{id}, /articles/{id}/related, /entities/trending, "
                                    "/stories, /stories/{id} and /health over HTTP; the OpenAPI description is at "
                                    "/openapi.json.")
-    from newsflow.api import add_api_arguments
+    from newsflow.read.api import add_api_arguments
 
     add_api_arguments(p)
     p.set_defaults(func=_api)

@@ -20,7 +20,7 @@ from typing import Any
 from elasticsearch import Elasticsearch
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsflow.search import HIT_SOURCE, Hit, IndexMissing, to_hit, translated_errors
+from newsflow.read.search import HIT_SOURCE, Hit, IndexMissing, to_hit, translated_errors
 from newsflow.settings import ElasticsearchSettings
 
 __all__ = [

@@ -20,10 +20,10 @@ from elasticsearch import Elasticsearch, helpers
 from kafka.consumer.fetcher import ConsumerRecord
 from pydantic_core import to_json
 
-from newsflow.deadletter import Rejected
+from newsflow.contract.schema import EnrichedArticle, decode_enriched
 from newsflow.errors import DeadLetter
-from newsflow.metrics import BULK_ITEMS
-from newsflow.schema import EnrichedArticle, decode_enriched
+from newsflow.runtime.deadletter import Rejected
+from newsflow.runtime.metrics import BULK_ITEMS
 from sinks.base import Write
 from sinks.bulk import BulkSink
 

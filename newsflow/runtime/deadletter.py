@@ -11,7 +11,7 @@ from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
 from newsflow.errors import DeadLetter, ServiceUnavailable
-from newsflow.metrics import DEAD_LETTERS
+from newsflow.runtime.metrics import DEAD_LETTERS
 
 __all__ = ["DeadLetterQueue", "Producer", "Rejected"]
 
@@ -23,7 +23,7 @@ MAX_KEPT_VALUE_BYTES = 900_000
 
 
 class Producer(Protocol):
-    """What stages produce through: a KafkaProducer, or newsflow.worker.TransactionalProducer."""
+    """What stages produce through: a KafkaProducer, or newsflow.runtime.worker.TransactionalProducer."""
 
     def send(self, topic: str, **kwargs: Any) -> Any: ...
 

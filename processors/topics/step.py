@@ -2,7 +2,7 @@
 
 Two classifiers share one interface (`TopicClassifier.predict`):
 - `BuiltinClassifier`: the 17 IPTC top-level categories, zero-shot, from the weighted lexicon of
-  processors/iptc.py (English and French; no training data, no model download, no PyTorch).
+  processors/topics/iptc.py (English and French; no training data, no model download, no PyTorch).
 - `CustomClassifier`: any labels, fitted by `newsflow topics train` on labelled JSONL with
   scikit-learn (TF-IDF of word 1-2 grams, then multinomial logistic regression, whose probabilities
   are calibrated well enough to threshold). Setting `processor.topics.model_file` swaps it in.
@@ -14,7 +14,7 @@ the vocabulary, IDF weights and coefficients; prediction re-applies the same ari
 so a file written by one scikit-learn version reads in another.
 
 Training, evaluation and JSONL parsing live here too: they are pure functions the CLI
-(newsflow/cli_topics.py) only wires to files and the terminal.
+(newsflow/app/cmd_eval.py) only wires to files and the terminal.
 """
 
 from __future__ import annotations
@@ -28,11 +28,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
+from newsflow.contract.schema import TopicScore
 from newsflow.errors import ConfigError
-from newsflow.schema import TopicScore
 from newsflow.settings import ProcessorSettings
 from processors.base import Draft, register_step
-from processors.iptc import (
+from processors.topics.iptc import (
     LEXICON_VERSION,
     MEDIA_TOPICS,
     canonical_label,
@@ -102,7 +102,7 @@ def assign_topics(prediction: Prediction | None, *, threshold: float, max_topics
 
 
 class BuiltinClassifier:
-    """IPTC Media Topics, top level, from the lexicon (see processors/iptc.py for the method)."""
+    """IPTC Media Topics, top level, from the lexicon (see processors/topics/iptc.py for the method)."""
 
     name = "iptc-mediatopics-lexicon"
     version = LEXICON_VERSION

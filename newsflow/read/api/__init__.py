@@ -1,4 +1,4 @@
-"""The HTTP search API (`newsflow api`): FastAPI app in newsflow.api.app, served by uvicorn.
+"""The HTTP search API (`newsflow api`): FastAPI app in newsflow.read.api.app, served by uvicorn.
 
 Kept light on purpose: `newsflow --help` imports this module, so FastAPI and uvicorn are
 imported only when the API is actually served.
@@ -31,7 +31,7 @@ def add_api_arguments(parser: argparse.ArgumentParser) -> None:
 def run_api_command(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
-    from newsflow.api.app import create_app
+    from newsflow.read.api.app import create_app
 
     host = args.host or settings.api.host
     port = args.port if args.port is not None else settings.api.port

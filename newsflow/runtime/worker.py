@@ -33,9 +33,9 @@ from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import CommitFailedError, FencedInstanceIdError, KafkaError
 from kafka.structs import ConsumerGroupMetadata, OffsetAndMetadata
 
-from newsflow.deadletter import DeadLetterQueue, Rejected
 from newsflow.errors import ServiceUnavailable
-from newsflow.metrics import BATCH_SECONDS, CONSUMED, CONSUMER_LAG
+from newsflow.runtime.deadletter import DeadLetterQueue, Rejected
+from newsflow.runtime.metrics import BATCH_SECONDS, CONSUMED, CONSUMER_LAG
 
 __all__ = [
     "AtLeastOnce",

@@ -9,8 +9,8 @@ labelled JSONL, one article per line::
 ("title" and "language" are optional.) `eval stories` measures near-duplicate detection and story
 clustering on tests/data/stories-eval.jsonl (or --data), after the real enrichment steps.
 Errors are raised as `newsflow.errors.ConfigError` (one line naming the file and line);
-`newsflow.cli.main` prints them as ``newsflow: error: ...``. The work itself (parsing, training,
-metrics) is in processors/topics.py and processors/stories_eval.py.
+`newsflow.app.cli.main` prints them as ``newsflow: error: ...``. The work itself (parsing, training,
+metrics) is in processors/topics/step.py and processors/stories/evaluation.py.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from newsflow.errors import ConfigError
+from newsflow.settings import REPO_ROOT
 
 if TYPE_CHECKING:
     from newsflow.settings import Settings
@@ -50,7 +51,7 @@ Measure the enrichment against labelled JSONL (--data FILE): `eval topics` a top
 (built-in IPTC Media Topics or one from `topics train`), `eval stories` near-duplicate detection
 and story clustering. `newsflow eval ACTION --help` tells more."""
 
-STORIES_DATA = Path(__file__).resolve().parent.parent / "tests" / "data" / "stories-eval.jsonl"
+STORIES_DATA = REPO_ROOT / "tests" / "data" / "stories-eval.jsonl"
 
 EVAL_STORIES_DESCRIPTION = """\
 stories: enrich labelled articles with the real steps (clean, language, entities, key phrases,
@@ -104,7 +105,7 @@ def add_topics_commands(sub: argparse._SubParsersAction) -> None:
 
 
 def run_topics_train(settings: Settings, args: argparse.Namespace) -> int:
-    from processors.topics import evaluate, format_report, load_examples, split_examples, train_classifier
+    from processors.topics.step import evaluate, format_report, load_examples, split_examples, train_classifier
 
     out = Path(args.out)
     if out.suffix.lower() != ".json":
@@ -127,7 +128,7 @@ def run_topics_train(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def run_eval_topics(settings: Settings, args: argparse.Namespace) -> int:
-    from processors.topics import evaluate, format_report, load_classifier, load_examples
+    from processors.topics.step import evaluate, format_report, load_classifier, load_examples
 
     classifier = load_classifier(Path(args.model) if args.model else None)
     examples = load_examples(Path(args.data))
@@ -138,7 +139,7 @@ def run_eval_topics(settings: Settings, args: argparse.Namespace) -> int:
 def run_eval_stories(settings: Settings, args: argparse.Namespace) -> int:
     from processors.base import build_chain
     from processors.catalog import load_steps
-    from processors.stories_eval import evaluate_stories, format_stories_report, load_eval_articles
+    from processors.stories.evaluation import evaluate_stories, format_stories_report, load_eval_articles
 
     articles = load_eval_articles(Path(args.data))
     load_steps()

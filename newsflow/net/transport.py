@@ -8,7 +8,7 @@ A feed URL comes from a registry and its server is not trusted, so every fetch i
 - size: the body is decompressed here, in pieces of at most `_PIECE` bytes, and counted as it
   is: a gzip or brotli bomb stops at `max_body_bytes` without ever holding more than that
   (httpx's own decoders inflate a whole network chunk at once: 64 KiB of brotli can be GBs);
-- where: the SSRF guard (producers/netguard.py) checks the host before every connection and
+- where: the SSRF guard (newsflow/net/guard.py) checks the host before every connection and
   the peer address of every connection before a request byte is sent;
 - redirects: at most `MAX_REDIRECTS`, followed here, so the fetcher knows whether every hop was
   permanent (the registry should then move) and checks each hop like the first request.
@@ -45,9 +45,9 @@ import brotli
 import httpx
 
 from newsflow.errors import FeedError
-from producers import netguard
+from newsflow.net import guard as netguard
+from newsflow.net.guard import redact_url
 from producers.base import FetchedFeed, Validators
-from producers.netguard import redact_url
 
 __all__ = ["ACCEPT", "MAX_REDIRECTS", "HttpFetcher"]
 

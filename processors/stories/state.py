@@ -14,7 +14,7 @@ Two parts:
   later version of it, gets its recorded decision again and is never matched with itself or its
   own copies); articles leave by the windows of the settings.
 - `StoryStateService`, the Kafka side, one per worker process and shared by the steps of
-  processors/storysteps.py (`acquire`/`release`): a consumer assigned to partition 0 (no group,
+  processors/stories/steps.py (`acquire`/`release`): a consumer assigned to partition 0 (no group,
   nothing committed) and an idempotent producer. A batch's records, and a `StoryDocument` per
   story it changed (to `news.stories`, keyed by story id), are acknowledged by Kafka before the
   step returns. When Kafka fails, the step raises `ServiceUnavailable`; the in-memory state may
@@ -41,12 +41,12 @@ from typing import Any
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 from kafka.errors import KafkaError
 
+from newsflow.contract.schema import StoryDocument, encode
 from newsflow.errors import ServiceUnavailable
-from newsflow.kafka import client_config, make_producer
-from newsflow.schema import StoryDocument, encode
+from newsflow.runtime.kafka import client_config, make_producer
 from newsflow.settings import KafkaSettings, ProcessorSettings
-from processors.neardup import Fingerprint, NearDuplicateIndex, fingerprint
-from processors.stories import StoryClusterer, StoryFeatures, features_from_draft
+from processors.stories.clustering import StoryClusterer, StoryFeatures, features_from_draft
+from processors.stories.neardup import Fingerprint, NearDuplicateIndex, fingerprint
 
 __all__ = ["Decision", "StateRecord", "StoryState", "StoryStateService", "acquire", "release", "warm_up"]
 
@@ -171,7 +171,7 @@ class StoryState:
 
     def decide_story(self, features: StoryFeatures, *, duplicate_of: str | None = None) -> Decision:
         """The recorded story of a known article; otherwise the clusterer decides (and records).
-        A duplicate joins its original's story (processors/stories.py)."""
+        A duplicate joins its original's story (processors/stories/clustering.py)."""
         article_id = features.article_id
         known = self._known.get(article_id)
         if known is not None and known.story_id is not None:

@@ -41,7 +41,7 @@ class RawArticle(_Event):
     schema_version: Literal["raw.v1"] = "raw.v1"
     # Bounds Elasticsearch enforces for a whole bulk request: an _id over 512 bytes or a version
     # beyond a signed long would make the sink's request fail as a whole.
-    id: str = Field(min_length=1, max_length=512, description="Hash of the canonical URL (newsflow.ids.article_id).")
+    id: str = Field(min_length=1, max_length=512, description="Hash of the canonical URL (newsflow.contract.ids.article_id).")
     version: int = Field(ge=1, le=2**63 - 1, description="Grows when the item's content changes.")
     url: str | None = Field(description="Canonical URL of the article, if the item had a link.")
     guid: str | None = None

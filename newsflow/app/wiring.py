@@ -12,13 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
-from newsflow.deadletter import DeadLetterQueue
-from newsflow.elastic import ensure_feed_health_index, ensure_index, ensure_stories_index, make_client
 from newsflow.errors import ServiceUnavailable
-from newsflow.kafka import ensure_topics, make_consumer, make_producer
-from newsflow.metrics import Check, HealthServer, kafka_reachable
-from newsflow.settings import Settings, redact_url
-from newsflow.worker import (
+from newsflow.index.indices import ensure_feed_health_index, ensure_index, ensure_stories_index, make_client
+from newsflow.runtime.deadletter import DeadLetterQueue
+from newsflow.runtime.kafka import ensure_topics, make_consumer, make_producer
+from newsflow.runtime.metrics import Check, HealthServer, kafka_reachable
+from newsflow.runtime.worker import (
     AtLeastOnce,
     BatchLimits,
     BatchWorker,
@@ -27,6 +26,7 @@ from newsflow.worker import (
     Transactional,
     TransactionalProducer,
 )
+from newsflow.settings import Settings, redact_url
 
 __all__ = [
     "ReprocessReport",
@@ -144,13 +144,13 @@ def run_produce(settings: Settings, *, feeds, once: bool, stop: StopFlag) -> int
 
 def build_feed_service(settings: Settings, *, feeds, producer):
     """The producer service and a function that releases what it holds (group, sockets, threads)."""
-    from producers.fetch import HttpFetcher
-    from producers.fetching import FeedReader
+    from newsflow.net.politeness import HostGate
+    from newsflow.net.transport import HttpFetcher
     from producers.outcome import Policy
     from producers.ownership import FeedOwnership
-    from producers.politeness import HostGate
-    from producers.push import attach_websub
+    from producers.reader import FeedReader
     from producers.service import FeedService, Topics
+    from producers.websub.attach import attach_websub
 
     p, topics = settings.producer, settings.kafka.topics
     fetcher = HttpFetcher(
@@ -267,7 +267,7 @@ def _processor_chain(settings: Settings):
     from processors.catalog import load_steps
 
     load_steps()
-    from processors import storystate
+    from processors.stories import state as storystate
 
     # The Kafka settings too: the duplicates and stories steps keep their state in a topic,
     # replayed here, before the worker joins its group.
@@ -330,7 +330,7 @@ def run_reprocess(settings: Settings, *, since: datetime | None, revision: int, 
     from kafka import KafkaConsumer
     from kafka.errors import KafkaError
 
-    from newsflow.kafka import client_config
+    from newsflow.runtime.kafka import client_config
     from processors.service import EnrichHandler, TopicRange
 
     started = time.monotonic()
@@ -371,7 +371,7 @@ def run_sink(settings: Settings, *, stop: StopFlag) -> int:
     """The article sink, and beside it (threads, same stop) the feed-health sink that feeds the
     "Feed health" dashboard and the story sink that keeps the stories index: one process to run,
     three consumer groups."""
-    from sinks.elasticsearch import ElasticsearchSink
+    from sinks.articles import ElasticsearchSink
     from sinks.feed_health import FeedHealthSink
     from sinks.stories import StorySink
 

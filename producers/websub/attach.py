@@ -14,9 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 from newsflow.errors import FeedError
+from newsflow.net.guard import check_url
 from newsflow.settings import Settings
-from producers.netguard import check_url
-from producers.websub import WebSubCallback, callback_url, derive_secret, subscribe
+from producers.websub.protocol import WebSubCallback, callback_url, derive_secret, subscribe
 
 __all__ = ["PushSubscriptions", "attach_websub"]
 

@@ -15,13 +15,13 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
+from newsflow.contract.schema import RawArticle
 from newsflow.errors import FeedError
-from newsflow.schema import RawArticle
+from newsflow.net.politeness import HostGate
 from producers.base import FeedSpec, FetchedFeed, Fetcher, ParsedFeed, Validators
 from producers.discovery import discover_feed_urls, looks_like_html
 from producers.items import parse_feed, to_article
 from producers.outcome import FetchOutcome
-from producers.politeness import HostGate
 from producers.state import FeedState
 
 __all__ = ["FeedReader", "body_hash"]
