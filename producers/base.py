@@ -11,20 +11,18 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from newsflow.net.response import FetchedFeed, Validators
+
 __all__ = [
     "FeedSpec",
-    "FetchedFeed",
     "Fetcher",
     "ParsedFeed",
-    "Validators",
     "feed_id",
-    "load_feeds",
 ]
 
 
@@ -55,33 +53,6 @@ class FeedSpec(BaseModel):
         return feed_id(self.url)
 
 
-@dataclass(frozen=True)
-class Validators:
-    """What the last successful fetch returned, sent back so an unchanged feed costs a 304."""
-
-    etag: str | None = None
-    last_modified: str | None = None
-
-
-@dataclass(frozen=True)
-class FetchedFeed:
-    """The raw bytes of a feed and the response headers (lower-case names).
-
-    `status` is 200 or 304 (not modified: `body` is empty). `permanent_redirect` is the URL a
-    chain of only permanent redirects (301/308) ended at: the registry should move there.
-    """
-
-    url: str  # the URL finally fetched (after redirects)
-    body: bytes
-    headers: Mapping[str, str] = field(default_factory=dict)
-    status: int = 200
-    permanent_redirect: str | None = None
-
-    @property
-    def not_modified(self) -> bool:
-        return self.status == 304
-
-
 class Fetcher(Protocol):
     def fetch(self, url: str, validators: Validators | None = None) -> FetchedFeed:
         """Fetch a feed; raises `newsflow.errors.FeedError` (with a `reason` field) on failure."""
@@ -103,10 +74,3 @@ class ParsedFeed:
     publisher_interval_s: float | None = None  # RSS <ttl>, sy:updatePeriod/updateFrequency
     entries: Sequence[Mapping[str, Any]] = ()
     defect: str | None = None  # a small defect the parser worked around (feedparser's bozo)
-
-
-def load_feeds(path: Path) -> list[FeedSpec]:
-    """Read the feed registry (kept here for callers; the registry lives in producers.registry)."""
-    from producers.registry import load_registry
-
-    return load_registry(path)

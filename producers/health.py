@@ -9,39 +9,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from kafka import KafkaConsumer, TopicPartition
-from pydantic import BaseModel, ConfigDict
 
+from newsflow.contract.schema import FeedHealthEvent, FeedStatus
 from newsflow.runtime.kafka import client_config
 from newsflow.runtime.metrics import FEED_FETCH_SECONDS, FEEDS, FETCHES
 from newsflow.settings import Settings
 from producers.base import FeedSpec
 from producers.outcome import FetchOutcome
 from producers.ownership import ENABLE_SUFFIX, SEEN_SUFFIX
-from producers.state import FeedState, FeedStatus, status_of
+from producers.state import FeedState, status_of
 
-__all__ = ["FeedHealthEvent", "StatusRow", "health_event", "observe", "read_states", "status_rows"]
-
-
-class FeedHealthEvent(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
-    schema_version: Literal["feed-health.v1"] = "feed-health.v1"
-    feed_id: str
-    url: str
-    name: str | None
-    at: datetime
-    outcome: str  # ok, not-modified, unchanged, error
-    status: FeedStatus
-    reason: str | None = None
-    error: str | None = None
-    items: int = 0
-    emitted: int = 0
-    duration_ms: int = 0
-    next_due: datetime | None = None
-    pushed: bool = False
+__all__ = ["StatusRow", "health_event", "observe", "read_states", "status_rows"]
 
 
 def health_event(outcome: FetchOutcome, state: FeedState, *, emitted: int) -> FeedHealthEvent:

@@ -29,7 +29,8 @@ from newsflow.contract.ids import article_id, canonical_url
 from newsflow.contract.schema import RawArticle
 from newsflow.contract.text import html_to_text, plain_text
 from newsflow.errors import FeedError
-from producers.base import FeedSpec, FetchedFeed, ParsedFeed
+from newsflow.net.response import FetchedFeed
+from producers.base import FeedSpec, ParsedFeed
 from producers.discovery import discover_feed_urls, looks_like_html
 from producers.jsonfeed import looks_like_json, parse_jsonfeed
 

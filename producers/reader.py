@@ -18,7 +18,8 @@ from datetime import UTC, datetime
 from newsflow.contract.schema import RawArticle
 from newsflow.errors import FeedError
 from newsflow.net.politeness import HostGate
-from producers.base import FeedSpec, FetchedFeed, Fetcher, ParsedFeed, Validators
+from newsflow.net.response import FetchedFeed, Validators
+from producers.base import FeedSpec, Fetcher, ParsedFeed
 from producers.discovery import discover_feed_urls, looks_like_html
 from producers.items import parse_feed, to_article
 from producers.outcome import FetchOutcome

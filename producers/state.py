@@ -15,22 +15,19 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 from datetime import datetime, timedelta
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsflow.contract.schema import RawArticle
+from newsflow.contract.schema import FeedStatus, RawArticle
 
 __all__ = [
     "FeedState",
-    "FeedStatus",
     "SeenItems",
     "fingerprint",
     "short_hash",
     "status_of",
 ]
 
-FeedStatus = Literal["new", "ok", "stale", "failing", "disabled", "not-a-feed"]
 
 # A feed whose fetches succeed but that published nothing new for this long is "stale".
 STALE_AFTER = timedelta(days=7)

@@ -16,10 +16,9 @@ from elasticsearch import Elasticsearch
 from kafka.consumer.fetcher import ConsumerRecord
 from pydantic import ValidationError
 
-from newsflow.contract.schema import MAX_EVENT_BYTES
+from newsflow.contract.schema import MAX_EVENT_BYTES, FeedHealthEvent
 from newsflow.errors import DeadLetter
 from newsflow.runtime.deadletter import Rejected
-from producers.health import FeedHealthEvent
 from sinks.base import Write
 from sinks.bulk import BulkSink
 

@@ -54,11 +54,12 @@ def _setup(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _feeds(settings: Settings, args: argparse.Namespace):
-    from producers.base import FeedSpec, load_feeds
+    from producers.base import FeedSpec
+    from producers.registry import load_registry
 
     if args.feed:
         return [FeedSpec(url=u) for u in args.feed]
-    return load_feeds(Path(args.feeds) if args.feeds else settings.producer.feeds_file)
+    return load_registry(Path(args.feeds) if args.feeds else settings.producer.feeds_file)
 
 
 def _produce(settings: Settings, args: argparse.Namespace) -> int:

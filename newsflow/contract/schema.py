@@ -16,6 +16,8 @@ from newsflow.errors import DeadLetter
 __all__ = [
     "Entity",
     "EnrichedArticle",
+    "FeedHealthEvent",
+    "FeedStatus",
     "GeoPoint",
     "Provenance",
     "RawArticle",
@@ -144,6 +146,31 @@ class StoryDocument(_Event):
     size: int = Field(ge=1, description="Articles in the story, duplicates included.")
     sources: int = Field(ge=0, description="Distinct sources that carried it.")
     article_ids: tuple[str, ...] = Field((), description="Its most central articles first (bounded).")
+
+
+#: What `newsflow feeds status` and the feed-health events call a feed's condition.
+FeedStatus = Literal["new", "ok", "stale", "failing", "disabled", "not-a-feed"]
+
+
+class FeedHealthEvent(BaseModel):
+    """One fetch outcome of one feed, on ``news.feeds.health`` (key: the feed id)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    schema_version: Literal["feed-health.v1"] = "feed-health.v1"
+    feed_id: str
+    url: str
+    name: str | None
+    at: datetime
+    outcome: str  # ok, not-modified, unchanged, error
+    status: FeedStatus
+    reason: str | None = None
+    error: str | None = None
+    items: int = 0
+    emitted: int = 0
+    duration_ms: int = 0
+    next_due: datetime | None = None
+    pushed: bool = False
 
 
 def encode(event: _Event) -> bytes:

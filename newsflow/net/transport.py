@@ -47,7 +47,7 @@ import httpx
 from newsflow.errors import FeedError
 from newsflow.net import guard as netguard
 from newsflow.net.guard import redact_url
-from producers.base import FetchedFeed, Validators
+from newsflow.net.response import FetchedFeed, Validators
 
 __all__ = ["ACCEPT", "MAX_REDIRECTS", "HttpFetcher"]
 

@@ -10,13 +10,13 @@ import pytest
 from elasticsearch import NotFoundError
 from kafka.consumer.fetcher import ConsumerRecord
 
+from newsflow.contract.schema import FeedHealthEvent
 from newsflow.errors import ServiceUnavailable
 from newsflow.index.indices import ensure_feed_health_index, feed_health_mappings, feed_health_template_name, make_client
 from newsflow.runtime.deadletter import DeadLetterQueue
 from newsflow.runtime.kafka import make_consumer, make_producer
 from newsflow.runtime.worker import BatchLimits, BatchWorker, StopFlag
 from producers.base import feed_id
-from producers.health import FeedHealthEvent
 from sinks.base import Write
 from sinks.feed_health import FeedHealthSink, document_id
 from tests.support import lag, read_topic, send, wait_for

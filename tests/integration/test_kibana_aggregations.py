@@ -20,10 +20,10 @@ import pytest
 from elasticsearch import Elasticsearch, NotFoundError
 from kafka.consumer.fetcher import ConsumerRecord
 
+from newsflow.contract.schema import FeedHealthEvent
 from newsflow.index.indices import ensure_feed_health_index, feed_health_template_name
 from newsflow.read.kibana import lens_layers, load_objects, map_layers, objects_for_settings
 from producers.base import feed_id
-from producers.health import FeedHealthEvent
 from sinks.feed_health import FeedHealthSink
 from tests.integration.test_story_sink import index_stories, index_story_sample
 from tests.support import index_articles, sample_articles

@@ -35,10 +35,10 @@ import pytest
 import trustme
 
 from newsflow.app.wiring import build_feed_service
-from newsflow.contract.schema import decode_raw
+from newsflow.contract.schema import FeedHealthEvent, decode_raw
 from newsflow.runtime.kafka import make_producer
 from producers.base import FeedSpec
-from producers.health import FeedHealthEvent, read_states
+from producers.health import read_states
 from tests.support import read_topic
 
 BOMB_BYTES = 200 * 1024 * 1024  # what the gzip bomb inflates to

@@ -33,10 +33,10 @@ import pytest
 from pydantic import SecretStr
 
 from newsflow.app.wiring import build_feed_service
-from newsflow.contract.schema import decode_raw
+from newsflow.contract.schema import FeedHealthEvent, decode_raw
 from newsflow.runtime.kafka import make_producer
 from producers.base import FeedSpec
-from producers.health import FeedHealthEvent, read_states
+from producers.health import read_states
 from producers.websub.protocol import callback_url
 from tests.support import read_topic, wait_for
 

@@ -36,7 +36,7 @@ from pydantic import BaseModel, SecretStr
 
 from newsflow.app.cli import build_parser
 from newsflow.settings import Settings
-from producers.base import load_feeds
+from producers.registry import load_registry
 
 REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "deploy" / "k8s"
@@ -545,7 +545,7 @@ def test_file_settings_point_at_mounted_files(directory, monkeypatch, tmp_path):
             text = config_maps[_volume(pod, mount["name"])["configMap"]["name"]]["data"][settings.producer.feeds_file.name]
             feeds_file = tmp_path / "feeds.yaml"
             feeds_file.write_text(text, encoding="utf-8")
-            feeds = load_feeds(feeds_file)
+            feeds = load_registry(feeds_file)
             assert feeds and all(f.url.startswith("https://") for f in feeds)
 
 

@@ -74,8 +74,9 @@ from newsflow.contract.ids import canonical_url
 from newsflow.contract.schema import RawArticle
 from newsflow.contract.text import html_to_text, plain_text
 from newsflow.errors import FeedError
+from newsflow.net.response import FetchedFeed
 from newsflow.net.transport import HttpFetcher
-from producers.base import FeedSpec, FetchedFeed, ParsedFeed
+from producers.base import FeedSpec, ParsedFeed
 from producers.items import parse_feed, to_article
 from tests.conftest import SHARED
 

@@ -16,8 +16,10 @@ import pytest
 from newsflow.contract.ids import article_id, canonical_url
 from newsflow.contract.schema import RawArticle
 from newsflow.errors import FeedError
-from producers.base import FeedSpec, FetchedFeed, ParsedFeed, load_feeds
+from newsflow.net.response import FetchedFeed
+from producers.base import FeedSpec, ParsedFeed
 from producers.items import FUTURE_TOLERANCE, decode_xml, parse_feed, to_article
+from producers.registry import load_registry
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 NOW_MS = int(NOW.timestamp() * 1000)
@@ -501,14 +503,14 @@ def test_decode_xml_reports_what_it_overruled():
 
 def test_registry_resolves_relative_paths_and_rejects_bad_entries(tmp_path: Path):
     (tmp_path / "feeds.yaml").write_text("feeds:\n  - local.xml\n  - url: https://e.org/rss\n    name: E\n")
-    feeds = load_feeds(tmp_path / "feeds.yaml")
+    feeds = load_registry(tmp_path / "feeds.yaml")
     assert feeds[0].url == str(tmp_path / "local.xml")
     assert feeds[1].name == "E"
     (tmp_path / "bad.yaml").write_text("feeds:\n  - name: no url\n")
     from newsflow.errors import ConfigError
 
     with pytest.raises(ConfigError, match="feed #1"):
-        load_feeds(tmp_path / "bad.yaml")
+        load_registry(tmp_path / "bad.yaml")
 
 
 def test_relative_feed_links_are_resolved_and_pseudo_urls_dropped():

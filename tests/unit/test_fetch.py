@@ -29,8 +29,8 @@ import trustme
 
 from newsflow.errors import FeedError
 from newsflow.net import guard as netguard
+from newsflow.net.response import Validators
 from newsflow.net.transport import MAX_REDIRECTS, HttpFetcher
-from producers.base import Validators
 
 FEED = (
     b'<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Local</title>'

@@ -1,0 +1,1 @@
+"""One redaction for every URL and error."""
