@@ -9,8 +9,6 @@ __all__ = [
     "NewsflowError",
     "ProcessingError",
     "ServiceUnavailable",
-    "SinkError",
-    "Skip",
     "StackError",
 ]
 
@@ -55,10 +53,6 @@ class ProcessingError(NewsflowError):
     code = "E200"
 
 
-class SinkError(NewsflowError):
-    code = "E300"
-
-
 class DeadLetter(NewsflowError):
     """A message that can never succeed: it goes to the dead-letter topic with `reason`."""
 
@@ -67,7 +61,3 @@ class DeadLetter(NewsflowError):
     def __init__(self, message: str, *, reason: str, **fields: object) -> None:
         super().__init__(message, reason=reason, **fields)
         self.reason = reason
-
-
-class Skip(Exception):
-    """Drop this item: it is not an error (for example an unchanged feed entry)."""

@@ -19,6 +19,8 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from newsflow.redaction import redact_url
+
 __all__ = [
     "ApiSettings",
     "ElasticsearchSettings",
@@ -34,7 +36,6 @@ __all__ = [
     "StackSettings",
     "TopicSettings",
     "load_settings",
-    "redact_url",
     "render_settings",
 ]
 
@@ -306,18 +307,6 @@ def load_settings(**overrides: Any) -> Settings:
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from None
-
-
-def redact_url(url: str) -> str:
-    """A URL fit for logs and errors: any user:password@ part replaced."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password is None and parts.username is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
 def render_settings(settings: Settings) -> str:

@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from newsflow.errors import ServiceUnavailable
 from newsflow.index.indices import ensure_feed_health_index, ensure_index, ensure_stories_index, make_client
+from newsflow.redaction import redact_url
 from newsflow.runtime.deadletter import DeadLetterQueue
 from newsflow.runtime.kafka import ensure_topics, make_consumer, make_producer
 from newsflow.runtime.metrics import Check, HealthServer, kafka_reachable
@@ -26,7 +27,7 @@ from newsflow.runtime.worker import (
     Transactional,
     TransactionalProducer,
 )
-from newsflow.settings import Settings, redact_url
+from newsflow.settings import Settings
 
 __all__ = [
     "ReprocessReport",

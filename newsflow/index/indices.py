@@ -11,7 +11,8 @@ from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, Elasticsearch
 
 from newsflow.errors import ServiceUnavailable
-from newsflow.settings import ElasticsearchSettings, redact_url
+from newsflow.redaction import redact_url
+from newsflow.settings import ElasticsearchSettings
 
 __all__ = [
     "article_mappings",

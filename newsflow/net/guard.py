@@ -21,8 +21,9 @@ import socket
 from urllib.parse import urlsplit
 
 from newsflow.errors import FeedError
+from newsflow.redaction import redact_url
 
-__all__ = ["METADATA_ADDRESSES", "check_url", "forbidden_reason", "redact_url", "resolve"]
+__all__ = ["METADATA_ADDRESSES", "check_url", "forbidden_reason", "resolve"]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -135,19 +136,3 @@ def check_url(url: str, *, allow_private: bool) -> None:
                 reason="forbidden-address",
                 address=str(ip),
             )
-
-
-def redact_url(url: str) -> str:
-    """`url` without the credentials it may carry (``https://user:pass@host/`` -> ``https://***@host/``)."""
-    scheme, sep, rest = url.partition("://")
-    if not sep:
-        return url
-    end = len(rest)
-    for stop in "/?#":
-        index = rest.find(stop)
-        if index != -1:
-            end = min(end, index)
-    authority = rest[:end]
-    if "@" not in authority:
-        return url
-    return f"{scheme}://***@{authority.rpartition('@')[2]}{rest[end:]}"

@@ -46,8 +46,8 @@ import httpx
 
 from newsflow.errors import FeedError
 from newsflow.net import guard as netguard
-from newsflow.net.guard import redact_url
 from newsflow.net.response import FetchedFeed, Validators
+from newsflow.redaction import redact_url
 
 __all__ = ["ACCEPT", "MAX_REDIRECTS", "HttpFetcher"]
 
