@@ -49,7 +49,7 @@ def load_ner_pipeline(model: str) -> Language:
     In en_core_web_sm and fr_core_news_sm the ner component carries its own tok2vec (its config
     embeds a Tok2Vec, not a listener), so the shared tok2vec, tagger/morphologizer, parser,
     attribute ruler and lemmatizer can go: same entities (checked on the seed article and a French
-    paragraph), about twice the speed and half the memory (DESIGN.md, "Enrichment model"). They
+    paragraph), about twice the speed and half the memory (docs/architecture.md, "Enrichment model"). They
     are excluded before loading, not removed after: French's lemmatizer tables alone would add
     some 150 MB to the peak. Without the parser there are no sentence boundaries and some spans
     run across a full stop; the sentencizer restores most of them.

@@ -22,7 +22,9 @@ stop_started() {
 }
 trap stop_started EXIT
 
+# The code first: lint, then the walls between packages (docs/architecture.md; [tool.importlinter]).
 .venv/bin/ruff check .
+.venv/bin/lint-imports --no-cache
 $newsflow stack up
 # The chaos tier last: it stops and restarts the servers.
 .venv/bin/python -m pytest tests/unit tests/integration tests/e2e tests/chaos "$@"

@@ -1,4 +1,4 @@
-"""Article identity: a stable hash of the canonical URL (DESIGN.md, "Identity and versions")."""
+"""Article identity: a stable hash of the canonical URL (docs/architecture.md, "Identity and versions")."""
 
 from __future__ import annotations
 

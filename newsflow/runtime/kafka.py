@@ -87,7 +87,7 @@ def make_admin(settings: KafkaSettings) -> KafkaAdminClient:
 
 
 def topic_specs(settings: KafkaSettings) -> dict[str, dict[str, Any]]:
-    """The topics with explicit partitions and retention (DESIGN.md, "Flow")."""
+    """The topics with explicit partitions and retention (docs/architecture.md, "Topics and their keys")."""
     t = settings.topics
 
     def topic(configs: dict[str, str], partitions: int = t.partitions) -> dict[str, Any]:
@@ -99,7 +99,7 @@ def topic_specs(settings: KafkaSettings) -> dict[str, dict[str, Any]]:
         t.enriched: topic({"cleanup.policy": "compact", "min.compaction.lag.ms": "3600000"}),
         t.dlq: topic({"cleanup.policy": "delete", "retention.ms": str(t.dlq_retention_ms)}),
         # Compacted and keyed by feed id: each producer restores the state of the partitions the
-        # group assigns it, which are also the feeds it owns (producers/assignment.py).
+        # group assigns it, which are also the feeds it owns (producers/ownership.py).
         t.feed_state: topic({"cleanup.policy": "compact", "min.compaction.lag.ms": "60000"}, t.feed_partitions),
         t.feed_health: topic({"cleanup.policy": "delete", "retention.ms": str(t.health_retention_ms)}),
         # One partition: every processor replays it whole, in the order the decisions were taken.
