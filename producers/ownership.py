@@ -127,9 +127,6 @@ class FeedOwnership(ConsumerRebalanceListener):
     def owns(self, feed_id: str) -> bool:
         return self.partition_of(feed_id) in self._ready
 
-    def owned_partitions(self) -> set[int]:
-        return set(self._ready)
-
     def state(self, feed_id: str) -> FeedState | None:
         return self._states.get(feed_id)
 
