@@ -28,7 +28,7 @@ from newsflow.index.indices import make_client
 from newsflow.settings import Settings
 from processors.base import Chain, Draft, build_chain
 from processors.catalog import load_steps
-from processors.stories.clustering import features_from_draft
+from processors.stories.features import features_from_draft
 from processors.stories.neardup import fingerprint
 from processors.stories.state import StoryState, StoryStateService
 

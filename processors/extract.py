@@ -2,9 +2,9 @@
 
 Many feeds carry a teaser only. For an item with a URL and fewer than `min_words` words of text,
 this step fetches the page and extracts its main text with trafilatura; every other item passes
-through with its feed text. A page is fetched only when robots.txt allows it, through the
-producer's fetcher (time and size limits, SSRF guard on every redirect hop and on the connected
-address) and its per-host politeness gate.
+through with its feed text. A page is fetched only when robots.txt allows it, through the shared
+HTTP package `newsflow.net`: its transport (time and size limits, SSRF guard on every redirect
+hop and on the connected address), a per-host politeness gate and its robots.txt rules.
 
 Slow sites must not stall the CPU work of the chain, so the pages of a batch are fetched by a
 thread pool and the batch waits `batch_deadline_s` at most: a page not back by then keeps its feed
@@ -23,9 +23,8 @@ import logging
 import re
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
@@ -36,7 +35,18 @@ from protego import Protego
 from trafilatura.deduplication import LRUCache
 
 from newsflow.errors import FeedError, ProcessingError
-from newsflow.net.politeness import HostGate, host_key
+from newsflow.net.politeness import HostGate
+from newsflow.net.response import FetchedFeed
+from newsflow.net.robots import (
+    ROBOTS_MAX_BYTES,
+    ROBOTS_MAX_ORIGINS,
+    ROBOTS_TTL_S,
+    RobotsCache,
+    RobotsUnavailable,
+    allows,
+    load_robots,
+    robots_origin,
+)
 from newsflow.net.transport import HttpFetcher
 from newsflow.settings import ExtractSettings, ProcessorSettings
 from processors.base import Draft, register_step
@@ -44,15 +54,12 @@ from processors.base import Draft, register_step
 __all__ = [
     "ExtractStep",
     "PageOutcome",
-    "RobotsCache",
-    "RobotsUnavailable",
     "cut_at_word",
     "decode_html",
     "extract_main_text",
     "host_label",
     "is_html",
     "needs_fetch",
-    "robots_url",
     "strip_leading_title",
     "word_count",
 ]
@@ -60,11 +67,6 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 STEP = "news.extract.v1"
-ROBOTS_TTL_S = 3600.0
-ROBOTS_MAX_ORIGINS = 1024
-# RFC 9309 asks crawlers to parse at least 500 KiB of a robots.txt; more is refused (and treated
-# as unavailable, which is conservative).
-ROBOTS_MAX_BYTES = 512 * 1024
 # The share of `timeout_s` a robots.txt fetch may take; the page gets the rest, so one page costs
 # `timeout_s` at most, robots.txt included (the setting's promise).
 ROBOTS_SHARE = 0.25
@@ -101,20 +103,6 @@ def host_label(url: str) -> str:
         return "a URL without host"
     host = f"[{host}]" if ":" in host else host
     return f"{host}:{port}" if port else host
-
-
-def robots_url(url: str) -> str:
-    """Where the robots.txt that governs `url` lives: same scheme, host and port, no credentials."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    host = f"[{host}]" if ":" in host else host
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme.lower()}://{host}{port}/robots.txt"
-
-
-def _origin(url: str) -> str:
-    # The robots.txt cache key: scheme + host + port (default ports made explicit by host_key).
-    return f"{urlsplit(url).scheme.lower()}://{host_key(url)}"
 
 
 def _media_type(headers: Mapping[str, str]) -> tuple[str, str | None]:
@@ -215,84 +203,10 @@ def _fetch_reason(exc: FeedError) -> str:
     return f"{reason} {status}" if status else reason
 
 
-# -- robots.txt ------------------------------------------------------------------------------------
-
-
-class RobotsUnavailable(Exception):
-    """robots.txt could not be read (timeout, 5xx...): the origin's pages are not fetched for now."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class RobotsCache:
-    """Parsed robots.txt per origin, thread-safe: loaded once, kept `ttl_s`, at most `max_origins`.
-
-    A rule set of None means "everything allowed" (no robots.txt). A load that fails with
-    `RobotsUnavailable` is not cached: the caller decides how long to remember it. Concurrent
-    lookups of one origin share a single load.
-    """
-
-    def __init__(self, *, ttl_s: float, max_origins: int, clock: Callable[[], float] = time.monotonic) -> None:
-        self._ttl_s = ttl_s
-        self._max = max_origins
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._entries: OrderedDict[str, tuple[float, Protego | None]] = OrderedDict()
-        self._loading: dict[str, Future[Protego | None]] = {}
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._entries)
-
-    def get(self, origin: str, load: Callable[[], Protego | None]) -> Protego | None:
-        while True:
-            with self._lock:
-                cached = self._fresh(origin)
-                if cached is not None:
-                    return cached[1]
-                pending = self._loading.get(origin)
-                if pending is None:
-                    pending = self._loading[origin] = Future()
-                    break  # this thread loads
-            try:
-                return pending.result()
-            except RobotsUnavailable:
-                raise
-            except Exception:  # noqa: BLE001 - the loader's own trouble (it gave up): load it ourselves
-                continue
-        return self._load(origin, load, pending)
-
-    def _fresh(self, origin: str) -> tuple[float, Protego | None] | None:
-        entry = self._entries.get(origin)
-        if entry is None:
-            return None
-        if entry[0] <= self._clock():
-            del self._entries[origin]
-            return None
-        self._entries.move_to_end(origin)
-        return entry
-
-    def _load(self, origin: str, load: Callable[[], Protego | None], pending: Future[Protego | None]) -> Protego | None:
-        try:
-            rules = load()
-        except BaseException as exc:
-            with self._lock:
-                del self._loading[origin]
-            pending.set_exception(exc)
-            raise
-        with self._lock:
-            del self._loading[origin]
-            self._entries[origin] = (self._clock() + self._ttl_s, rules)
-            while len(self._entries) > self._max:
-                self._entries.popitem(last=False)
-        pending.set_result(rules)
-        return rules
-
-
-def _parse_robots(body: bytes) -> Protego:
-    return Protego.parse(body.decode("utf-8", errors="replace"))
+def _robots_reason(exc: RobotsUnavailable) -> str:
+    """The note of a page whose robots.txt could not be read."""
+    reason = _fetch_reason(exc.error)
+    return reason if exc.error.fields.get("reason") in URL_REASONS else f"robots-unavailable ({reason})"
 
 
 # -- the step --------------------------------------------------------------------------------------
@@ -471,7 +385,7 @@ class ExtractStep:
 
     def _robots_refusal(self, url: str, batch: _Batch) -> str | None:
         """None when robots.txt lets our User-Agent fetch `url`, else the reason for the note."""
-        origin = _origin(url)
+        origin = robots_origin(url)
         failure = batch.robots_failure(origin)
         if failure:
             return failure
@@ -479,22 +393,17 @@ class ExtractStep:
             rules = self._robots.get(origin, lambda: self._load_robots(url, batch))
         except RobotsUnavailable as exc:
             # Conservative, and for this batch only: the next batch asks the host again.
-            batch.remember_robots_failure(origin, exc.reason)
-            return exc.reason
-        if rules is not None and not rules.can_fetch(url, self._config.user_agent):
-            return "robots-disallowed"
-        return None
+            reason = _robots_reason(exc)
+            batch.remember_robots_failure(origin, reason)
+            return reason
+        return None if allows(rules, url, self._config.user_agent) else "robots-disallowed"
 
     def _load_robots(self, url: str, batch: _Batch) -> Protego | None:
-        """The origin's rules; None (all allowed) when it has no robots.txt (a 4xx, per RFC 9309)."""
-        try:
+        """The origin's rules, fetched in the host's politeness slot like a page (None: all allowed)."""
+
+        def fetch(robots: str) -> FetchedFeed:
             with self._gate.slot(url):
                 batch.check()
-                fetched = self._robots_fetcher.fetch(robots_url(url))
-        except FeedError as exc:
-            status = exc.fields.get("status")
-            if exc.fields.get("reason") == "http-error" and isinstance(status, int) and 400 <= status < 500:
-                return None
-            reason = _fetch_reason(exc)
-            raise RobotsUnavailable(reason if exc.fields.get("reason") in URL_REASONS else f"robots-unavailable ({reason})") from None
-        return _parse_robots(fetched.body)
+                return self._robots_fetcher.fetch(robots)
+
+        return load_robots(url, fetch)

@@ -1,4 +1,4 @@
-"""The feed registry: a YAML file of feeds, edited in place, imported from and exported to OPML.
+"""The feed registry: a YAML file of feeds, edited in place (OPML import and export: `producers.opml`).
 
 The file::
 
@@ -28,7 +28,6 @@ to change exactly as it was read (only comments between entries are lost).
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import os
 import re
@@ -39,7 +38,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
-from xml.etree import ElementTree
 
 import yaml
 from pydantic import ValidationError
@@ -48,13 +46,9 @@ from newsflow.errors import ConfigError
 from producers.base import FeedSpec
 
 __all__ = [
-    "OPML_NAMESPACE",
-    "ImportReport",
     "add_feed",
     "check_feed_url",
-    "export_opml",
     "find_feed",
-    "import_opml",
     "load_registry",
     "localize_path",
     "read_registry",
@@ -63,10 +57,6 @@ __all__ = [
     "update_feed",
 ]
 
-#: Namespace of the outline attributes that OPML has no standard name for (interval bounds,
-#: enabled). Other readers ignore them; `import_opml` reads them back, so an export loses nothing.
-OPML_NAMESPACE = "urn:x-newsflow:opml:1"
-
 _NEW_FILE_HEADER = """\
 # The feeds newsflow polls. Edit by hand or with `newsflow feeds add|remove|import-opml`;
 # comments at the top of this file are kept when newsflow rewrites it.
@@ -74,9 +64,7 @@ _NEW_FILE_HEADER = """\
 # name, tags, language (a hint), min_interval_s, max_interval_s and enabled.
 """
 _FIELDS = tuple(FeedSpec.model_fields)
-_LANGUAGE = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-_DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*\bencoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*$")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,8 +161,8 @@ def load_registry(path: Path) -> list[FeedSpec]:
     for position, spec in enumerate(read_registry(path), start=1):
         where = f"feeds file {path}, feed #{position} ({spec.url})"
         _check_scheme(spec.url, where)
-        resolved = _resolve(spec, path.parent)
-        key = _url_key(resolved.url)
+        resolved = resolve_relative(spec, path.parent)
+        key = url_key(resolved.url)
         if key in seen:
             raise ConfigError(f"{where}: the same feed as feed #{seen[key]}", path=str(path), position=position)
         seen[key] = position
@@ -182,7 +170,7 @@ def load_registry(path: Path) -> list[FeedSpec]:
     return feeds
 
 
-def _resolve(feed: FeedSpec, base: Path) -> FeedSpec:
+def resolve_relative(feed: FeedSpec, base: Path) -> FeedSpec:
     if "://" in feed.url:
         return feed
     resolved = (base / Path(feed.url).expanduser()).resolve()
@@ -207,7 +195,7 @@ def save_registry(path: Path, feeds: Iterable[FeedSpec]) -> None:
     as_written = {}  # resolved url -> the url text of the file
     originals = {}  # spec as written -> its raw YAML entry
     for spec, entry in zip(document.specs, document.entries, strict=True):
-        as_written.setdefault(_resolve(spec, path.parent).url, spec.url)
+        as_written.setdefault(resolve_relative(spec, path.parent).url, spec.url)
         originals.setdefault(spec, entry)
     entries = []
     seen: dict[str, int] = {}
@@ -217,7 +205,7 @@ def save_registry(path: Path, feeds: Iterable[FeedSpec]) -> None:
         where = f"feed #{position} ({spec.url})"
         _check_scheme(spec.url, where)
         _check_bounds(spec, where)
-        key = _url_key(_resolve(spec, path.parent).url)
+        key = url_key(resolve_relative(spec, path.parent).url)
         if key in seen:
             raise ConfigError(f"{where}: the same feed as feed #{seen[key]}", position=position)
         seen[key] = position
@@ -313,11 +301,11 @@ def add_feed(path: Path, spec: FeedSpec) -> FeedSpec:
     registry's folder, as in the file). A URL already in the registry is refused.
     """
     path = Path(path)
-    spec = _checked_new(spec, path)
+    spec = checked_new(spec, path)
     feeds = read_registry(path, missing_ok=True)
-    key = _url_key(_resolve(spec, path.parent).url)
+    key = url_key(resolve_relative(spec, path.parent).url)
     for position, existing in enumerate(feeds, start=1):
-        if _url_key(_resolve(existing, path.parent).url) == key:
+        if url_key(resolve_relative(existing, path.parent).url) == key:
             label = f" ({existing.name})" if existing.name else ""
             raise ConfigError(f"{spec.url} is already in {path}: feed #{position}{label}", path=str(path), feed=spec.url)
     save_registry(path, [*feeds, spec])
@@ -351,7 +339,7 @@ def update_feed(path: Path, url_or_name: str, **changes: Any) -> FeedSpec:
         error = exc.errors()[0]
         raise ConfigError(f"cannot update {url_or_name}: {'.'.join(map(str, error['loc']))}: {error['msg']}") from None
     if updated.url != feeds[position].url:
-        updated = _checked_new(updated, path)
+        updated = checked_new(updated, path)
     feeds[position] = updated
     save_registry(path, feeds)
     return updated
@@ -361,8 +349,8 @@ def _find(feeds: Sequence[FeedSpec], path: Path, url_or_name: str) -> int:
     wanted = url_or_name.strip()
     by_url = [i for i, f in enumerate(feeds) if f.url == wanted]
     if not by_url:
-        key = _url_key(_resolve(FeedSpec(url=wanted or "-"), path.parent).url)
-        by_url = [i for i, f in enumerate(feeds) if _url_key(_resolve(f, path.parent).url) == key]
+        key = url_key(resolve_relative(FeedSpec(url=wanted or "-"), path.parent).url)
+        by_url = [i for i, f in enumerate(feeds) if url_key(resolve_relative(f, path.parent).url) == key]
     matches = by_url or [i for i, f in enumerate(feeds) if f.name == wanted]
     if not matches:
         raise ConfigError(f"no feed with URL or name {wanted!r} in {path}", path=str(path), feed=wanted)
@@ -372,11 +360,11 @@ def _find(feeds: Sequence[FeedSpec], path: Path, url_or_name: str) -> int:
     return matches[0]
 
 
-def _checked_new(spec: FeedSpec, registry: Path) -> FeedSpec:
+def checked_new(spec: FeedSpec, registry: Path) -> FeedSpec:
     """A feed about to enter the registry: URL normalized and checked, options checked."""
     url = check_feed_url(spec.url, base=Path(registry).parent)
     where = f"feed {url}"
-    if spec.language is not None and not _LANGUAGE.match(spec.language):
+    if spec.language is not None and not LANGUAGE_TAG.match(spec.language):
         raise ConfigError(f"{where}: language {spec.language!r} is not a language tag such as 'en' or 'pt-BR'")
     bad_tags = [t for t in spec.tags if not t.strip() or "," in t]
     if bad_tags:
@@ -447,7 +435,7 @@ def _check_bounds(spec: FeedSpec, where: str) -> None:
         raise ConfigError(f"{where}: min_interval_s ({spec.min_interval_s:g}) is above max_interval_s ({spec.max_interval_s:g})")
 
 
-def _url_key(url: str) -> str:
+def url_key(url: str) -> str:
     """What makes two registry URLs the same feed: scheme and host case and the fragment do not
     count; file paths compare resolved."""
     parts = urlsplit(url)
@@ -475,180 +463,6 @@ def localize_path(url: str, *, origin: Path, registry: Path) -> str:
         return file.relative_to(folder).as_posix()
     except ValueError:
         return str(file)
-
-
-# ---------------------------------------------------------------------------------------------
-# OPML
-
-
-@dataclass(frozen=True)
-class ImportReport:
-    """What `import_opml` did: feeds added, skipped as already present, and refused (with why)."""
-
-    added: tuple[FeedSpec, ...] = ()
-    duplicates: tuple[FeedSpec, ...] = ()  # already in the registry, or twice in the list
-    refused: tuple[tuple[str, str], ...] = ()  # (url, reason): nothing newsflow can poll
-
-    @property
-    def found(self) -> int:
-        return len(self.added) + len(self.duplicates) + len(self.refused)
-
-
-def import_opml(path: Path, opml: bytes | str | os.PathLike[str]) -> ImportReport:
-    """Add the feeds of an OPML subscription list to the registry (created when missing).
-
-    `opml` is the document's bytes or the path of an OPML file. Each feed outline becomes a feed:
-    its title its name, the folders it sits in (every level) and its categories its tags; the
-    language, interval bounds and enabled flag that `export_opml` writes come back too. Feeds
-    already in the registry are skipped and reported, as are URLs newsflow cannot poll (other
-    schemes, missing files); the rest are added in one atomic write. A document that is not OPML
-    is a `ConfigError`.
-    """
-    import listparser  # imported here: only OPML commands need it
-
-    path = Path(path)
-    if isinstance(opml, bytes):
-        raw, origin, source = opml, path.parent, "OPML document"
-    else:
-        opml_path = Path(opml)
-        try:
-            raw = opml_path.read_bytes()
-        except FileNotFoundError:
-            raise ConfigError(f"OPML file not found: {opml_path}", path=str(opml_path)) from None
-        except OSError as exc:
-            raise ConfigError(f"cannot read OPML file {opml_path}: {exc.strerror}", path=str(opml_path)) from None
-        origin, source = opml_path.parent, f"OPML file {opml_path}"
-    text = _opml_text(raw, source)
-    # Always bytes: listparser fetches a str that starts with http(s):// as a URL. ASCII with
-    # character references: where lxml is installed listparser parses with lxml's HTML parser,
-    # which reads undeclared bytes as Latin-1 whatever the XML declaration says.
-    parsed = listparser.parse(text.encode("ascii", "xmlcharrefreplace"))
-    # listparser's `bozo` flags small defects it read past (a dateCreated that is not RFC 822): not
-    # a reason to refuse a subscription list. What is not OPML at all has no version.
-    if not str(parsed.get("version", "")).startswith("opml"):
-        raise ConfigError(f"{source} is not OPML (no <opml> document element)")
-    extras = _outline_extras(text)
-
-    feeds = read_registry(path, missing_ok=True)
-    seen = {_url_key(_resolve(f, path.parent).url) for f in feeds}
-    added: list[FeedSpec] = []
-    duplicates: list[FeedSpec] = []
-    refused: list[tuple[str, str]] = []
-    for item in parsed.feeds:
-        url = str(item.get("url", "")).strip()
-        if not url:
-            continue
-        title = str(item.get("title", "")).strip()
-        # Every folder level and every category is a tag (a comma would split it in an export).
-        tags = tuple(dict.fromkeys(
-            " ".join(part.replace(",", " ").split()) for category in item.get("categories", []) for part in category if part.strip()
-        ))
-        options = extras.get(url, {})
-        try:
-            spec = FeedSpec(url=localize_path(url, origin=origin, registry=path),
-                            name=title if title and title != url else None, tags=tags, **options)
-            spec = _checked_new(spec, path)
-        except ConfigError as exc:
-            refused.append((url, str(exc)))
-            continue
-        except ValidationError as exc:
-            error = exc.errors()[0]
-            refused.append((url, f"{'.'.join(map(str, error['loc']))}: {error['msg']}"))
-            continue
-        key = _url_key(_resolve(spec, path.parent).url)
-        if key in seen:
-            duplicates.append(spec)
-            continue
-        seen.add(key)
-        added.append(spec)
-    if added:
-        save_registry(path, [*feeds, *added])
-    return ImportReport(added=tuple(added), duplicates=tuple(duplicates), refused=tuple(refused))
-
-
-def _opml_text(raw: bytes, source: str) -> str:
-    """The document as text, whatever its encoding (BOM, else UTF-8, else the declared one),
-    without its XML declaration (which would name the encoding it no longer has)."""
-    if not raw.strip():
-        raise ConfigError(f"{source} is empty")
-    for bom, encoding in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if raw.startswith(bom):
-            raw, encodings = raw[len(bom):], [encoding]
-            break
-    else:
-        # UTF-8 first: text in a legacy encoding is practically never valid UTF-8, while a UTF-8
-        # document that declares ISO-8859-1 (it happens) decodes wrongly but without error.
-        declared = _DECLARED_ENCODING.match(raw)
-        encodings = ["utf-8"] + ([declared.group(1).decode("ascii")] if declared else [])
-    for encoding in encodings:
-        try:
-            text = raw.decode(encoding)
-            break
-        except (UnicodeDecodeError, LookupError):
-            continue
-    else:
-        raise ConfigError(f"{source} is not text in UTF-8 or the encoding it declares")
-    return _XML_DECLARATION.sub("", text, count=1)
-
-
-def _outline_extras(text: str) -> dict[str, dict[str, Any]]:
-    """The feed options listparser does not read, by feed URL: the standard `language` attribute
-    and newsflow's own (interval bounds, enabled). Best effort: an ill-formed document (which
-    listparser still reads) or one with a DTD (entities) just yields none."""
-    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
-        return {}
-    try:
-        root = ElementTree.fromstring(text)
-    except ElementTree.ParseError:
-        return {}
-    extras: dict[str, dict[str, Any]] = {}
-    for outline in root.iter("outline"):
-        url = (outline.get("xmlUrl") or "").strip()
-        if not url or url in extras:
-            continue
-        options: dict[str, Any] = {}
-        language = (outline.get("language") or "").strip()
-        if language and _LANGUAGE.match(language):
-            options["language"] = language
-        for attribute, field in (("minInterval", "min_interval_s"), ("maxInterval", "max_interval_s")):
-            value = outline.get(f"{{{OPML_NAMESPACE}}}{attribute}")
-            with contextlib.suppress(TypeError, ValueError):
-                if value is not None and float(value) > 0:
-                    options[field] = float(value)
-        if (outline.get(f"{{{OPML_NAMESPACE}}}enabled") or "").strip().lower() == "false":
-            options["enabled"] = False
-        extras[url] = options
-    return extras
-
-
-def export_opml(feeds: Iterable[FeedSpec], *, title: str = "newsflow feeds") -> bytes:
-    """The feeds as an OPML 2.0 subscription list (UTF-8), for any feed reader, and for `import_opml`.
-
-    Each feed is an ``<outline type="rss">`` with text and title (its name, else its URL),
-    xmlUrl, category (its tags, comma-separated) and language; interval bounds and a disabled
-    flag are kept in newsflow's own namespace, which other readers ignore. Pass the feeds as
-    `load_registry` gives them, so file paths are absolute and mean the same from anywhere.
-    """
-    ElementTree.register_namespace("newsflow", OPML_NAMESPACE)
-    opml = ElementTree.Element("opml", version="2.0")
-    head = ElementTree.SubElement(opml, "head")
-    ElementTree.SubElement(head, "title").text = title
-    body = ElementTree.SubElement(opml, "body")
-    for feed in feeds:
-        label = feed.name or feed.url
-        outline = ElementTree.SubElement(body, "outline", type="rss", text=label, title=label, xmlUrl=feed.url)
-        if feed.tags:
-            outline.set("category", ",".join(tag.replace(",", " ") for tag in feed.tags))
-        if feed.language:
-            outline.set("language", feed.language)
-        if feed.min_interval_s is not None:
-            outline.set(f"{{{OPML_NAMESPACE}}}minInterval", f"{feed.min_interval_s:g}")
-        if feed.max_interval_s is not None:
-            outline.set(f"{{{OPML_NAMESPACE}}}maxInterval", f"{feed.max_interval_s:g}")
-        if not feed.enabled:
-            outline.set(f"{{{OPML_NAMESPACE}}}enabled", "false")
-    ElementTree.indent(opml)
-    return ElementTree.tostring(opml, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
 # ---------------------------------------------------------------------------------------------

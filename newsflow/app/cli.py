@@ -153,7 +153,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _search(settings: Settings, args: argparse.Namespace) -> int:
-    from newsflow.read.search import run_search_command
+    from newsflow.app.cmd_search import run_search_command
 
     return run_search_command(settings, args)
 
@@ -231,11 +231,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--feed", action="append", metavar="URL", help="poll this feed URL or file instead (repeatable)")
     p.set_defaults(func=_produce)
 
-    from newsflow.app.cmd_eval import add_topics_commands
+    from newsflow.app.cmd_eval import add_eval_commands
     from newsflow.app.cmd_feeds import add_feeds_parser
+    from newsflow.app.cmd_topics import add_topics_command
 
     add_feeds_parser(sub)
-    add_topics_commands(sub)
+    add_topics_command(sub)
+    add_eval_commands(sub)
 
     p = sub.add_parser("process", help="enrich news.raw with spaCy entities into news.enriched",
                        description="Consumer-group workers: start several (or --workers N) to share the partitions. "
@@ -278,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Search titles, summaries, texts and entity names (simple query string syntax: "
                                    '"exact phrase", -exclude, a | b), filter by entity, topic, source, language and '
                                    "date. Prints title, source, date, top entities and a highlighted snippet per hit.")
-    from newsflow.read.search import add_search_arguments
+    from newsflow.app.cmd_search import add_search_arguments
 
     add_search_arguments(p)
     p.set_defaults(func=_search)

@@ -249,7 +249,7 @@ def _list(registry: Path, settings: Settings, args: argparse.Namespace) -> int:
     arguments=[arg("file", metavar="OPML_FILE", help="the OPML file to import")],
 )
 def _import_opml(registry: Path, settings: Settings, args: argparse.Namespace) -> int:
-    from producers.registry import import_opml
+    from producers.opml import import_opml
 
     report = import_opml(registry, Path(args.file))
     print(f"imported {len(report.added)} of {report.found} feeds from {args.file} into {registry}"
@@ -273,7 +273,8 @@ def _import_opml(registry: Path, settings: Settings, args: argparse.Namespace) -
 )
 def _export_opml(registry: Path, settings: Settings, args: argparse.Namespace) -> int:
     from newsflow.errors import ConfigError
-    from producers.registry import export_opml, load_registry
+    from producers.opml import export_opml
+    from producers.registry import load_registry
 
     feeds = load_registry(registry)
     document = export_opml(feeds, title=f"newsflow feeds ({registry.name})")

@@ -18,11 +18,11 @@ from newsflow.redaction import redact_url
 from newsflow.runtime.deadletter import DeadLetterQueue
 from newsflow.runtime.kafka import ensure_topics, make_consumer, make_producer
 from newsflow.runtime.metrics import Check, HealthServer, kafka_reachable
+from newsflow.runtime.pipelined import PipelinedBatchWorker
 from newsflow.runtime.worker import (
     AtLeastOnce,
     BatchLimits,
     BatchWorker,
-    PipelinedBatchWorker,
     StopFlag,
     Transactional,
     TransactionalProducer,

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsflow.errors import ConfigError
-from processors.stories.clustering import StoryClusterer, features_from_draft
+from processors.stories.clustering import StoryClusterer
+from processors.stories.features import features_from_draft
 
 if TYPE_CHECKING:
     from processors.base import Chain

@@ -45,7 +45,8 @@ from newsflow.contract.schema import StoryDocument, encode
 from newsflow.errors import ServiceUnavailable
 from newsflow.runtime.kafka import client_config, make_producer
 from newsflow.settings import KafkaSettings, ProcessorSettings
-from processors.stories.clustering import StoryClusterer, StoryFeatures, features_from_draft
+from processors.stories.clustering import StoryClusterer
+from processors.stories.features import StoryFeatures, features_from_draft
 from processors.stories.neardup import Fingerprint, NearDuplicateIndex, fingerprint
 
 __all__ = ["Decision", "StateRecord", "StoryState", "StoryStateService", "acquire", "release", "warm_up"]

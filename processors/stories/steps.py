@@ -16,7 +16,7 @@ from typing import Any, ClassVar
 from newsflow.settings import KafkaSettings, ProcessorSettings
 from processors.base import Draft, register_step
 from processors.stories import state as storystate
-from processors.stories.clustering import ENTITY_WEIGHT, KEYPHRASE_WEIGHT, TEXT_WEIGHT
+from processors.stories.features import ENTITY_WEIGHT, KEYPHRASE_WEIGHT, TEXT_WEIGHT
 from processors.stories.neardup import minhash_parameters
 
 __all__ = ["DuplicatesStep", "StoriesStep"]
@@ -58,7 +58,7 @@ class DuplicatesStep:
 class StoriesStep:
     """`story_id`: the story the article joins (or founds); the story goes to `news.stories`."""
 
-    # Features are entities, key phrases, topics and terms (processors/stories/clustering.py); a duplicate
+    # Features are entities, key phrases, topics and terms (processors/stories/features.py); a duplicate
     # joins its original's story, so the duplicates step runs first.
     reads = ("text", "detected_language", "entities", "topics", "keyphrases", "duplicate_of")
     writes = ("story_id",)

@@ -9,8 +9,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsflow.app.cli import build_parser
+from newsflow.app.cmd_search import run_search_command
 from newsflow.errors import ServiceUnavailable
-from newsflow.read.search import IndexMissing, parse_search_query, run_search_command, search_articles
+from newsflow.read.query import parse_search_query
+from newsflow.read.search import IndexMissing, search_articles
 from tests.support import index_articles, sample_articles
 
 NOW = datetime.now(UTC).replace(microsecond=0)

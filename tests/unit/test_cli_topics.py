@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.app.cmd_eval import add_topics_commands
+from newsflow.app.cmd_eval import add_eval_commands
+from newsflow.app.cmd_topics import add_topics_command
 from newsflow.errors import ConfigError
 from newsflow.settings import Settings
 
@@ -26,7 +27,9 @@ FILLER = "the a of and in on with for this that week".split()
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="newsflow")
-    add_topics_commands(root.add_subparsers(dest="command", required=True))
+    commands = root.add_subparsers(dest="command", required=True)
+    add_topics_command(commands)
+    add_eval_commands(commands)
     return root
 
 

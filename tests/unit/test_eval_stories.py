@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from newsflow.app.cmd_eval import add_topics_commands
+from newsflow.app.cmd_eval import add_eval_commands
+from newsflow.app.cmd_topics import add_topics_command
 from newsflow.errors import ConfigError
 from newsflow.settings import Settings
 from processors.stories.evaluation import duplicate_scores, load_eval_articles, pairwise_scores
@@ -23,7 +24,9 @@ EVAL_SET = DATA / "stories-eval.jsonl"
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
     root = argparse.ArgumentParser(prog="newsflow")
-    add_topics_commands(root.add_subparsers(dest="command", required=True))
+    commands = root.add_subparsers(dest="command", required=True)
+    add_topics_command(commands)
+    add_eval_commands(commands)
     args = root.parse_args(list(argv))
     code = args.func(Settings(), args)
     return code, capsys.readouterr().out

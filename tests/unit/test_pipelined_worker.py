@@ -10,7 +10,8 @@ import pytest
 from kafka.consumer.fetcher import ConsumerRecord
 
 from newsflow.errors import ServiceUnavailable
-from newsflow.runtime.worker import AtLeastOnce, BatchLimits, PipelinedBatchWorker, StopFlag, Transactional
+from newsflow.runtime.pipelined import PipelinedBatchWorker
+from newsflow.runtime.worker import AtLeastOnce, BatchLimits, StopFlag, Transactional
 
 WAIT_S = 5.0
 

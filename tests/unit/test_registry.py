@@ -12,12 +12,10 @@ import yaml
 
 from newsflow.errors import ConfigError
 from producers.base import FeedSpec
+from producers.opml import OPML_NAMESPACE, export_opml, import_opml
 from producers.registry import (
-    OPML_NAMESPACE,
     add_feed,
     check_feed_url,
-    export_opml,
-    import_opml,
     load_registry,
     localize_path,
     read_registry,

@@ -20,7 +20,7 @@ from newsflow.read.api.stories import (
     build_story_articles_body,
     rank_growing,
 )
-from newsflow.read.search import (
+from newsflow.read.query import (
     ENTITY_FIELDS,
     FACET_FIELDS,
     HIT_SOURCE,

@@ -25,7 +25,6 @@ from newsflow.settings import ProcessorSettings
 from processors.base import Draft, build_chain
 from processors.extract import (
     ExtractStep,
-    RobotsCache,
     cut_at_word,
     decode_html,
     host_label,
@@ -398,22 +397,6 @@ def test_the_step_runs_in_a_chain_and_names_its_extractor(server: PageServer, se
 
 
 # -- pure parts ------------------------------------------------------------------------------------
-
-
-def test_robots_cache_expires_and_stays_bounded() -> None:
-    now = [0.0]
-    cache = RobotsCache(ttl_s=10.0, max_origins=2, clock=lambda: now[0])
-    loads: list[str] = []
-
-    def loader(origin: str) -> Callable[[], None]:
-        return lambda: loads.append(origin)
-
-    for origin in ("http://a:80", "http://a:80", "http://b:80", "http://c:80"):
-        cache.get(origin, loader(origin))
-    assert loads == ["http://a:80", "http://b:80", "http://c:80"] and len(cache) == 2
-    now[0] = 11.0
-    cache.get("http://c:80", loader("http://c:80"))
-    assert loads[-1] == "http://c:80" and len(loads) == 4
 
 
 def test_html_detection_decoding_and_text_helpers() -> None:

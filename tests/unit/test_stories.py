@@ -16,14 +16,8 @@ from newsflow.contract.schema import RawArticle
 from newsflow.settings import ProcessorSettings
 from processors.base import Draft, build_chain
 from processors.catalog import load_steps
-from processors.stories.clustering import (
-    MAX_CENTRAL,
-    StoryClusterer,
-    StoryFeatures,
-    features_from_draft,
-    story_features,
-    story_id_for,
-)
+from processors.stories.clustering import MAX_CENTRAL, StoryClusterer, story_id_for
+from processors.stories.features import StoryFeatures, features_from_draft, story_features
 from processors.stories.neardup import fingerprint
 
 DATA = Path(__file__).resolve().parent.parent / "data"

@@ -17,7 +17,8 @@ from newsflow.settings import KafkaSettings, ProcessorSettings
 from processors.base import build_chain
 from processors.catalog import load_steps
 from processors.clean import clean_text
-from processors.stories.clustering import story_features, story_id_for
+from processors.stories.clustering import story_id_for
+from processors.stories.features import story_features
 from processors.stories.neardup import fingerprint
 from processors.stories.state import StateRecord, StoryState
 

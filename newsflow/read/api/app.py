@@ -1,9 +1,10 @@
 """The HTTP search API: search with filters and facets, one article, related articles, trending
 entities, stories and health, documented at /docs and /openapi.json.
 
-Thin on purpose: queries, validation and hit formatting come from newsflow.read.search, shared with
-`newsflow search`. Errors are answers, never tracebacks: bad parameters get 422 naming the
-parameter and why, a missing article 404, an unreachable or unready Elasticsearch 503.
+Thin on purpose: queries and validation come from newsflow.read.query, running them and hit
+formatting from newsflow.read.search, shared with `newsflow search`. Errors are answers, never
+tracebacks: bad parameters get 422 naming the parameter and why, a missing article 404, an
+unreachable or unready Elasticsearch 503.
 """
 
 # No `from __future__ import annotations`: FastAPI reads these signatures at run time.
@@ -23,18 +24,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from newsflow.errors import NewsflowError, ServiceUnavailable
 from newsflow.index.indices import make_client
 from newsflow.read.api.stories import MAX_HOURS, StoryDetail, StoryList, StoryQuery, StorySort, get_story, list_stories
+from newsflow.read.query import TRENDING_FIELDS, InvalidSearch, SortOrder, parse_search_query
 from newsflow.read.search import (
-    TRENDING_FIELDS,
     Hit,
     IndexMissing,
-    InvalidSearch,
     SearchRejected,
     SearchResult,
-    SortOrder,
     Trending,
     check_health,
     get_article,
-    parse_search_query,
     related_articles,
     search_articles,
     trending_entities,

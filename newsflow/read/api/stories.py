@@ -20,7 +20,8 @@ from typing import Any
 from elasticsearch import Elasticsearch
 from pydantic import BaseModel, ConfigDict, Field
 
-from newsflow.read.search import HIT_SOURCE, Hit, IndexMissing, to_hit, translated_errors
+from newsflow.read.query import HIT_SOURCE
+from newsflow.read.search import Hit, IndexMissing, to_hit, translated_errors
 from newsflow.settings import ElasticsearchSettings
 
 __all__ = [
