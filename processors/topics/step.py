@@ -1,8 +1,9 @@
 """`news.topics.v1`: topics of an article, IPTC Media Topics out of the box or a custom taxonomy.
 
 Two classifiers share one interface (`TopicClassifier.predict`):
-- `BuiltinClassifier`: the 17 IPTC top-level categories, zero-shot, from the weighted lexicon of
-  processors/topics/iptc.py (English and French; no training data, no model download, no PyTorch).
+- `BuiltinClassifier`: the 17 IPTC top-level categories, zero-shot, from the weighted lexicon that
+  processors/topics/iptc.py reads from iptc_lexicon.json (English and French; no training data, no
+  model download, no PyTorch).
 - `CustomClassifier`: any labels, fitted by `newsflow topics train` on labelled JSONL with
   scikit-learn (TF-IDF of word 1-2 grams, then multinomial logistic regression, whose probabilities
   are calibrated well enough to threshold). Setting `processor.topics.model_file` swaps it in.
@@ -33,13 +34,13 @@ from newsflow.errors import ConfigError
 from newsflow.settings import ProcessorSettings
 from processors.base import Draft, register_step
 from processors.topics.iptc import (
-    LEXICON_VERSION,
     MEDIA_TOPICS,
     canonical_label,
     guess_language,
     is_meaningful,
     lexicon_classifier,
     lexicon_languages,
+    lexicon_version,
     scores_from_evidence,
     tokens,
 )
@@ -105,8 +106,12 @@ class BuiltinClassifier:
     """IPTC Media Topics, top level, from the lexicon (see processors/topics/iptc.py for the method)."""
 
     name = "iptc-mediatopics-lexicon"
-    version = LEXICON_VERSION
     labels = tuple(topic.label for topic in MEDIA_TOPICS)
+
+    def __init__(self) -> None:
+        # The version is the lexicon file's; reading it here also checks the file, so a broken
+        # lexicon stops the processor when its steps are built rather than at the first article.
+        self.version = lexicon_version()
 
     def lexicon_language(self, title: str, text: str, language: str | None) -> str | None:
         """The lexicon to read with: the detected language if there is a lexicon for it, English or

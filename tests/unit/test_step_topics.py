@@ -242,7 +242,7 @@ def test_the_step_runs_in_a_chain_after_language_detection():
     assert (sport.detected_language, sport.topics[0]) == ("en", "sport")
     assert (politics.detected_language, politics.topics[0]) == ("fr", "politics")
     models = {m.name: m.version for m in sport.enrichment.models}
-    assert models["iptc-mediatopics-lexicon"] == iptc.LEXICON_VERSION
+    assert models["iptc-mediatopics-lexicon"] == iptc.lexicon_version()
 
 
 # --- custom models ---------------------------------------------------------------------------------------
