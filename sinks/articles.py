@@ -11,28 +11,23 @@ is a conflict that changes nothing.
 
 from __future__ import annotations
 
-import logging
-from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from elasticsearch import Elasticsearch, helpers
+from elasticsearch import Elasticsearch
 from kafka.consumer.fetcher import ConsumerRecord
 from pydantic_core import to_json
 
 from newsflow.contract.schema import EnrichedArticle, decode_enriched
 from newsflow.errors import DeadLetter
-from newsflow.runtime.deadletter import Rejected
 from newsflow.runtime.metrics import BULK_ITEMS
 from sinks.base import Write
-from sinks.bulk import BulkSink
+from sinks.bulk import Action, BulkSink, Keep, OnConflict
 
-__all__ = ["MAX_ARTICLE_VERSION", "REVISIONS_PER_VERSION", "ElasticsearchSink", "external_version", "to_document", "to_source"]
-
-log = logging.getLogger(__name__)
+__all__ = ["MAX_ARTICLE_VERSION", "REVISIONS_PER_VERSION", "ArticleSink", "external_version", "to_document", "to_source"]
 
 # spaCy labels grouped into the aggregatable keyword fields people filter on.
-ENTITY_FIELDS = {
+FIELD_BY_ENTITY_TYPE = {
     "PERSON": "persons",
     "ORG": "organisations",
     "GPE": "places",
@@ -45,10 +40,6 @@ ENTITY_FIELDS = {
     "PRODUCT": "other_entities",
     "LANGUAGE": "other_entities",
 }
-
-# All the sink reads of a bulk response (each item's status and error; a refused request's
-# error): parsing the rest (index, id, shards, seq_no... of every item) was a tenth of its CPU.
-BULK_RESPONSE_FIELDS = "items.*.status,items.*.error,error,status"
 
 # One more than the largest enrichment revision (schema.Provenance.revision). Elasticsearch
 # versions are signed longs, so article versions (epoch milliseconds) fit up to 9.2e12: the
@@ -68,7 +59,7 @@ def external_version(article: EnrichedArticle) -> int:
 # The article's own fields that the document does not copy as they are: `id` becomes
 # `article_id`, and `enrichment` is flattened for filtering (see `_derived_fields`).
 _NOT_COPIED = frozenset({"schema_version", "id", "enrichment"})
-_ENTITY_FIELD_NAMES = tuple(sorted(set(ENTITY_FIELDS.values())))
+_ENTITY_FIELD_NAMES = tuple(sorted(set(FIELD_BY_ENTITY_TYPE.values())))
 
 
 def to_document(article: EnrichedArticle, *, indexed_at: datetime) -> dict[str, Any]:
@@ -92,7 +83,7 @@ def _derived_fields(article: EnrichedArticle, indexed_at: str) -> dict[str, Any]
     provenance = article.enrichment
     grouped: dict[str, list[str]] = {field: [] for field in _ENTITY_FIELD_NAMES}
     for entity in sorted(article.entities, key=lambda e: -e.count):
-        field = ENTITY_FIELDS.get(entity.type)
+        field = FIELD_BY_ENTITY_TYPE.get(entity.type)
         if field and entity.name not in grouped[field]:
             grouped[field].append(entity.name)
     return {
@@ -112,51 +103,19 @@ def _derived_fields(article: EnrichedArticle, indexed_at: str) -> dict[str, Any]
     }
 
 
-class ElasticsearchSink(BulkSink):
+class ArticleSink(BulkSink):
+    """Enriched articles into the articles index, by external version: the newest version wins."""
+
+    name = "articles"
+    action = Action.INDEX_EXTERNAL
+    on_conflict = OnConflict.SUPERSEDED  # a replay, or an older version than the one indexed
+    keep = Keep.LATEST_VERSION
+    items_metric = BULK_ITEMS
+
     def __init__(self, *, client: Elasticsearch, alias: str, url: str, require_alias: bool = True) -> None:
         # `alias` is the write alias in the pipeline; a rebuild writes to a concrete new index.
-        self._client = client
-        self._alias = self.target = alias
-        self.url = url
-        self._require_alias = require_alias
+        super().__init__(client=client, target=alias, url=url, require_alias=require_alias)
 
-    def prepare(self, records: list[ConsumerRecord]) -> tuple[list[Write], list[Rejected]]:
-        now = datetime.now(UTC).isoformat()
-        writes, rejected = [], []
-        for record in records:
-            try:
-                article = decode_enriched(record.value)
-                version = external_version(article)
-            except DeadLetter as err:
-                rejected.append(Rejected(record, err))
-                continue
-            writes.append(Write(record, article.id, version, to_source(article, indexed_at=now)))
-        return _latest_only(writes), rejected
-
-    def send(self, writes: list[Write]) -> list[dict[str, Any]]:
-        actions = [
-            {"_op_type": "index", "_index": self._alias, "_id": w.doc_id, "version": w.version,
-             "version_type": "external", "_source": w.document}
-            for w in writes
-        ]
-        results = helpers.streaming_bulk(
-            self._client, actions, chunk_size=len(actions), max_chunk_bytes=50 * 1024 * 1024,
-            raise_on_error=False, raise_on_exception=True, max_retries=0, require_alias=self._require_alias,
-            filter_path=BULK_RESPONSE_FIELDS,
-        )
-        return [item["index"] for _, item in results]
-
-    def summarise(self, outcomes: Counter[str]) -> None:
-        for outcome, count in outcomes.items():
-            BULK_ITEMS.labels(outcome).inc(count)
-        log.info("bulk %s", " ".join(f"{k}={v}" for k, v in sorted(outcomes.items())) or "empty")
-
-
-def _latest_only(writes: list[Write]) -> list[Write]:
-    """Keep only the highest version of each article in a batch (one bulk may not hold an id twice
-    with older versions after newer: they would just be rejected as conflicts anyway)."""
-    latest: dict[str, Write] = {}
-    for w in writes:
-        if w.doc_id not in latest or latest[w.doc_id].version < w.version:
-            latest[w.doc_id] = w
-    return list(latest.values())
+    def to_write(self, record: ConsumerRecord, now: datetime) -> Write:
+        article = decode_enriched(record.value)
+        return Write(record, article.id, external_version(article), to_source(article, indexed_at=now.isoformat()))

@@ -7,8 +7,6 @@ done, so the Feed health dashboard never counts a fetch twice.
 
 from __future__ import annotations
 
-import logging
-from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -18,17 +16,13 @@ from pydantic import ValidationError
 
 from newsflow.contract.schema import MAX_EVENT_BYTES, FeedHealthEvent
 from newsflow.errors import DeadLetter
-from newsflow.runtime.deadletter import Rejected
 from sinks.base import Write
-from sinks.bulk import BulkSink
+from sinks.bulk import Action, BulkSink, OnConflict
 
 __all__ = ["FeedHealthSink", "decode_health", "document_id", "to_health_document"]
 
-log = logging.getLogger(__name__)
-
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MAX_ID_BYTES = 512  # Elasticsearch refuses longer ids, and the whole bulk with them
-# Per-item statuses that mean "not now" rather than "never".
 
 
 def decode_health(payload: bytes | None) -> FeedHealthEvent:
@@ -64,35 +58,16 @@ def to_health_document(event: FeedHealthEvent) -> dict[str, Any]:
 
 
 class FeedHealthSink(BulkSink):
-    """A `newsflow.runtime.worker.BatchHandler` writing FeedHealthEvents to `index` (create-only)."""
+    """FeedHealthEvents into `index`, each created once: a replayed event is a 409, already written."""
 
-    done_outcome = "created"
-    conflict_outcome = "duplicate"  # this fetch is already in the index: a replay
+    name = "feed-health"
+    action = Action.CREATE
+    on_conflict = OnConflict.ALREADY_WRITTEN
 
     def __init__(self, *, client: Elasticsearch, index: str, url: str) -> None:
-        self._client = client
-        self._index = self.target = index
-        self.url = url  # for messages: pass it redacted
+        super().__init__(client=client, target=index, url=url)
 
-    def prepare(self, records: list[ConsumerRecord]) -> tuple[list[Write], list[Rejected]]:
-        writes, rejected = [], []
-        for record in records:
-            try:
-                event = decode_health(record.value)
-            except DeadLetter as err:
-                rejected.append(Rejected(record, err))
-                continue
-            # `version` is unused: create-only writes need none; the fetch time in ms says which is newer.
-            writes.append(Write(record, document_id(event), _epoch_ms(event.at), to_health_document(event)))
-        return writes, rejected
-
-    def send(self, writes: list[Write]) -> list[dict[str, Any]]:
-        operations: list[dict[str, Any]] = []
-        for write in writes:
-            operations += [{"create": {"_index": self._index, "_id": write.doc_id}}, write.document]
-        return [item["create"] for item in self._client.bulk(operations=operations)["items"]]
-
-    def summarise(self, outcomes: Counter[str]) -> None:
-        log.info("feed-health bulk %s", " ".join(f"{k}={v}" for k, v in sorted(outcomes.items())))
-
-
+    def to_write(self, record: ConsumerRecord, now: datetime) -> Write:
+        event = decode_health(record.value)
+        # `version` is unused: create-only writes need none; the fetch time in ms says which is newer.
+        return Write(record, document_id(event), _epoch_ms(event.at), to_health_document(event))

@@ -26,7 +26,7 @@ from newsflow.errors import NewsflowError
 from newsflow.index.indices import TRANSIENT_ERRORS, make_client, put_template, unavailable
 from newsflow.runtime.kafka import client_config
 from newsflow.settings import ElasticsearchSettings, Settings
-from sinks.articles import ElasticsearchSink
+from sinks.articles import ArticleSink
 
 __all__ = ["RebuildReport", "add_rebuild_arguments", "rebuild_index", "run_rebuild_command"]
 
@@ -71,7 +71,7 @@ class _Replayer:
         if not self._partitions:
             raise NewsflowError(f"topic {self._topic} does not exist: run `newsflow setup`")
         self._consumer.assign(self._partitions)
-        self._sink = ElasticsearchSink(client=client, alias=index, url=settings.elasticsearch.url, require_alias=False)
+        self._sink = ArticleSink(client=client, alias=index, url=settings.elasticsearch.url, require_alias=False)
         self._batch = settings.sink.batch_size
         self.skipped = 0
 

@@ -20,23 +20,17 @@ story's size with `version_type=external_gte`, so an older state never overwrite
 
 from __future__ import annotations
 
-import logging
-from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from elasticsearch import Elasticsearch
 from kafka.consumer.fetcher import ConsumerRecord
 
 from newsflow.contract.schema import StoryDocument, decode_story
-from newsflow.errors import DeadLetter
-from newsflow.runtime.deadletter import Rejected
 from sinks.base import Write
-from sinks.bulk import BulkSink
+from sinks.bulk import Action, BulkSink, Keep, OnConflict
 
-__all__ = ["StorySink", "biggest_only", "to_story_document"]
-
-log = logging.getLogger(__name__)
+__all__ = ["StorySink", "to_story_document"]
 
 
 def to_story_document(story: StoryDocument, *, indexed_at: datetime) -> dict[str, Any]:
@@ -47,45 +41,17 @@ def to_story_document(story: StoryDocument, *, indexed_at: datetime) -> dict[str
     return doc
 
 
-def biggest_only(writes: list[Write]) -> list[Write]:
-    """One write per story in a batch: the biggest, and of equal sizes the later record (one bulk
-    holding a story twice would only have the smaller rejected, or make the order matter)."""
-    kept: dict[str, Write] = {}
-    for write in writes:
-        if write.doc_id not in kept or kept[write.doc_id].version <= write.version:
-            kept[write.doc_id] = write
-    return list(kept.values())
-
-
 class StorySink(BulkSink):
-    """A `newsflow.runtime.worker.BatchHandler` writing StoryDocuments to `index`, versioned by size."""
+    """StoryDocuments into `index`, versioned by size (`external_gte`): the biggest state wins."""
 
-    done_outcome = "indexed"
-    conflict_outcome = "stale"  # the index holds a bigger state of this story already
+    name = "stories"
+    action = Action.INDEX_EXTERNAL_GTE
+    on_conflict = OnConflict.SUPERSEDED  # the index holds a bigger state of this story already
+    keep = Keep.BIGGEST_STORY
 
     def __init__(self, *, client: Elasticsearch, index: str, url: str) -> None:
-        self._client = client
-        self._index = self.target = index
-        self.url = url  # for messages: pass it redacted
+        super().__init__(client=client, target=index, url=url)
 
-    def prepare(self, records: list[ConsumerRecord]) -> tuple[list[Write], list[Rejected]]:
-        now = datetime.now(UTC)
-        writes, rejected = [], []
-        for record in records:
-            try:
-                story = decode_story(record.value)
-            except DeadLetter as err:
-                rejected.append(Rejected(record, err))
-                continue
-            writes.append(Write(record, story.id, story.size, to_story_document(story, indexed_at=now)))
-        return biggest_only(writes), rejected
-
-    def send(self, writes: list[Write]) -> list[dict[str, Any]]:
-        operations: list[dict[str, Any]] = []
-        for write in writes:
-            action = {"_index": self._index, "_id": write.doc_id, "version": write.version, "version_type": "external_gte"}
-            operations += [{"index": action}, write.document]
-        return [item["index"] for item in self._client.bulk(operations=operations)["items"]]
-
-    def summarise(self, outcomes: Counter[str]) -> None:
-        log.info("stories bulk %s", " ".join(f"{k}={v}" for k, v in sorted(outcomes.items())))
+    def to_write(self, record: ConsumerRecord, now: datetime) -> Write:
+        story = decode_story(record.value)
+        return Write(record, story.id, story.size, to_story_document(story, indexed_at=now))

@@ -251,13 +251,13 @@ def index_articles(settings: Settings, articles: list) -> None:
     from datetime import UTC, datetime
 
     from newsflow.index.indices import make_client
-    from sinks.articles import ElasticsearchSink, external_version, to_document
+    from sinks.articles import ArticleSink, external_version, to_document
     from sinks.base import Write
 
     es = settings.elasticsearch
     client = make_client(es)
     try:
-        sink = ElasticsearchSink(client=client, alias=es.write_alias, url=es.url)
+        sink = ArticleSink(client=client, alias=es.write_alias, url=es.url)
         now = datetime.now(UTC)
         writes = [Write(None, a.id, external_version(a), to_document(a, indexed_at=now)) for a in articles]
         rejected = sink.deliver(writes)

@@ -372,7 +372,7 @@ def run_sink(settings: Settings, *, stop: StopFlag) -> int:
     """The article sink, and beside it (threads, same stop) the feed-health sink that feeds the
     "Feed health" dashboard and the story sink that keeps the stories index: one process to run,
     three consumer groups."""
-    from sinks.articles import ElasticsearchSink
+    from sinks.articles import ArticleSink
     from sinks.feed_health import FeedHealthSink
     from sinks.stories import StorySink
 
@@ -412,7 +412,7 @@ def run_sink(settings: Settings, *, stop: StopFlag) -> int:
             stage="sink",
             group_id=s.group_id,
             topic=settings.kafka.topics.enriched,
-            handler_factory=lambda _producer: ElasticsearchSink(client=client, alias=es.write_alias, url=redact_url(es.url)),
+            handler_factory=lambda _producer: ArticleSink(client=client, alias=es.write_alias, url=redact_url(es.url)),
             limits=limits,
             stop=stop,
             checks={"elasticsearch": elasticsearch_reachable(settings)},

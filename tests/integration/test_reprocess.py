@@ -20,7 +20,7 @@ from newsflow.runtime.worker import StopFlag
 from newsflow.settings import Settings
 from processors.base import register_step
 from processors.service import automatic_revision
-from sinks.articles import REVISIONS_PER_VERSION, ElasticsearchSink
+from sinks.articles import REVISIONS_PER_VERSION, ArticleSink
 from tests.integration.test_processor import LIGHT_STEPS, with_processor
 from tests.support import as_env, lag, read_topic, send, wait_for
 
@@ -71,7 +71,7 @@ def processing(settings: Settings) -> Iterator[None]:
 
 def index(settings: Settings, es, records: list) -> None:
     """What the sink does with these news.enriched records, then a refresh."""
-    sink = ElasticsearchSink(client=es, alias=settings.elasticsearch.write_alias, url=settings.elasticsearch.url)
+    sink = ArticleSink(client=es, alias=settings.elasticsearch.write_alias, url=settings.elasticsearch.url)
     writes, rejected = sink.prepare(records)
     assert not rejected and not sink.deliver(writes)
     es.indices.refresh(index=settings.elasticsearch.alias)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from newsflow.app.wiring import run_sink
 from newsflow.contract.schema import EnrichedArticle, Entity, Provenance, StepRun, encode
 from newsflow.runtime.worker import StopFlag
-from sinks.articles import REVISIONS_PER_VERSION, ElasticsearchSink
+from sinks.articles import REVISIONS_PER_VERSION, ArticleSink
 from sinks.base import Write
 from tests.support import lag, read_topic, send, wait_for
 
@@ -61,7 +61,7 @@ def test_documents_are_indexed_and_an_older_version_never_overwrites_a_newer(set
 
 def test_a_document_the_mapping_refuses_is_rejected_not_retried(settings, es):
     """The strict mapping refuses unknown fields: that is permanent, so it must be dead-lettered."""
-    sink = ElasticsearchSink(client=es, alias=settings.elasticsearch.write_alias, url=settings.elasticsearch.url)
+    sink = ArticleSink(client=es, alias=settings.elasticsearch.write_alias, url=settings.elasticsearch.url)
     good = Write(record=None, doc_id="ok", version=1, document={"article_id": "ok", "title": "fine"})
     bad = Write(record=None, doc_id="bad", version=1, document={"article_id": "bad", "surprise": 1})
     rejected = sink.deliver([good, bad])
@@ -96,7 +96,7 @@ def test_nothing_is_committed_while_elasticsearch_is_down_and_all_lands_once_it_
 def test_an_item_that_invalidates_the_whole_bulk_is_isolated_and_the_rest_lands(settings, es):
     """Elasticsearch answers 400 for the whole request when one _id is over 512 bytes; the sink
     must not retry that forever (a blocked partition) nor dead-letter the innocent items."""
-    sink = ElasticsearchSink(client=es, alias=settings.elasticsearch.write_alias, url=settings.elasticsearch.url)
+    sink = ArticleSink(client=es, alias=settings.elasticsearch.write_alias, url=settings.elasticsearch.url)
     writes = [Write(record=None, doc_id=f"ok{i}", version=1, document={"article_id": f"ok{i}"}) for i in range(5)]
     poison = Write(record=None, doc_id="x" * 600, version=1, document={"article_id": "long"})
     rejected = sink.deliver(writes[:3] + [poison] + writes[3:])

@@ -5,13 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from kafka.consumer.fetcher import ConsumerRecord
 
 from newsflow.contract.schema import EnrichedArticle, Entity, Provenance, StepRun
-from newsflow.errors import ServiceUnavailable
+from newsflow.errors import DeadLetter, ServiceUnavailable
 from newsflow.index.indices import article_mappings
-from sinks.articles import ElasticsearchSink, to_document
-from sinks.base import Write
+from sinks.articles import ArticleSink, to_document
 
 NOW = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
 
@@ -47,39 +45,29 @@ def test_document_has_only_mapped_fields():
     assert set(to_document(enriched(), indexed_at=NOW)) <= mapped
 
 
-def _write(offset: int) -> Write:
-    record = ConsumerRecord("news.enriched", 0, -1, offset, 0, 0, b"k", b"v", [], None, 1, 1, 0)
-    return Write(record, f"id{offset}", 1, {})
-
-
-def _sink() -> ElasticsearchSink:
-    return ElasticsearchSink(client=None, alias="news-articles", url="http://127.0.0.1:9200")
+def _sink() -> ArticleSink:
+    return ArticleSink(client=None, alias="news-articles", url="http://127.0.0.1:9200")
 
 
 def test_conflicts_are_done_and_mapping_errors_are_dead_letters():
-    writes = [_write(0), _write(1), _write(2)]
-    results = [
-        {"status": 201},
-        {"status": 409, "error": {"type": "version_conflict_engine_exception"}},
-        {"status": 400, "error": {"type": "mapper_parsing_exception", "reason": "bad date"}},
-    ]
-    rejected = _sink()._classify(writes, results)
-    assert [r.record.offset for r in rejected] == [2]
-    assert rejected[0].error.reason == "mapping-error"
-    assert "bad date" in str(rejected[0].error)
+    sink = _sink()
+    assert sink.outcome({"status": 201}) == "indexed"
+    assert sink.outcome({"status": 409, "error": {"type": "version_conflict_engine_exception"}}) == "superseded"
+    refused = sink.outcome({"status": 400, "error": {"type": "mapper_parsing_exception", "reason": "bad date"}})
+    assert isinstance(refused, DeadLetter)
+    assert refused.reason == "mapping-error"
+    assert "bad date" in str(refused)
 
 
 @pytest.mark.parametrize("status", [429, 503])
 def test_overload_retries_the_batch_instead_of_dead_lettering(status):
-    results = [{"status": status, "error": {"type": "es_rejected_execution_exception"}}]
     with pytest.raises(ServiceUnavailable):
-        _sink()._classify([_write(0)], results)
+        _sink().outcome({"status": status, "error": {"type": "es_rejected_execution_exception"}})
 
 
 def test_a_missing_alias_is_retried_with_a_hint_not_dead_lettered():
-    results = [{"status": 404, "error": {"type": "index_not_found_exception", "reason": "no such index"}}]
     with pytest.raises(ServiceUnavailable, match="newsflow setup"):
-        _sink()._classify([_write(0)], results)
+        _sink().outcome({"status": 404, "error": {"type": "index_not_found_exception", "reason": "no such index"}})
 
 
 def test_language_subfields_only_where_the_cluster_can_analyse():
