@@ -56,7 +56,7 @@ def looks_like_json(content_type: str, body: bytes) -> bool:
 def parse_jsonfeed(body: bytes, *, url: str) -> ParsedFeed:
     """Parse a JSON Feed; raises `FeedError` (reason "not-a-feed") for anything else."""
     try:
-        document = json.loads(_decode(body))
+        document = json.loads(_decode(body), object_pairs_hook=_object_without_surrogates)
     except RecursionError:
         raise _not_a_feed(url, "JSON nested too deeply") from None
     except ValueError as exc:  # JSONDecodeError
@@ -93,6 +93,24 @@ def parse_jsonfeed(body: bytes, *, url: str) -> ParsedFeed:
         entries=tuple(entries),
         defect="; ".join(defects) or None,
     )
+
+
+# A "\\ud800" escape is valid JSON but no character: a lone UTF-16 surrogate that no encoder
+# accepts, so an article holding one could never become a Kafka message. (json.loads already
+# joins a valid escaped pair into one character; only lone halves are left.)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, list):
+        return [_without_surrogates(v) for v in value]
+    return value  # objects were cleaned by their own hook call: json.loads builds them inside out
+
+
+def _object_without_surrogates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    return {_without_surrogates(key): _without_surrogates(value) for key, value in pairs}
 
 
 def _not_a_feed(url: str, what: str) -> FeedError:
