@@ -8,11 +8,12 @@ in a browser; ``<!' ...>`` is a comment).
 
 from __future__ import annotations
 
+import html as html_entities
 import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["html_to_text", "plain_text"]
+__all__ = ["MAX_NESTING", "html_to_text", "nesting_depth", "plain_text"]
 
 # Block elements end a paragraph: a blank line after each one.
 _BLOCK_TAGS = (
@@ -31,6 +32,21 @@ _SPACES = re.compile(r"[ \t\f\v\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
 # Invisible characters (zero width, BOM) and the C0/C1 controls that are not line breaks or tabs.
 _INVISIBLE = re.compile(r"[\u0000-\u0008\u000b\u000e-\u001f\u007f-\u009f\u200b\u2060\ufeff]")
 
+# lexbor's tree building costs grow with the square of the nesting depth (each open element is
+# scanned again at every new one): 8,000 nested <div> take ~0.1 s, 60,000 several seconds, and a
+# hostile feed can nest far more. Real articles nest a few dozen deep. Deeper HTML is turned into
+# text without a tree (`_flat_text`: linear, tags dropped, blocks still break paragraphs). Only
+# bodies over `_DEPTH_CHECK_FROM` characters are checked: a shorter one cannot nest deep enough
+# to cost more than a few milliseconds.
+MAX_NESTING = 512
+_DEPTH_CHECK_FROM = 16_384
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)[^<>]*?(/?)>")
+_VOID = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"})
+_HIDDEN_START = re.compile(r"<(script|style|noscript|template)\b", re.IGNORECASE)
+_HIDDEN_END = {name: re.compile(rf"</{name}\b", re.IGNORECASE) for name in ("script", "style", "noscript", "template")}
+_BLOCK_TAG = re.compile(r"</?(?:" + "|".join(_BLOCK_TAGS) + r"|br)\b[^<>]*>", re.IGNORECASE)
+_ANY_TAG = re.compile(r"<[^<>]*>")
+
 
 def html_to_text(html: str) -> str:
     """Plain text with paragraphs kept as blank-line separated blocks.
@@ -43,6 +59,8 @@ def html_to_text(html: str) -> str:
         return ""
     if "<" not in html and "&" not in html:
         return plain_text(html)
+    if len(html) >= _DEPTH_CHECK_FROM and nesting_depth(html) > MAX_NESTING:
+        return _flat_text(html)
     tree = LexborHTMLParser(html)
     for node in tree.css(", ".join(_DROPPED)):
         node.decompose()
@@ -54,6 +72,46 @@ def html_to_text(html: str) -> str:
         node.replace_with("\n")
     root = tree.root
     return plain_text(root.text(deep=True, separator="", strip=False) if root is not None else "")
+
+
+def nesting_depth(html: str) -> int:
+    """How deep the elements of `html` nest, counted from its tags alone (void elements and
+    self-closed tags do not nest; a stray end tag never goes below zero)."""
+    depth = deepest = 0
+    for match in _TAG.finditer(html):
+        closing, name, self_closed = match.groups()
+        if closing:
+            depth = max(depth - 1, 0)
+        elif not self_closed and name.lower() not in _VOID:
+            depth += 1
+            deepest = max(deepest, depth)
+    return deepest
+
+
+def _flat_text(html: str) -> str:
+    """Text of HTML too deep for a tree: hidden elements dropped, block tags as paragraph breaks,
+    every other tag removed, entities decoded."""
+    text = _without_hidden(html)
+    text = _BLOCK_TAG.sub("\n\n", text)
+    text = _ANY_TAG.sub("", text)
+    return plain_text(html_entities.unescape(text))
+
+
+def _without_hidden(html: str) -> str:
+    """`html` without script, style, noscript and template elements, in one pass (a search for
+    each closing tag starts where the element began, and an unclosed one hides the rest, as in a
+    browser), so that many unclosed ones cannot make it quadratic."""
+    kept: list[str] = []
+    position = 0
+    while (start := _HIDDEN_START.search(html, position)) is not None:
+        kept.append(html[position : start.start()])
+        closing = _HIDDEN_END[start.group(1).lower()].search(html, start.end())
+        if closing is None:
+            return "".join(kept)
+        position = html.find(">", closing.start())
+        position = len(html) if position == -1 else position + 1
+    kept.append(html[position:])
+    return "".join(kept)
 
 
 def plain_text(text: str) -> str:
