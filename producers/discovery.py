@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["FEED_TYPES", "discover_feed_urls", "looks_like_html"]
+__all__ = ["FEED_TYPES", "discover_feed_urls", "is_web_url", "looks_like_html"]
 
 FEED_TYPES = frozenset(
     {
@@ -23,22 +23,38 @@ FEED_TYPES = frozenset(
     }
 )
 
-# Where a link may lead: no javascript:, data:, mailto: or other pseudo-URLs.
-_SCHEMES = frozenset({"http", "https", "file", ""})
+# Where a discovered link may lead: the web only. A page is remote content, and remote content
+# never names a local file (file:, a bare path), nor javascript:, data:, mailto: and the like;
+# only the operator's registry may name a local file.
+_SCHEMES = frozenset({"http", "https"})
+
+
+def is_web_url(url: str) -> bool:
+    """Whether `url` is an absolute http(s) URL with a host: what a URL learned from remote
+    content (autodiscovery, a redirect) must be before it is fetched or stored."""
+    try:
+        parts = urlsplit(url)
+        return parts.scheme.lower() in _SCHEMES and bool(parts.hostname)
+    except ValueError:
+        return False
 
 
 def discover_feed_urls(html: bytes, base_url: str) -> list[str]:
     """The absolute URLs of the feeds `html` links to, in document order, each once.
 
     Relative hrefs are resolved against the page's ``<base href>`` (itself resolved against
-    `base_url`), or `base_url` when it has none.
+    `base_url`), or `base_url` when it has none. Only absolute http(s) URLs are kept: a link to
+    a local file (``file:``, or a path relative to a page that is itself a local file) is not.
     """
     tree = LexborHTMLParser(html)
     base = base_url
     for node in tree.css("base[href]"):  # the first <base> with an href counts, as in browsers
         href = (node.attributes.get("href") or "").strip()
         if href:
-            base = urljoin(base_url, href)
+            try:
+                base = urljoin(base_url, href)
+            except ValueError:  # "http://[bad/": ignored, as browsers ignore an invalid base
+                pass
             break
     found: list[str] = []
     for node in tree.css("link[rel][href]"):
@@ -48,12 +64,11 @@ def discover_feed_urls(html: bytes, base_url: str) -> list[str]:
         href = (attributes.get("href") or "").strip()
         if "alternate" not in rels or media_type not in FEED_TYPES or not href:
             continue
-        url = urljoin(base, href)
         try:
-            scheme = urlsplit(url).scheme.lower()
+            url = urljoin(base, href)
         except ValueError:
             continue
-        if scheme in _SCHEMES and url not in found:
+        if is_web_url(url) and url not in found:
             found.append(url)
     return found
 

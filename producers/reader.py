@@ -19,8 +19,9 @@ from newsflow.contract.schema import RawArticle
 from newsflow.errors import FeedError
 from newsflow.net.politeness import HostGate
 from newsflow.net.response import FetchedFeed, Validators
+from newsflow.redaction import redact_url
 from producers.base import FeedSpec, Fetcher, ParsedFeed
-from producers.discovery import discover_feed_urls, looks_like_html
+from producers.discovery import discover_feed_urls, is_web_url, looks_like_html
 from producers.items import parse_feed, to_article
 from producers.outcome import FetchOutcome
 from producers.state import FeedState
@@ -51,7 +52,7 @@ class FeedReader:
 
     def read(self, feed: FeedSpec, state: FeedState) -> FetchOutcome:
         started = time.monotonic()
-        url = state.fetch_url or feed.url
+        url = _learned(state.fetch_url, feed) or feed.url
         try:
             outcome = self._read(feed, state, url)
         except FeedError as exc:
@@ -72,7 +73,7 @@ class FeedReader:
 
     def _read(self, feed: FeedSpec, state: FeedState, url: str) -> FetchOutcome:
         fetched = self._fetch(url, Validators(etag=state.etag, last_modified=state.last_modified))
-        moved_to = fetched.permanent_redirect
+        moved_to = _learned(fetched.permanent_redirect, feed)
         if fetched.not_modified:
             return FetchOutcome(feed=feed, kind="not-modified", at=self._clock(), headers=fetched.headers, fetch_url=moved_to)
         digest = body_hash(fetched.body)
@@ -87,8 +88,10 @@ class FeedReader:
         return self._parsed_outcome(feed, state, fetched, moved_to=moved_to, discovery_tried=discovery_tried)
 
     def _discover(self, feed: FeedSpec, state: FeedState, page: FetchedFeed) -> tuple[FetchedFeed, bool]:
-        """An HTML page where a feed was expected: follow its first advertised feed, once."""
-        candidates = discover_feed_urls(page.body, page.url)
+        """An HTML page where a feed was expected: follow its first advertised feed, once.
+
+        Only an http(s) feed: a page never leads to a local file, whoever serves it."""
+        candidates = [url for url in discover_feed_urls(page.body, page.url) if is_web_url(url)]
         if state.discovery_tried or not candidates:
             raise FeedError(f"not a feed: {page.url} is an HTML page that advertises no feed",
                             feed=feed.url, reason="not-a-feed", discovery_tried=True)
@@ -125,6 +128,15 @@ def _articles(feed: FeedSpec, parsed: ParsedFeed, fetched_url: str, at: datetime
         except ValueError as exc:
             log.warning("item skipped feed=%s error=%s", feed.url, str(exc).splitlines()[0])
     return articles
+
+
+def _learned(url: str | None, feed: FeedSpec) -> str | None:
+    """`url`, learned from remote content (a redirect, autodiscovery, state they wrote), if it is
+    http(s); anything else (a local path, file:) is dropped: only the registry names local files."""
+    if not url or is_web_url(url):
+        return url
+    log.warning("feed learned URL ignored feed=%s reason=not-http", redact_url(feed.url))
+    return None
 
 
 def _retry_headers(exc: FeedError) -> dict[str, str]:

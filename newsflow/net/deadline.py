@@ -80,11 +80,18 @@ def _shutdown(sock: socket.socket) -> None:
 
 class ConnectTracer:
     """httpcore's `trace` extension: attaches each new connection's socket to the deadline, and
-    refuses a connection whose peer address the SSRF guard forbids before the request is sent."""
+    refuses a connection whose peer address the SSRF guard forbids before the request is sent.
+
+    The peer of every TCP connection is checked, whatever name it was opened to: the URL's host,
+    its IDNA spelling, or a proxy (whose address must then be public too, or
+    ``allow_private_networks`` set). Comparing the connect host with the URL's host to decide
+    whether to check is what let an internationalised name (httpx connects to its IDNA 2008
+    form, ``xn--...``) reach a loopback server unchecked.
+    """
 
     def __init__(self, deadline: Deadline, host: str, allow_private: bool) -> None:
         self._deadline = deadline
-        self._host = host.strip("[]").lower()
+        self._host = host.strip("[]").lower()  # for the message only: never decides whether to check
         self._allow_private = allow_private
         self._connecting_to: str | None = None
 
@@ -98,17 +105,20 @@ class ConnectTracer:
             sock = stream.get_extra_info("socket")
             if sock is not None:
                 self._deadline.attach(sock)
-            # Through a proxy the peer is the proxy: only a direct connection is checked here.
-            if event == "connection.connect_tcp.complete" and not self._allow_private and self._connecting_to == self._host:
+            if event == "connection.connect_tcp.complete" and not self._allow_private:
                 self._check_peer(stream)
 
     def _check_peer(self, stream: Any) -> None:
         peer = stream.get_extra_info("server_addr")
         address = str(peer[0]) if peer else ""
-        why = guard.forbidden_reason(address) if address else None
+        # No peer address to check is no proof the peer is public: refused like a forbidden one.
+        why = guard.forbidden_reason(address) if address else "unverifiable"
         if why:
             stream.close()
-            raise ForbiddenPeer(self._host, address, why)
+            host = self._host
+            if self._connecting_to and self._connecting_to != host:
+                host = f"{host} (via {self._connecting_to})"
+            raise ForbiddenPeer(host, address or "an unknown peer", why)
 
 
 class Watchdog:

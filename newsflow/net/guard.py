@@ -11,6 +11,12 @@ address, before any request byte is sent), which closes the DNS-rebinding gap be
 check's resolution and the connection's own one. Code that uses `check_url` alone keeps that
 gap: a name may resolve to a public address here and to a private one a moment later.
 
+Both checks must be about the name the connection uses. httpx puts a host on the wire (and
+hands it to getaddrinfo) IDNA 2008-encoded (``straße.example`` is ``xn--strae-oqa.example``),
+while getaddrinfo() given the Unicode name encodes it with Python's IDNA 2003 codec
+(``strasse.example``): another name, which DNS may answer differently. So the guard resolves
+only `ascii_host`, the host encoded as httpx encodes it, and refuses a host it cannot encode.
+
 ``allow_private=True`` turns the guard off (tests against local servers, intranet feeds).
 """
 
@@ -20,10 +26,12 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+import idna
+
 from newsflow.errors import FeedError
 from newsflow.redaction import redact_url
 
-__all__ = ["METADATA_ADDRESSES", "check_url", "forbidden_reason", "resolve"]
+__all__ = ["METADATA_ADDRESSES", "ascii_host", "check_host", "check_url", "forbidden_reason", "resolve"]
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -81,12 +89,35 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     return None
 
 
+def ascii_host(host: str) -> str:
+    """`host` as httpx sends and resolves it: lowercase, IDNA 2008 (UTS 46 mapping off), no brackets.
+
+    The same encoding as httpx's (``httpx._urlparse.encode_host``), so the name this guard resolves
+    is the name the connection resolves. Raises `ValueError` for a host IDNA 2008 cannot encode
+    (httpx refuses it too): ``ＥＸＡＭＰＬＥ.com`` (fullwidth), ``☃.example``..., and for an ASCII
+    name with a broken A-label (``xn--zz.example``), which httpx cannot send a request to.
+    """
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    lowered = host.lower()
+    try:
+        if not lowered.isascii():
+            return idna.encode(lowered).decode("ascii")
+        if any(label.startswith("xn--") for label in lowered.split(".")):
+            idna.decode(lowered)  # an internationalised name must be valid IDNA 2008 as a whole
+    except idna.IDNAError as exc:
+        raise ValueError(f"{host!r} is not a valid IDNA 2008 host name ({exc})") from None
+    return lowered
+
+
 def resolve(host: str, port: int | None) -> list[IPAddress]:
     """Every address `host` resolves to (an IP literal resolves to itself, without DNS).
 
-    Raises `OSError` (socket.gaierror) when the name does not resolve.
+    `host` is resolved in its `ascii_host` form, never handed to getaddrinfo() as Unicode.
+    Raises `OSError` (socket.gaierror) when the name does not resolve, `ValueError` when it
+    cannot be encoded.
     """
-    literal = host[1:-1] if host.startswith("[") and host.endswith("]") else host
+    literal = ascii_host(host)
     try:
         return [ipaddress.ip_address(literal.split("%", 1)[0])]
     except ValueError:
@@ -103,8 +134,9 @@ def resolve(host: str, port: int | None) -> list[IPAddress]:
 def check_url(url: str, *, allow_private: bool) -> None:
     """Raise `FeedError(reason="forbidden-address")` unless every address of the URL's host is public.
 
-    A host that does not resolve raises `FeedError(reason="unreachable")`. With `allow_private`
-    nothing is checked (and nothing resolved).
+    A host that does not resolve raises `FeedError(reason="unreachable")`, one that cannot be
+    encoded (`ascii_host`) `FeedError(reason="invalid-url")`. With `allow_private` nothing is
+    checked (and nothing resolved).
     """
     if allow_private:
         return
@@ -117,22 +149,34 @@ def check_url(url: str, *, allow_private: bool) -> None:
         raise FeedError(f"feed {shown} is not a valid URL: {exc}", feed=shown, reason="invalid-url") from None
     if not host:
         raise FeedError(f"feed {shown} has no host", feed=shown, reason="invalid-url")
+    check_host(host, port, allow_private=allow_private, feed=shown)
+
+
+def check_host(host: str, port: int | None, *, allow_private: bool, feed: str) -> None:
+    """`check_url` for a host already parsed out of the URL `feed` (redacted: errors name it).
+
+    The fetcher passes the host exactly as httpx connects to it (``httpx.URL.raw_host``).
+    """
+    if allow_private:
+        return
     try:
-        addresses = resolve(host, port)
+        name = ascii_host(host)
+    except ValueError as exc:
+        raise FeedError(f"feed {feed} is not a valid URL: {exc}", feed=feed, reason="invalid-url") from None
+    try:
+        addresses = resolve(name, port)
     except (OSError, UnicodeError) as exc:
         detail = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
-        raise FeedError(
-            f"feed {shown} is unreachable: cannot resolve {host}: {detail}", feed=shown, reason="unreachable"
-        ) from None
+        raise FeedError(f"feed {feed} is unreachable: cannot resolve {name}: {detail}", feed=feed, reason="unreachable") from None
     if not addresses:
-        raise FeedError(f"feed {shown} is unreachable: {host} resolves to no address", feed=shown, reason="unreachable")
+        raise FeedError(f"feed {feed} is unreachable: {name} resolves to no address", feed=feed, reason="unreachable")
     for ip in addresses:
         why = forbidden_reason(ip)
         if why:
-            shown_host = host if host == str(ip) else f"{host} ({ip})"
+            shown_host = name if name == str(ip) else f"{name} ({ip})"
             raise FeedError(
-                f"feed {shown} refused: {shown_host} is a {why} address (SSRF guard; allow_private_networks turns it off)",
-                feed=shown,
+                f"feed {feed} refused: {shown_host} is a {why} address (SSRF guard; allow_private_networks turns it off)",
+                feed=feed,
                 reason="forbidden-address",
                 address=str(ip),
             )

@@ -7,8 +7,10 @@ A feed URL comes from a registry and its server is not trusted, so every fetch i
   byte a second (in the headers or in the body) fails after `total_timeout_s`, not after hours;
 - size: the body is decompressed here, in bounded pieces (`newsflow.net.decoding`), and counted
   as it is: a gzip or brotli bomb stops at `max_body_bytes` without ever holding more than that;
-- where: the SSRF guard (`newsflow.net.guard`) checks the host before every connection, and the
-  peer address of every connection before a request byte is sent (`newsflow.net.deadline`);
+- where: the SSRF guard (`newsflow.net.guard`) checks the host before every connection (the
+  name httpx connects to, ``raw_host``: IDNA 2008, as `guard.ascii_host` encodes it), and the
+  peer address of every connection, whatever its name, before a request byte is sent
+  (`newsflow.net.deadline`);
 - redirects: at most `MAX_REDIRECTS`, followed here, so the fetcher knows whether every hop was
   permanent (the registry should then move) and checks each hop like the first request.
 
@@ -24,8 +26,10 @@ invalid-url, protocol-error (the server spoke broken HTTP or a broken content en
 from __future__ import annotations
 
 import logging
+import os
 import re
 import ssl
+import stat
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from types import TracebackType
@@ -113,19 +117,22 @@ class HttpFetcher:
     # -- local files ---------------------------------------------------------------------------
 
     def _read_file(self, url: str) -> FetchedFeed:
+        """A local file the registry names: a regular file only, read up to the size limit.
+
+        No deadline bounds a local read, so nothing that can block is opened: the path must be a
+        regular file (not a FIFO, device, directory or socket) before it is opened, it is opened
+        non-blocking (a FIFO swapped in after the check cannot wait for a writer), and what was
+        opened is checked again. Errors name only the path, which the registry already names.
+        """
         shown = redact_url(url)
-        if _scheme(url) == "file":
-            parts = urlsplit(url)
-            if parts.netloc not in ("", "localhost"):
-                raise FeedError(
-                    f"feed {shown}: file URLs on another host are not supported", feed=shown, reason="unsupported-scheme"
-                )
-            path = Path(url2pathname(parts.path))
-        else:
-            path = Path(url)
+        path = _local_path(url, shown)
         try:
-            with path.open("rb") as handle:
-                body = handle.read(self._max_body_bytes + 1)  # a limit, not stat(): /dev/zero has size 0
+            if not stat.S_ISREG(os.stat(path).st_mode):
+                raise _not_regular(path, shown)
+            with open(os.open(path, _LOCAL_READ), "rb") as handle:  # noqa: PTH123 - a descriptor; closes it
+                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                    raise _not_regular(path, shown)
+                body = handle.read(self._max_body_bytes + 1)  # a limit, not st_size: a file can grow
         except OSError as exc:
             raise FeedError(f"cannot read feed file {path}: {exc.strerror or exc}", feed=shown, reason="unreachable") from None
         if len(body) > self._max_body_bytes:
@@ -167,13 +174,13 @@ class HttpFetcher:
 
     def _follow(self, url: str, validators: Validators | None, deadline: Deadline, shown: str) -> FetchedFeed:
         origin = httpx.URL(url)
-        if not origin.host:
+        if not origin.raw_host:  # raw: `.host` decodes xn-- labels, and raises on a broken one
             raise FeedError(f"feed {shown} is not a valid URL: it has no host", feed=shown, reason="invalid-url")
         credentials = (origin.username, origin.password) if (origin.username or origin.password) else None
         redirects = _Redirects(origin, shown)
         current = origin
         while True:
-            self._guard(url if not redirects.count else str(current), current.scheme, redirects.count, shown)
+            self._guard(url if not redirects.count else str(current), current, redirects.count, shown)
             # Credentials go in a header, never in the request URL: httpx logs that URL at INFO.
             target = current.copy_with(username=None, password=None) if (current.username or current.password) else current
             auth = _auth_for(current, origin, credentials)
@@ -205,7 +212,7 @@ class HttpFetcher:
             target,
             headers=_conditional_headers(validators),
             timeout=timeout,
-            extensions={"trace": ConnectTracer(deadline, target.host, self._allow_private)},
+            extensions={"trace": ConnectTracer(deadline, target.raw_host.decode("ascii"), self._allow_private)},
         )
         log.debug("fetching feed=%s hop=%d url=%s", shown, hop, redact_url(str(target)))
         return self._client.send(request, stream=True, auth=auth)
@@ -235,8 +242,13 @@ class HttpFetcher:
             headers.pop("content-length", None)
         return FetchedFeed(url=final, body=body, headers=headers, status=200, permanent_redirect=moved)
 
-    def _guard(self, url: str, scheme: str, hops: int, shown: str) -> None:
-        """The checks of every hop: an http(s) URL whose host resolves to public addresses only."""
+    def _guard(self, url: str, current: httpx.URL, hops: int, shown: str) -> None:
+        """The checks of every hop: an http(s) URL whose host resolves to public addresses only.
+
+        The host checked is the one httpx connects to (`current.raw_host`, IDNA 2008), not a
+        re-parse of `url`: the guard and the connection resolve the same name.
+        """
+        scheme = current.scheme
         if scheme not in ("http", "https"):  # a redirect to file://, ftp://, gopher://...
             raise FeedError(
                 f"feed {shown} redirected to an unsupported URL scheme {scheme!r}", feed=shown, reason="unsupported-scheme"
@@ -245,12 +257,15 @@ class HttpFetcher:
             parts = urlsplit(url)
             if not parts.hostname or parts.port == 0:
                 raise ValueError("no host" if not parts.hostname else "port 0")
+            guard.ascii_host(current.raw_host.decode("ascii"))  # a broken A-label: also with allow_private
         except ValueError as exc:  # also what httpx would have let through (it quotes "[bad" into a host)
             hop = redact_url(url)
             where = f"feed {shown}" if not hops else f"feed {shown} redirected to {hop}, which"
             raise FeedError(f"{where} is not a valid URL: {exc}", feed=shown, reason="invalid-url") from None
         try:
-            guard.check_url(url, allow_private=self._allow_private)
+            guard.check_host(
+                current.raw_host.decode("ascii"), current.port, allow_private=self._allow_private, feed=redact_url(url)
+            )
         except FeedError as exc:
             if not hops:
                 raise
@@ -324,6 +339,24 @@ class _Redirects:
         return following
 
 
+def _local_path(url: str, shown: str) -> Path:
+    """The path of a registry's local feed: a bare path, or a file: URL on this host."""
+    if _scheme(url) != "file":
+        return Path(url)
+    parts = urlsplit(url)
+    if parts.netloc not in ("", "localhost"):
+        raise FeedError(f"feed {shown}: file URLs on another host are not supported", feed=shown, reason="unsupported-scheme")
+    return Path(url2pathname(parts.path))
+
+
+_LOCAL_READ = os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC  # never waits for a FIFO's writer
+
+
+def _not_regular(path: Path, shown: str) -> FeedError:
+    what = "not a regular file (a FIFO, device, directory or socket)"
+    return FeedError(f"cannot read feed file {path}: {what}", feed=shown, reason="unreachable")
+
+
 def _scheme(url: str) -> str:
     try:
         scheme = urlsplit(url).scheme.lower()
@@ -347,7 +380,7 @@ def _redirect_target(current: httpx.URL, response: httpx.Response, shown: str) -
             reason="http-error",
             status=response.status_code,
         ) from None
-    if target.scheme in ("http", "https") and not target.host:
+    if target.scheme in ("http", "https") and not target.raw_host:
         raise FeedError(
             f"feed {shown} answered HTTP {response.status_code} with a Location without host",
             feed=shown,
@@ -359,7 +392,7 @@ def _redirect_target(current: httpx.URL, response: httpx.Response, shown: str) -
 
 def _same_site(url: httpx.URL, origin: httpx.URL) -> bool:
     """Same host, and not a downgrade from https: where the registry URL's credentials may go."""
-    return url.host == origin.host and not (origin.scheme == "https" and url.scheme == "http")
+    return url.raw_host == origin.raw_host and not (origin.scheme == "https" and url.scheme == "http")
 
 
 def _auth_for(url: httpx.URL, origin: httpx.URL, credentials: tuple[str, str] | None) -> httpx.Auth | None:

@@ -90,3 +90,32 @@ def test_a_broken_page_still_yields_its_links() -> None:
 )
 def test_looks_like_html(body: bytes, content_type: str, expected: bool) -> None:
     assert looks_like_html(body, content_type) is expected
+
+
+@pytest.mark.parametrize(
+    ("page", "base_url"),
+    [
+        (b'<link rel="alternate" type="application/rss+xml" href="file:///etc/passwd">', "https://example.org/"),
+        (b'<link rel="alternate" type="application/rss+xml" href="FILE://localhost/tmp/feed.xml">', "https://example.org/"),
+        (b'<base href="file:///tmp/"><link rel="alternate" type="application/rss+xml" href="feed.xml">', "https://example.org/"),
+        (b'<link rel="alternate" type="application/rss+xml" href="data:text/xml,<rss/>">', "https://example.org/"),
+        (b'<link rel="alternate" type="application/rss+xml" href="ftp://example.org/feed.xml">', "https://example.org/"),
+        (b'<link rel="alternate" type="application/rss+xml" href="http:///no-host.xml">', "https://example.org/"),
+        # A page that is a local file (named by the registry) leads to no other local file either.
+        (b'<link rel="alternate" type="application/rss+xml" href="feed.xml">', "/srv/site/index.html"),
+        (b'<link rel="alternate" type="application/rss+xml" href="/etc/passwd">', "file:///srv/site/index.html"),
+    ],
+)
+def test_discovery_never_leads_off_the_web(page: bytes, base_url: str) -> None:
+    assert discover_feed_urls(page, base_url) == []
+
+
+def test_a_relative_link_on_a_web_page_stays_on_the_web() -> None:
+    page = b'<link rel="alternate" type="application/rss+xml" href="//cdn.example.net/f.xml"><link rel="alternate" type="application/rss+xml" href="/feed.xml">'
+    assert discover_feed_urls(page, "https://example.org/a/") == ["https://cdn.example.net/f.xml", "https://example.org/feed.xml"]
+
+
+def test_an_invalid_base_or_link_is_ignored_not_raised() -> None:
+    page = (b'<base href="http://[bad/"><link rel="alternate" type="application/rss+xml" href="http://[bad/feed">'
+            b'<link rel="alternate" type="application/rss+xml" href="feed.xml">')
+    assert discover_feed_urls(page, "https://example.org/a/") == ["https://example.org/a/feed.xml"]

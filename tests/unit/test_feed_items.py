@@ -365,6 +365,28 @@ def test_links_that_lead_nowhere_are_no_links():
     assert guid_only.url is None and guid_only.guid == "12345"
 
 
+@pytest.mark.parametrize("link", ["file:///etc/passwd", "FILE://localhost/etc/passwd", "file:/etc/passwd",
+                                  "data:text/html,<b>x</b>", "javascript:alert(1)"])
+def test_an_item_link_that_is_not_http_is_never_the_article_url(link: str, tmp_path: Path):
+    # An item link is remote content: only http(s) becomes an article's URL, whatever the feed.
+    item = f"<item><title>x</title><link>{link}</link><guid isPermaLink='false'>g-1</guid></item>"
+    for url in (URL, str(tmp_path / "feed.xml"), (tmp_path / "feed.xml").as_uri()):  # a web feed, local registry feeds
+        article = one_article(rss(item).encode(), url=url)
+        assert article.url is None and article.guid == "g-1"
+    atom = ('<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title>'
+            f'<entry><id>urn:x:1</id><title>x</title><link href="{link}"/></entry></feed>')
+    assert one_article(atom.encode()).url is None
+    json_feed = {"version": "https://jsonfeed.org/version/1.1", "title": "t",
+                 "items": [{"id": "1", "url": link, "content_text": "x"}]}
+    assert one_article(json.dumps(json_feed).encode(), {"content-type": "application/feed+json"}).url is None
+
+
+def test_a_path_like_item_link_resolves_on_the_web_never_on_disk(tmp_path: Path):
+    item = "<item><title>x</title><link>/etc/passwd</link></item>"
+    assert one_article(rss(item).encode()).url == "https://feeds.example/etc/passwd"
+    assert one_article(rss(item).encode(), url=str(tmp_path / "feed.xml")).url == "https://site.example/etc/passwd"
+
+
 # ── JSON Feed through parse_feed ────────────────────────────────────────────────────────
 
 JSON_FEED_1_1 = {
