@@ -82,7 +82,7 @@ class FeedReader:
             return FetchOutcome(feed=feed, kind="unchanged", at=self._clock(), headers=fetched.headers, body_hash=digest,
                                 fetch_url=moved_to)
         discovery_tried = False
-        if looks_like_html(fetched.body, fetched.headers.get("content-type", "")):
+        if looks_like_html(fetched.body, fetched.headers.get("content-type", "")) and not self._holds_entries(fetched):
             fetched, discovery_tried = self._discover(feed, state, fetched)
             moved_to = fetched.url
         return self._parsed_outcome(feed, state, fetched, moved_to=moved_to, discovery_tried=discovery_tried)
@@ -97,6 +97,15 @@ class FeedReader:
                             feed=feed.url, reason="not-a-feed", discovery_tried=True)
         log.info("feed autodiscovery url=%s found=%s", page.url, candidates[0])
         return self._fetch(candidates[0], Validators()), True
+
+    def _holds_entries(self, page: FetchedFeed) -> bool:
+        """Whether a body that looks like a page is a feed all the same: an Atom or RSS feed
+        wrapped in an XHTML document has entries that feedparser finds (and discovery would not)."""
+        with self._parsing:
+            try:
+                return bool(parse_feed(page).entries)
+            except FeedError:
+                return False
 
     def _fetch(self, url: str, validators: Validators) -> FetchedFeed:
         with self._gate.slot(url):
