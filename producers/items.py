@@ -30,7 +30,9 @@ from newsflow.contract.schema import RawArticle
 from newsflow.contract.text import html_to_text, plain_text
 from newsflow.errors import FeedError
 from newsflow.net.response import FetchedFeed
+from newsflow.redaction import redact_url
 from producers.base import FeedSpec, ParsedFeed
+from producers.dates import with_localised_dates
 from producers.discovery import discover_feed_urls, looks_like_html
 from producers.jsonfeed import looks_like_json, parse_jsonfeed
 
@@ -90,7 +92,8 @@ def parse_feed(fetched: FetchedFeed) -> ParsedFeed:
         hub=_absolute(_link_with_rel(feed, "hub"), fetched.url),
         self_url=_absolute(_link_with_rel(feed, "self"), fetched.url),
         publisher_interval_s=_publisher_interval(feed),
-        entries=tuple(result.entries),
+        # Dates in the feed's own language (month and day names) that feedparser cannot read.
+        entries=with_localised_dates(result.entries, feed.get("language")),
         defect="; ".join(defects) or None,
     )
 
@@ -354,12 +357,24 @@ def _summary(entry: Mapping[str, Any]) -> str:
     return _clean(detail, summary)
 
 
+_MUCH_LONGER = 2
+
+
 def _text(entry: Mapping[str, Any]) -> str:
+    """The item's body: its longest text. A content element is usually the full article and the
+    description a teaser, but not always: feedparser files an image's `media:description` (a
+    caption) under content too, and a caption must not replace a 300-word description. The
+    description wins only when it is at least `_MUCH_LONGER` times as long: content that is
+    merely a little shorter is still the publisher's chosen body."""
     contents = [c for c in entry.get("content") or () if c.get("value")]
-    if contents:
-        longest = max(contents, key=lambda c: len(c["value"]))
-        return _clean(longest, longest["value"])
-    return _summary(entry)
+    if not contents:
+        return _summary(entry)
+    longest = max(contents, key=lambda c: len(c["value"]))
+    text = _clean(longest, longest["value"])
+    if len(entry.get("summary") or "") < _MUCH_LONGER * len(longest["value"]):
+        return text  # the common case, decided without cleaning the summary too
+    summary = _summary(entry)
+    return summary if len(summary) >= _MUCH_LONGER * len(text) else text
 
 
 def _authors(entry: Mapping[str, Any]) -> tuple[str, ...]:
@@ -433,7 +448,7 @@ def to_article(
         version=max(1, int(stamp.timestamp() * 1000)),
         url=canonical_url(link) if link else None,
         guid=guid,
-        feed_url=feed.url,
+        feed_url=redact_url(feed.url),  # the registry URL may carry credentials the fetch needs
         source=_source(feed, parsed, fetched_url),
         title=title,
         summary=_summary(entry),
