@@ -165,7 +165,7 @@ def _positive_number(value: Any) -> float | None:
 
 _XML_ENCODING = re.compile(rb"<\?xml\b[^>]{0,200}?\bencoding\s*=\s*[\"']\s*([A-Za-z0-9._:()-]{1,40})\s*[\"']")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9._:()-]+)", re.IGNORECASE)
-_UTF8_NAMES = {"utf_8", "utf_8_sig"}
+_UTF8_NAMES = {"utf_8", "utf_8_sig", "utf-8", "utf-8-sig"}  # as written here, and as codecs.lookup names them
 # The encoding a label means in practice (WHATWG Encoding): Latin-1 and ASCII labels are read as
 # windows-1252, the national standards as their Microsoft supersets.
 _SUPERSETS = {
@@ -300,7 +300,11 @@ def _decode_utf8(body: bytes, *, declared: str | None) -> tuple[str, str | None]
     invalid = len(_INVALID_BYTE.findall(escaped))
     valid_non_ascii = len(escaped) - len(escaped.encode("ascii", errors="ignore")) - invalid
     what = f"declared {declared}" if declared else "undeclared"
-    if valid_non_ascii >= invalid:
+    # Declared UTF-8 (a BOM, the Content-Type or the XML declaration) is trusted: its valid
+    # characters stay, however many stray bytes surround them. Only an undeclared document that
+    # is mostly not UTF-8 goes to detection: read whole as another charset, a declared UTF-8
+    # document turns every valid "’" into "тАЩ".
+    if declared in _UTF8_NAMES or valid_non_ascii >= invalid:
         return body.decode("utf-8", errors="newsflow.cp1252"), f"encoding: {invalid} byte(s) not UTF-8, read as windows-1252"
     guess = _detect(body)
     text, codec = (guess and _decode_as(body, guess)) or (body.decode("cp1252", errors="newsflow.latin1"), "cp1252")
