@@ -66,7 +66,9 @@ def parse_feed(fetched: FetchedFeed) -> ParsedFeed:
     # The document is handed over as UTF-8 and said to be so. No Content-Location: feedparser
     # would resolve GUIDs against it too, and a GUID must not change when a feed moves; links
     # are resolved in `to_article` (feedparser still applies any xml:base of the document).
-    parser_headers = {k: v for k, v in headers.items() if k != "content-location"}
+    # No Content-Language either: feedparser would put it on every field as if it were the
+    # field's xml:lang, and a site-wide "en" would then outrank the feed's own <language>.
+    parser_headers = {k: v for k, v in headers.items() if k not in ("content-location", "content-language")}
     parser_headers["content-type"] = "application/xml; charset=utf-8"
     try:
         # A BytesIO, never bytes: feedparser treats a bytes argument it can open() as a file
@@ -87,7 +89,7 @@ def parse_feed(fetched: FetchedFeed) -> ParsedFeed:
     defects = [d for d in (encoding_note, _bozo(result)) if d]
     return ParsedFeed(
         title=_clean(feed.get("title_detail"), feed.get("title", "")),
-        language=(feed.get("language") or "").strip() or None,
+        language=(feed.get("language") or headers.get("content-language", "").partition(",")[0]).strip() or None,
         link=_absolute(feed.get("link"), fetched.url),
         hub=_absolute(_link_with_rel(feed, "hub"), fetched.url),
         self_url=_absolute(_link_with_rel(feed, "self"), fetched.url),
@@ -411,6 +413,17 @@ def _link(entry: Mapping[str, Any], bases: tuple[str | None, ...]) -> str | None
     return None
 
 
+def _language(entry: Mapping[str, Any]) -> str | None:
+    """The entry's own language hint: `xml:lang` on its body, summary or title (feedparser puts
+    it, inherited from the entry or the feed, on each of them), else the entry's language."""
+    details = [*(entry.get("content") or ()), entry.get("summary_detail") or {}, entry.get("title_detail") or {}]
+    for detail in details:
+        language = (detail.get("language") or "").strip()
+        if language:
+            return language
+    return (entry.get("language") or "").strip() or None
+
+
 def _source(feed: FeedSpec, parsed: ParsedFeed, fetched_url: str) -> str:
     return feed.name or parsed.title or urlsplit(fetched_url).hostname or fetched_url
 
@@ -459,7 +472,7 @@ def to_article(
         text=text,
         authors=_authors(entry),
         tags=tuple(feed.tags) + tuple(t for t in tags if t and t not in feed.tags),
-        language=(entry.get("language") or parsed.language or feed.language or None),
+        language=_language(entry) or parsed.language or feed.language or None,
         published=published,
         published_reported=published_reported,
         updated=updated,
