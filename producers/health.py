@@ -13,6 +13,7 @@ from datetime import datetime
 from kafka import KafkaConsumer, TopicPartition
 
 from newsflow.contract.schema import FeedHealthEvent, FeedStatus
+from newsflow.redaction import redact_url
 from newsflow.runtime.kafka import client_config
 from newsflow.runtime.metrics import FEED_FETCH_SECONDS, FEEDS, FETCHES
 from newsflow.settings import Settings
@@ -25,8 +26,9 @@ __all__ = ["StatusRow", "health_event", "observe", "read_states", "status_rows"]
 
 
 def health_event(outcome: FetchOutcome, state: FeedState, *, emitted: int) -> FeedHealthEvent:
+    """The event of one outcome; its URL without credentials (the topic is indexed), as its error."""
     return FeedHealthEvent(
-        feed_id=state.feed_id, url=outcome.feed.url, name=outcome.feed.name, at=outcome.at, outcome=outcome.kind,
+        feed_id=state.feed_id, url=redact_url(outcome.feed.url), name=outcome.feed.name, at=outcome.at, outcome=outcome.kind,
         status=status_of(state, enabled=outcome.feed.enabled, now=outcome.at), reason=outcome.reason,
         error=outcome.error, items=len(outcome.articles), emitted=emitted, duration_ms=int(outcome.duration_s * 1000),
         next_due=state.next_due, pushed=outcome.pushed,
@@ -61,8 +63,9 @@ def status_rows(feeds: Sequence[FeedSpec], states: dict[str, FeedState], *, now:
         error = None
         if state and (state.consecutive_failures or state.disabled_reason):
             error = state.disabled_reason or state.last_error
+        url = state.fetch_url if state and state.fetch_url else feed.url
         rows.append(StatusRow(
-            name=feed.name or feed.url, url=(state.fetch_url if state and state.fetch_url else feed.url),
+            name=feed.name or redact_url(feed.url), url=redact_url(url),
             status=status_of(state, enabled=feed.enabled, now=now),
             last_success=state.last_success_at if state else None, last_error=error,
             items_24h=state.items_last_24h(now) if state else 0,

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Literal
 
 from newsflow.contract.schema import RawArticle
+from newsflow.redaction import redact_url
 from producers.base import FeedSpec
 from producers.schedule import (
     Bounds,
@@ -26,7 +27,7 @@ from producers.schedule import (
 )
 from producers.state import ITEM_TIMES_KEPT, FeedState
 
-__all__ = ["FetchOutcome", "Policy", "next_state"]
+__all__ = ["FetchOutcome", "Policy", "next_state", "without_credentials"]
 
 OutcomeKind = Literal["ok", "not-modified", "unchanged", "error"]
 
@@ -64,6 +65,19 @@ class FetchOutcome:
     discovery_tried: bool = False
     duration_s: float = 0.0
     pushed: bool = False  # arrived by WebSub, not fetched
+
+
+def without_credentials(outcome: FetchOutcome, *urls: str | None) -> FetchOutcome:
+    """`outcome` with its error naming the feed's URLs (registry, `fetch_url` and `urls`) as
+    `redact_url` shows them: a registry URL may carry credentials, which the fetch needs but no
+    error may show. The fetch's own errors never name them (`newsflow.net` redacts); one made of
+    a pushed body names the URL the push stands for, as the registry has it."""
+    error = outcome.error
+    if error:
+        for url in (outcome.feed.url, outcome.fetch_url, *urls):
+            if url and (shown := redact_url(url)) != url:
+                error = error.replace(url, shown)
+    return outcome if error == outcome.error else replace(outcome, error=error)
 
 
 def next_state(

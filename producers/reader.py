@@ -93,9 +93,9 @@ class FeedReader:
         Only an http(s) feed: a page never leads to a local file, whoever serves it."""
         candidates = [url for url in discover_feed_urls(page.body, page.url) if is_web_url(url)]
         if state.discovery_tried or not candidates:
-            raise FeedError(f"not a feed: {page.url} is an HTML page that advertises no feed",
-                            feed=feed.url, reason="not-a-feed", discovery_tried=True)
-        log.info("feed autodiscovery url=%s found=%s", page.url, candidates[0])
+            raise FeedError(f"not a feed: {redact_url(page.url)} is an HTML page that advertises no feed",
+                            feed=redact_url(feed.url), reason="not-a-feed", discovery_tried=True)
+        log.info("feed autodiscovery url=%s found=%s", redact_url(page.url), redact_url(candidates[0]))
         return self._fetch(candidates[0], Validators()), True
 
     def _holds_entries(self, page: FetchedFeed) -> bool:
@@ -135,7 +135,7 @@ def _articles(feed: FeedSpec, parsed: ParsedFeed, fetched_url: str, at: datetime
         try:
             articles.append(to_article(entry, feed=feed, parsed=parsed, fetched_url=fetched_url, fetched_at=at))
         except ValueError as exc:
-            log.warning("item skipped feed=%s error=%s", feed.url, str(exc).splitlines()[0])
+            log.warning("item skipped feed=%s error=%s", redact_url(feed.url), str(exc).splitlines()[0])
     return articles
 
 

@@ -21,11 +21,12 @@ from kafka.errors import KafkaError
 
 from newsflow.contract.schema import RawArticle, encode
 from newsflow.errors import ServiceUnavailable
+from newsflow.redaction import redact_url
 from newsflow.runtime.metrics import ITEMS_PRODUCED
 from newsflow.runtime.worker import StopFlag
 from producers.base import FeedSpec
 from producers.health import count_statuses, health_event, observe
-from producers.outcome import FetchOutcome, Policy, next_state
+from producers.outcome import FetchOutcome, Policy, next_state, without_credentials
 from producers.ownership import FeedOwnership
 from producers.reader import FeedReader
 from producers.state import FeedState, fingerprint, short_hash, status_of
@@ -178,7 +179,7 @@ class FeedService:
                 raise ServiceUnavailable(f"Kafka did not acknowledge re-enabling a feed ({type(exc).__name__})",
                                          service="kafka") from None
             self._ownership.remember(enabled, None)
-            log.info("feed re-enabled url=%s", feed.url)
+            log.info("feed re-enabled url=%s", redact_url(feed.url))
 
     # -- scheduling -------------------------------------------------------------------------
 
@@ -223,6 +224,8 @@ class FeedService:
     def _apply(self, outcomes: list[FetchOutcome]) -> CycleReport:
         # A feed whose partition moved while it was fetched is the new owner's now.
         outcomes = [o for o in outcomes if self._ownership.owns(o.feed.id)]
+        # From here on an outcome's error is shown (logs, health events, the state): no credentials.
+        outcomes = [without_credentials(o, self._state(o.feed).fetch_url) for o in outcomes]
         report = CycleReport()
         if not outcomes:
             return report
@@ -286,7 +289,7 @@ class FeedService:
                                            value=event.model_dump_json().encode()))
         observe(event)
         if outcome.kind == "error":
-            log.warning("feed unhealthy url=%s reason=%s error=%s next=%s", outcome.feed.url, outcome.reason,
+            log.warning("feed unhealthy url=%s reason=%s error=%s next=%s", redact_url(outcome.feed.url), outcome.reason,
                         outcome.error, new_state.next_due)
         return new_state, seen, futures
 
@@ -296,7 +299,7 @@ class FeedService:
         report.items += len(outcome.articles)
         report.emitted += emitted
         if outcome.kind == "error":
-            report.failed.append((outcome.feed.url, outcome.error or ""))
+            report.failed.append((redact_url(outcome.feed.url), outcome.error or ""))
         elif outcome.kind == "not-modified":
             report.not_modified += 1
         elif outcome.kind == "unchanged":

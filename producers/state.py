@@ -16,9 +16,10 @@ import hashlib
 from collections import OrderedDict
 from datetime import datetime, timedelta
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from newsflow.contract.schema import FeedStatus, RawArticle
+from newsflow.redaction import redact_url
 
 __all__ = [
     "FeedState",
@@ -41,7 +42,7 @@ class FeedState(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     feed_id: str
-    url: str = Field(description="The registry URL (the feed's identity).")
+    url: str = Field(description="The registry URL, credentials redacted (the identity is `feed_id`, its hash).")
     fetch_url: str | None = Field(None, description="Where the feed lives now (permanent redirect, autodiscovery).")
     etag: str | None = None
     last_modified: str | None = None
@@ -63,6 +64,12 @@ class FeedState(BaseModel):
     websub_topic: str | None = None
     item_times: tuple[datetime, ...] = Field((), description="Recent publish times, newest last.")
     emissions: tuple[tuple[datetime, int], ...] = Field((), description="(time, items emitted) over the last 24 h.")
+
+    @field_validator("url")
+    @classmethod
+    def _without_credentials(cls, url: str) -> str:
+        # The fetch takes the URL (and its credentials) from the registry; this one is only shown.
+        return redact_url(url)
 
     def items_last_24h(self, now: datetime) -> int:
         return sum(count for at, count in self.emissions if now - at <= timedelta(hours=24))

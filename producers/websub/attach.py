@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 
 from newsflow.errors import FeedError
-from newsflow.net.guard import check_url
+from newsflow.redaction import redact_url
 from newsflow.settings import Settings
 from producers.websub.protocol import WebSubCallback, callback_url, derive_secret, subscribe
 
@@ -69,11 +69,12 @@ class PushSubscriptions:
 
     def _subscribe(self, feed_id: str, hub: str, topic: str, secret: str) -> None:
         try:
-            check_url(hub, allow_private=self._allow_private)  # the hub's URL comes from feed content
-            subscribe(self._client, hub=hub, topic=topic, callback=callback_url(self._public_base, feed_id), secret=secret)
-            log.info("websub subscription requested feed=%s hub=%s", feed_id, hub)
+            # The hub's URL comes from feed content: subscribe() checks its name and the peer address.
+            subscribe(self._client, hub=hub, topic=topic, callback=callback_url(self._public_base, feed_id), secret=secret,
+                      allow_private=self._allow_private)
+            log.info("websub subscription requested feed=%s hub=%s", feed_id, redact_url(hub))
         except FeedError as exc:
-            log.warning("websub subscription failed feed=%s hub=%s error=%s", feed_id, hub, exc)
+            log.warning("websub subscription failed feed=%s hub=%s error=%s", feed_id, redact_url(hub), exc)
 
     def stop(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)

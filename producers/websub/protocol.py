@@ -5,7 +5,7 @@ can push each new version of itself instead of waiting for the next poll. The pr
 
     secret = derive_secret(key, feed.id)            # derived, so never stored; never logged
     callback.expect(feed.id, topic, secret)         # before subscribe(), and before start() after a restart
-    subscribe(client, hub=hub, topic=topic, callback=callback_url(base, feed.id), secret=secret)
+    subscribe(client, hub=hub, topic=topic, callback=callback_url(base, feed.id), secret=secret, allow_private=False)
     # the hub confirms the intent (GET), then POSTs every new version: on_push(feed_id, body, headers)
     # renew before callback.lease_expiry(feed.id); when a feed leaves: callback.forget(feed.id), unsubscribe()
 
@@ -25,7 +25,8 @@ import logging
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from urllib.parse import quote, urlsplit
 
@@ -36,6 +37,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 
 from newsflow.errors import FeedError
+from newsflow.net import guard
+from newsflow.net.deadline import ConnectTracer, Deadline, ForbiddenPeer
+from newsflow.redaction import redact_url
 
 __all__ = [
     "PushHandler",
@@ -78,15 +82,22 @@ def callback_url(base: str, feed_id: str) -> str:
 
 
 def subscribe(
-    client: httpx.Client, *, hub: str, topic: str, callback: str, secret: str, lease_s: int = DEFAULT_LEASE_S
+    client: httpx.Client, *, hub: str, topic: str, callback: str, secret: str, allow_private: bool,
+    lease_s: int = DEFAULT_LEASE_S,
 ) -> None:
     """Ask `hub` to push `topic` to `callback`, signed with `secret`. The hub confirms later, by a GET.
 
+    The hub's URL comes from feed content, so it goes through the SSRF guard like a feed URL: its
+    name must resolve to public addresses only, and the address actually connected to is checked
+    too, before a byte of the request is sent (a name may resolve once to a public address and
+    then to a private one: DNS rebinding). `allow_private` (`allow_private_networks`) turns both off.
+
     Raises FeedError(reason="websub-refused") when the hub answers other than 2xx (202 is usual),
-    FeedError(reason="websub-unreachable") when it cannot be reached.
+    FeedError(reason="websub-unreachable") when it cannot be reached,
+    FeedError(reason="forbidden-address") when the guard refuses it (nothing is sent).
     """
     if urlsplit(hub).scheme.lower() != "https":
-        log.warning("WebSub hub %s is not https: the subscription secret for %s travels in clear", hub, topic)
+        log.warning("WebSub hub %s is not https: the subscription secret for %s travels in clear", redact_url(hub), topic)
     form = {
         "hub.mode": "subscribe",
         "hub.topic": topic,
@@ -96,37 +107,81 @@ def subscribe(
         # Required by PubSubHubbub 0.3 hubs, ignored by WebSub ones (hubs ignore unknown parameters).
         "hub.verify": "async",
     }
-    _ask_hub(client, hub, form, secret=secret)
+    _ask_hub(client, hub, form, secret=secret, allow_private=allow_private)
 
 
-def unsubscribe(client: httpx.Client, *, hub: str, topic: str, callback: str) -> None:
-    """Ask `hub` to stop pushing `topic` to `callback`; the hub confirms by a GET (see `forget`)."""
+def unsubscribe(client: httpx.Client, *, hub: str, topic: str, callback: str, allow_private: bool) -> None:
+    """Ask `hub` to stop pushing `topic` to `callback`; the hub confirms by a GET (see `forget`).
+
+    Guarded as `subscribe` is."""
     form = {"hub.mode": "unsubscribe", "hub.topic": topic, "hub.callback": callback, "hub.verify": "async"}
-    _ask_hub(client, hub, form, secret=None)
+    _ask_hub(client, hub, form, secret=None, allow_private=allow_private)
 
 
-def _ask_hub(client: httpx.Client, hub: str, form: dict[str, str], *, secret: str | None) -> None:
+def _ask_hub(client: httpx.Client, hub: str, form: dict[str, str], *, secret: str | None, allow_private: bool) -> None:
     mode, topic = form["hub.mode"], form["hub.topic"]
+    shown = redact_url(hub)
+    _check_hub_url(hub, shown, mode, topic, allow_private=allow_private)
+    # The tracer is the hook that sees each new connection's peer address before any request byte
+    # is sent, as in the feed transport. Its deadline is never expired (the client's timeouts bound
+    # this request); the host is compared with the one httpcore connects to: IDNA-encoded (raw_host).
+    deadline = Deadline(float("inf"))
     try:
+        url = httpx.URL(hub)
+        tracer = ConnectTracer(deadline, url.raw_host.decode("ascii"), allow_private)
+        request = client.build_request("POST", url, data=form, extensions={"trace": tracer})
         # Streamed: the hub URL comes from a feed, so its answer is read only as far as the error needs.
-        with client.stream("POST", hub, data=form) as response:
+        # No redirects: a hop to another host would be connected to without the peer check.
+        with _sent(client, request) as response:
             if response.is_success:
                 return
             detail = _one_line(_read_prefix(response, 4 * _HUB_ERROR_CHARS), secret)
-    except httpx.HTTPError as exc:
+    except ForbiddenPeer as exc:
         raise FeedError(
-            f"WebSub hub {hub} is unreachable to {mode} {topic}: {type(exc).__name__}",
+            f"WebSub hub {shown} refused to {mode} {topic}: {exc.host} connected to {exc.address}, a {exc.why} "
+            "address (SSRF guard; allow_private_networks turns it off)",
+            reason="forbidden-address",
+            hub=shown,
+            topic=topic,
+            address=exc.address,
+        ) from None
+    except (httpx.HTTPError, httpx.InvalidURL) as exc:
+        raise FeedError(
+            f"WebSub hub {shown} is unreachable to {mode} {topic}: {type(exc).__name__}",
             reason="websub-unreachable",
-            hub=hub,
+            hub=shown,
             topic=topic,
         ) from None
+    finally:
+        deadline.finish()
     raise FeedError(
-        f"WebSub hub {hub} refused to {mode} {topic}: HTTP {response.status_code}" + (f" {detail}" if detail else ""),
+        f"WebSub hub {shown} refused to {mode} {topic}: HTTP {response.status_code}" + (f" {detail}" if detail else ""),
         reason="websub-refused",
-        hub=hub,
+        hub=shown,
         topic=topic,
         status=response.status_code,
     )
+
+
+def _check_hub_url(hub: str, shown: str, mode: str, topic: str, *, allow_private: bool) -> None:
+    """The guard's check of the hub's name (every address it resolves to public), said of the hub."""
+    try:
+        guard.check_url(hub, allow_private=allow_private)
+    except FeedError as exc:
+        fields = {k: v for k, v in exc.fields.items() if k != "feed"}
+        if fields.get("reason") == "unreachable":
+            fields["reason"] = "websub-unreachable"
+        what = str(exc).removeprefix(f"feed {shown} ")
+        raise FeedError(f"WebSub hub {shown} {what} (asked to {mode} {topic})", **fields, hub=shown, topic=topic) from None
+
+
+@contextmanager
+def _sent(client: httpx.Client, request: httpx.Request) -> Iterator[httpx.Response]:
+    response = client.send(request, stream=True, follow_redirects=False)
+    try:
+        yield response
+    finally:
+        response.close()
 
 
 def _read_prefix(response: httpx.Response, limit: int) -> bytes:

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from newsflow.errors import FeedError
+from producers.websub.attach import PushSubscriptions
 from producers.websub.protocol import WebSubCallback, callback_url, derive_secret, subscribe, unsubscribe
 
 NOW = 1_767_225_600.0  # the callback's clock: 2026-01-01T00:00:00Z
@@ -186,7 +187,8 @@ def subscribe_through(hub: HubStub, callback: WebSubCallback, client: httpx.Clie
     """The service's steps: derive the secret, expect the subscription, ask the hub. The secret."""
     secret = derive_secret("the-configured-key", FEED_ID)
     callback.expect(FEED_ID, topic, secret)
-    subscribe(client, hub=hub.url, topic=topic, callback=callback_url(base_of(callback), FEED_ID), secret=secret, lease_s=86_400)
+    subscribe(client, hub=hub.url, topic=topic, callback=callback_url(base_of(callback), FEED_ID), secret=secret, lease_s=86_400,
+              allow_private=True)
     return secret
 
 
@@ -271,7 +273,8 @@ def test_a_failing_handler_gets_500_so_the_hub_retries(callback, hub, client, pu
 def test_an_intent_for_another_topic_or_feed_is_not_confirmed(callback, hub, client):
     callback.expect(FEED_ID, TOPIC, derive_secret("k", FEED_ID))
     # Someone subscribes our callback to a topic we never asked for: the hub's verification fails.
-    subscribe(client, hub=hub.url, topic=TOPIC + "?evil", callback=callback_url(base_of(callback), FEED_ID), secret="s")
+    subscribe(client, hub=hub.url, topic=TOPIC + "?evil", callback=callback_url(base_of(callback), FEED_ID), secret="s",
+              allow_private=True)
     assert hub.wait_verifications(1) == [Verification("subscribe", TOPIC + "?evil", 404, echoed=False)]
     assert callback.lease_expiry(FEED_ID) is None
 
@@ -287,11 +290,11 @@ def test_unsubscribing_is_confirmed_only_once_the_feed_is_forgotten(callback, hu
     own_callback = callback_url(base_of(callback), FEED_ID)
 
     # An unsubscription nobody here asked for (the feed is still wanted) is not confirmed.
-    unsubscribe(client, hub=hub.url, topic=TOPIC, callback=own_callback)
+    unsubscribe(client, hub=hub.url, topic=TOPIC, callback=own_callback, allow_private=True)
     assert hub.wait_verifications(2)[1] == Verification("unsubscribe", TOPIC, 404, echoed=False)
 
     callback.forget(FEED_ID)
-    unsubscribe(client, hub=hub.url, topic=TOPIC, callback=own_callback)
+    unsubscribe(client, hub=hub.url, topic=TOPIC, callback=own_callback, allow_private=True)
     assert hub.wait_verifications(3)[2] == Verification("unsubscribe", TOPIC, 200, echoed=True)
     assert hub.requests[-1] == {"hub.mode": "unsubscribe", "hub.topic": TOPIC, "hub.callback": own_callback, "hub.verify": "async"}
 
@@ -352,7 +355,8 @@ def test_a_refusing_hub_raises_a_one_line_feed_error_without_the_secret(client):
     hub = HubStub(answer=400)
     try:
         with pytest.raises(FeedError) as caught:
-            subscribe(client, hub=hub.url, topic=TOPIC, callback="https://push.example/websub/x", secret="s3cr3t-value")
+            subscribe(client, hub=hub.url, topic=TOPIC, callback="https://push.example/websub/x", secret="s3cr3t-value",
+                      allow_private=True)
     finally:
         hub.close()
     error = caught.value
@@ -366,5 +370,103 @@ def test_an_unreachable_hub_raises_a_feed_error(client):
     with socket.create_server(("127.0.0.1", 0)) as probe:
         port = probe.getsockname()[1]  # closed when the block ends: nothing listens there
     with pytest.raises(FeedError) as caught:
-        subscribe(client, hub=f"http://127.0.0.1:{port}/hub", topic=TOPIC, callback="https://push.example/websub/x", secret="s")
+        subscribe(client, hub=f"http://127.0.0.1:{port}/hub", topic=TOPIC, callback="https://push.example/websub/x", secret="s",
+                  allow_private=True)
     assert caught.value.fields["reason"] == "websub-unreachable"
+
+
+# -- the SSRF guard on the hub's address ---------------------------------------------------------
+
+REBOUND = "hub.rebind.test"
+PUBLIC_ADDRESS = "93.184.215.14"
+
+
+class Resolver:
+    """getaddrinfo() for `REBOUND`: answers the addresses of `script` in turn, and records them."""
+
+    def __init__(self) -> None:
+        self.script: list[str] = []
+        self.given: list[str] = []
+
+    def answer(self, port) -> list[tuple]:
+        assert self.script, f"unexpected lookup of {REBOUND} (after {self.given})"
+        address = self.script.pop(0)
+        self.given.append(address)
+        return [(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP, "", (address, int(port or 0)))]
+
+
+@pytest.fixture
+def rebinding(monkeypatch: pytest.MonkeyPatch) -> Resolver:
+    """DNS rebinding: each time, `REBOUND` resolves to a public address for the guard's lookup,
+    then to 127.0.0.1 for the connection's own lookup."""
+    real = socket.getaddrinfo
+    resolver = Resolver()
+    resolver.script = [PUBLIC_ADDRESS, "127.0.0.1"] * 2
+    monkeypatch.setattr(socket, "getaddrinfo",
+                        lambda host, port, *a, **k: resolver.answer(port) if host == REBOUND else real(host, port, *a, **k))
+    return resolver
+
+
+def rebound_url(hub: HubStub) -> str:
+    return hub.url.replace("127.0.0.1", REBOUND)
+
+
+def test_a_hub_name_rebound_to_loopback_is_refused_before_a_byte_is_sent(rebinding, hub, client):
+    asks = {
+        "subscribe": lambda: subscribe(client, hub=rebound_url(hub), topic=TOPIC, callback="https://push.example/websub/x",
+                                       secret="s", allow_private=False),
+        "unsubscribe": lambda: unsubscribe(client, hub=rebound_url(hub), topic=TOPIC, callback="https://push.example/websub/x",
+                                           allow_private=False),
+    }
+    for mode, ask in asks.items():
+        with pytest.raises(FeedError) as caught:
+            ask()
+        error = caught.value
+        assert error.fields["reason"] == "forbidden-address" and error.fields["address"] == "127.0.0.1", mode
+        assert f"refused to {mode}" in str(error) and "loopback" in str(error)
+    # Each time the guard's lookup passed and the connection was made, to loopback: its peer check refused it.
+    assert rebinding.given == [PUBLIC_ADDRESS, "127.0.0.1"] * 2
+    assert hub.requests == []
+
+
+def test_the_producer_does_not_subscribe_at_a_rebound_hub(rebinding, hub, callback, client, caplog):
+    # The path the producer takes (PushSubscriptions, in its background thread) and its setting.
+    subscriptions = PushSubscriptions(callback=callback, public_base=base_of(callback), key="k", client=client,
+                                      allow_private=False)
+    with caplog.at_level(logging.INFO, logger="producers.websub"):
+        subscriptions.ensure(FEED_ID, hub=rebound_url(hub), topic=TOPIC)
+        subscriptions._pool.shutdown(wait=True)  # the background subscription has run
+    outcomes = [r.getMessage() for r in caplog.records if r.getMessage().startswith("websub subscription")]
+    assert len(outcomes) == 1 and outcomes[0].startswith("websub subscription failed"), outcomes
+    assert "connected to 127.0.0.1, a loopback address" in outcomes[0]
+    assert rebinding.given == [PUBLIC_ADDRESS, "127.0.0.1"]
+    assert hub.requests == [] and hub.verifications == []
+
+
+def test_allow_private_networks_lets_the_subscription_reach_a_private_hub(rebinding, hub, callback, client):
+    rebinding.script = ["127.0.0.1"]  # the guard is off: only the connection looks the name up
+    subscribe(client, hub=rebound_url(hub), topic=TOPIC, callback=callback_url(base_of(callback), FEED_ID), secret="s",
+              allow_private=True)
+    assert [form["hub.mode"] for form in hub.requests] == ["subscribe"] and rebinding.given == ["127.0.0.1"]
+    hub.wait_verifications(1)  # (the hub's intent check, answered before the callback stops)
+
+
+def test_a_hub_whose_name_resolves_to_a_private_address_is_not_connected_to(hub, client, monkeypatch):
+    connections: list[object] = []
+    real = socket.create_connection
+    monkeypatch.setattr(socket, "create_connection", lambda *a, **k: connections.append(a) or real(*a, **k))
+    with pytest.raises(FeedError) as caught:
+        subscribe(client, hub=hub.url, topic=TOPIC, callback="https://push.example/websub/x", secret="s", allow_private=False)
+    assert caught.value.fields["reason"] == "forbidden-address" and str(caught.value).startswith(f"WebSub hub {hub.url} refused")
+    assert connections == [] and hub.requests == []
+
+
+def test_hub_credentials_never_appear_in_errors_or_logs(client, caplog):
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        port = probe.getsockname()[1]  # nothing listens there once closed
+    with caplog.at_level(logging.DEBUG), pytest.raises(FeedError) as caught:
+        subscribe(client, hub=f"http://user:hub-pass@127.0.0.1:{port}/hub", topic=TOPIC, callback="https://push.example/x",
+                  secret="s", allow_private=True)
+    assert caught.value.fields["reason"] == "websub-unreachable"
+    assert "hub-pass" not in str(caught.value) and "hub-pass" not in repr(caught.value.fields)
+    assert "hub-pass" not in caplog.text
