@@ -127,7 +127,10 @@ class ProducerSettings(_Section):
     concurrency: int = Field(16, ge=1, description="Feeds fetched at the same time.")
     per_host_concurrency: int = Field(2, ge=1, description="Requests in flight to one host at most.")
     per_host_delay_s: float = Field(1.0, ge=0, description="Pause between two requests to one host.")
-    seen_items_per_feed: int = Field(2000, ge=10, description="Item fingerprints kept per feed for dedup.")
+    seen_items_per_feed: int = Field(
+        2000, ge=10, description="Item fingerprints kept per feed for dedup (at least as many as the feed's latest fetch held)."
+    )
+    max_items_per_fetch: int = Field(2000, ge=1, description="Items read from one fetch at most (the first, newest ones).")
     allow_private_networks: bool = Field(
         False, description="Allow feeds on loopback/private addresses (SSRF guard off; tests and intranets)."
     )

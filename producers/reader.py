@@ -26,7 +26,10 @@ from producers.items import parse_feed, to_article
 from producers.outcome import FetchOutcome
 from producers.state import FeedState
 
-__all__ = ["FeedReader", "body_hash"]
+__all__ = ["DEFAULT_MAX_ITEMS", "FeedReader", "body_hash"]
+
+#: Items read from one fetch at most (`producer.max_items_per_fetch`).
+DEFAULT_MAX_ITEMS = 2000
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +42,11 @@ class FeedReader:
     """Turns a feed and its state into an outcome; one instance is shared by all worker threads."""
 
     def __init__(
-        self, *, fetcher: Fetcher, gate: HostGate, parse_concurrency: int = 2,
+        self, *, fetcher: Fetcher, gate: HostGate, parse_concurrency: int = 2, max_items: int = DEFAULT_MAX_ITEMS,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._fetcher = fetcher
+        self._max_items = max_items
         self._gate = gate
         # Many threads wait on the network, but parsing holds the GIL: more than a couple of
         # threads parsing at once only trade the GIL back and forth (measured: 16 parsing threads
@@ -121,7 +125,7 @@ class FeedReader:
                 exc.fields["discovery_tried"] = discovery_tried
                 raise
             at = self._clock()
-            articles = tuple(_articles(feed, parsed, fetched.url, at))
+            articles = tuple(_articles(feed, _capped(parsed, self._max_items, feed), fetched.url, at))
         return FetchOutcome(
             feed=feed, kind="ok", at=at, fetch_url=moved_to, headers=fetched.headers, body_hash=body_hash(fetched.body),
             articles=articles, publisher_interval_s=parsed.publisher_interval_s,
@@ -129,13 +133,25 @@ class FeedReader:
         )
 
 
+def _capped(parsed: ParsedFeed, max_items: int, feed: FeedSpec) -> ParsedFeed:
+    """The feed's first `max_items` entries: a feed is newest first as a rule, and one feed of
+    650,000 items must not take the producer's memory (each item becomes an article in memory
+    before any is sent)."""
+    if len(parsed.entries) <= max_items:
+        return parsed
+    log.warning("feed items over the cap feed=%s items=%d kept=%d", redact_url(feed.url), len(parsed.entries), max_items)
+    note = f"{len(parsed.entries) - max_items} item(s) over the cap of {max_items} ignored"
+    return replace(parsed, entries=parsed.entries[:max_items], defect="; ".join(d for d in (parsed.defect, note) if d))
+
+
 def _articles(feed: FeedSpec, parsed: ParsedFeed, fetched_url: str, at: datetime) -> list[RawArticle]:
     articles = []
     for entry in parsed.entries:
         try:
             articles.append(to_article(entry, feed=feed, parsed=parsed, fetched_url=fetched_url, fetched_at=at))
-        except ValueError as exc:
-            log.warning("item skipped feed=%s error=%s", redact_url(feed.url), str(exc).splitlines()[0])
+        except Exception as exc:  # noqa: BLE001 - one bad item never stops its feed, whatever it breaks
+            log.warning("item skipped feed=%s error=%s: %s", redact_url(feed.url), type(exc).__name__,
+                        (str(exc).splitlines() or [""])[0])
     return articles
 
 

@@ -29,7 +29,7 @@ from producers.health import count_statuses, health_event, observe
 from producers.outcome import FetchOutcome, Policy, next_state, without_credentials
 from producers.ownership import FeedOwnership
 from producers.reader import FeedReader
-from producers.state import FeedState, fingerprint, short_hash, status_of
+from producers.state import FeedState, SeenItems, fingerprint, short_hash, status_of
 
 __all__ = ["CycleReport", "FeedService", "Push"]
 
@@ -271,6 +271,13 @@ class FeedService:
         self._producer.flush(timeout=60)
         return futures
 
+    def _seen_after(self, outcome: FetchOutcome, fresh: list[tuple[RawArticle, str]]) -> SeenItems:
+        # Never fewer than the feed lists now: a 5,000-item feed with 2,000 remembered re-emitted
+        # 3,000 old items when one new item appeared.
+        present = [article.id for article in outcome.articles]
+        limit = max(self._seen_limit, len(present))
+        return self._ownership.seen(outcome.feed.id).merged(fresh, limit=limit, present=present)
+
     def _persist(self, outcome: FetchOutcome, fresh: list[tuple[RawArticle, str]], unstable: bool):
         state = self._state(outcome.feed)
         push_lease = False
@@ -282,7 +289,7 @@ class FeedService:
             push_lease = self.push.lease_active(state.feed_id)
         new_state = next_state(state, outcome, emitted=len(fresh), unstable_guids=unstable, policy=self._policy,
                                rng=self._rng, push_lease_active=push_lease)
-        seen = self._ownership.seen(outcome.feed.id).merged(fresh, limit=self._seen_limit) if fresh else None
+        seen = self._seen_after(outcome, fresh) if fresh else None
         futures = self._ownership.publish(self._producer, new_state, seen)
         event = health_event(outcome, new_state, emitted=len(fresh))
         futures.append(self._producer.send(self._topics.health, key=new_state.feed_id.encode(),

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import OrderedDict
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -84,8 +85,14 @@ class SeenItems(BaseModel):
     feed_id: str
     items: dict[str, tuple[str, int, str]] = Field(default_factory=dict)
 
-    def merged(self, emitted: list[tuple[RawArticle, str]], *, limit: int) -> SeenItems:
+    def merged(self, emitted: list[tuple[RawArticle, str]], *, limit: int, present: Sequence[str] = ()) -> SeenItems:
+        """With `emitted` added and the items still `present` in the feed (ids of its latest
+        fetch) made the most recent, so that what ages out first is what the feed dropped:
+        however long the feed, an item it still lists is never forgotten and emitted again."""
         items: OrderedDict[str, tuple[str, int, str]] = OrderedDict(self.items)
+        for article_id in present:
+            if article_id in items:
+                items.move_to_end(article_id)
         for article, digest in emitted:
             items.pop(article.id, None)  # re-inserted: now the most recent
             items[article.id] = (digest, article.version, short_hash(article.guid or ""))

@@ -162,7 +162,8 @@ def build_feed_service(settings: Settings, *, feeds, producer):
     service = FeedService(
         feeds=feeds,
         reader=FeedReader(fetcher=fetcher, gate=HostGate(per_host_concurrency=p.per_host_concurrency,
-                                                         min_delay_s=p.per_host_delay_s)),
+                                                         min_delay_s=p.per_host_delay_s),
+                          max_items=p.max_items_per_fetch),
         ownership=ownership,
         producer=producer,
         topics=Topics(raw=topics.raw, health=topics.feed_health),

@@ -55,3 +55,21 @@ def test_an_atom_feed_inside_an_xhtml_document_gives_its_entries(reader: FeedRea
 def test_a_page_without_entries_or_feed_links_is_still_not_a_feed(reader: FeedReader, tmp_path: Path) -> None:
     outcome = read(reader, tmp_path / "home.html", PLAIN_PAGE)
     assert (outcome.kind, outcome.reason) == ("error", "not-a-feed")
+
+
+def test_one_item_that_breaks_anything_is_skipped_and_the_rest_of_the_feed_goes_on(
+    reader: FeedReader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import producers.reader as reader_module
+
+    real = reader_module.to_article
+
+    def breaks_on_the_first(entry, **kwargs):
+        if entry.get("title") == "First entry":
+            raise RuntimeError("a bug no one foresaw")
+        return real(entry, **kwargs)
+
+    monkeypatch.setattr(reader_module, "to_article", breaks_on_the_first)
+    outcome = read(reader, tmp_path / "wrapped.xhtml", WRAPPED_ATOM)
+    assert outcome.kind == "ok"
+    assert [a.title for a in outcome.articles] == ["Second entry"]
