@@ -21,6 +21,7 @@ from newsflow.net.politeness import HostGate
 from newsflow.net.response import FetchedFeed, Validators
 from newsflow.redaction import redact_url
 from producers.base import FeedSpec, Fetcher, ParsedFeed
+from producers.budget import fit_in_message
 from producers.discovery import discover_feed_urls, is_web_url, looks_like_html
 from producers.items import parse_feed, to_article
 from producers.outcome import FetchOutcome
@@ -148,10 +149,17 @@ def _articles(feed: FeedSpec, parsed: ParsedFeed, fetched_url: str, at: datetime
     articles = []
     for entry in parsed.entries:
         try:
-            articles.append(to_article(entry, feed=feed, parsed=parsed, fetched_url=fetched_url, fetched_at=at))
+            article = to_article(entry, feed=feed, parsed=parsed, fetched_url=fetched_url, fetched_at=at)
         except Exception as exc:  # noqa: BLE001 - one bad item never stops its feed, whatever it breaks
             log.warning("item skipped feed=%s error=%s: %s", redact_url(feed.url), type(exc).__name__,
                         (str(exc).splitlines() or [""])[0])
+            continue
+        fitted = fit_in_message(article)
+        if fitted is not article:
+            log.warning("item %s feed=%s article=%s reason=over-message-size", "truncated" if fitted else "skipped",
+                        redact_url(feed.url), article.id)
+        if fitted is not None:
+            articles.append(fitted)
     return articles
 
 
