@@ -65,6 +65,10 @@ class FeedReader:
                 feed=feed, kind="error", at=self._clock(), error=str(exc), reason=str(exc.fields.get("reason", "error")),
                 headers=_retry_headers(exc), discovery_tried=exc.fields.get("discovery_tried", False),
             )
+        except Exception as exc:  # noqa: BLE001 - anything unforeseen in one feed is that feed's failure
+            log.exception("feed read failed unexpectedly feed=%s", redact_url(feed.url))
+            outcome = FetchOutcome(feed=feed, kind="error", at=self._clock(), reason="internal-error",
+                                   error=f"unexpected {type(exc).__name__} while reading the feed (a newsflow bug; see the log)")
         return _with_duration(outcome, time.monotonic() - started)
 
     def from_push(self, feed: FeedSpec, state: FeedState, body: bytes, headers: dict[str, str]) -> FetchOutcome:
