@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from newsflow.contract.schema import RawArticle
 from newsflow.errors import FeedError
@@ -57,7 +58,7 @@ class FeedReader:
 
     def read(self, feed: FeedSpec, state: FeedState) -> FetchOutcome:
         started = time.monotonic()
-        url = _learned(state.fetch_url, feed) or feed.url
+        url = _with_credentials(_learned(state.fetch_url, feed), feed) or feed.url
         try:
             outcome = self._read(feed, state, url)
         except FeedError as exc:
@@ -73,7 +74,7 @@ class FeedReader:
 
     def from_push(self, feed: FeedSpec, state: FeedState, body: bytes, headers: dict[str, str]) -> FetchOutcome:
         """A WebSub content distribution, handled like a fetch that returned `body`."""
-        fetched = FetchedFeed(url=state.fetch_url or feed.url, body=body, headers={k.lower(): v for k, v in headers.items()})
+        fetched = FetchedFeed(url=_without_userinfo(state.fetch_url or feed.url), body=body, headers={k.lower(): v for k, v in headers.items()})
         try:
             outcome = self._parsed_outcome(feed, state, fetched, moved_to=None, discovery_tried=False)
         except FeedError as exc:
@@ -82,7 +83,7 @@ class FeedReader:
 
     def _read(self, feed: FeedSpec, state: FeedState, url: str) -> FetchOutcome:
         fetched = self._fetch(url, Validators(etag=state.etag, last_modified=state.last_modified))
-        moved_to = _learned(fetched.permanent_redirect, feed)
+        moved_to = _stored(_learned(fetched.permanent_redirect, feed))
         if fetched.not_modified:
             return FetchOutcome(feed=feed, kind="not-modified", at=self._clock(), headers=fetched.headers, fetch_url=moved_to)
         digest = body_hash(fetched.body)
@@ -93,7 +94,7 @@ class FeedReader:
         discovery_tried = False
         if looks_like_html(fetched.body, fetched.headers.get("content-type", "")) and not self._holds_entries(fetched):
             fetched, discovery_tried = self._discover(feed, state, fetched)
-            moved_to = fetched.url
+            moved_to = _stored(fetched.url)
         return self._parsed_outcome(feed, state, fetched, moved_to=moved_to, discovery_tried=discovery_tried)
 
     def _discover(self, feed: FeedSpec, state: FeedState, page: FetchedFeed) -> tuple[FetchedFeed, bool]:
@@ -165,6 +166,28 @@ def _articles(feed: FeedSpec, parsed: ParsedFeed, fetched_url: str, at: datetime
         if fitted is not None:
             articles.append(fitted)
     return articles
+
+
+def _stored(url: str | None) -> str | None:
+    """A fetch URL as the feed's state keeps it: credentials that a same-site redirect carried
+    over become ``***@`` (`_with_credentials` puts the registry's back at fetch time)."""
+    return redact_url(url) if url else None
+
+
+def _with_credentials(url: str | None, feed: FeedSpec) -> str | None:
+    """A stored fetch URL with the registry URL's credentials back in, when it had them (same host
+    and port: the transport carries credentials over only there); else without any."""
+    if not url or "://***@" not in url:
+        return url
+    registry, stored = urlsplit(feed.url), urlsplit(url)
+    userinfo = registry.netloc.rpartition("@")[0]
+    if userinfo and (registry.hostname, registry.port) == (stored.hostname, stored.port):
+        return url.replace("://***@", f"://{userinfo}@", 1)
+    return url.replace("://***@", "://", 1)
+
+
+def _without_userinfo(url: str) -> str:
+    return redact_url(url).replace("://***@", "://", 1)
 
 
 def _learned(url: str | None, feed: FeedSpec) -> str | None:

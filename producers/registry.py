@@ -43,6 +43,7 @@ import yaml
 from pydantic import ValidationError
 
 from newsflow.errors import ConfigError
+from newsflow.redaction import redact_url
 from producers.base import FeedSpec
 
 __all__ = [
@@ -159,7 +160,7 @@ def load_registry(path: Path) -> list[FeedSpec]:
     feeds = []
     seen: dict[str, int] = {}
     for position, spec in enumerate(read_registry(path), start=1):
-        where = f"feeds file {path}, feed #{position} ({spec.url})"
+        where = f"feeds file {path}, feed #{position} ({redact_url(spec.url)})"
         _check_scheme(spec.url, where)
         resolved = resolve_relative(spec, path.parent)
         key = url_key(resolved.url)
@@ -202,7 +203,7 @@ def save_registry(path: Path, feeds: Iterable[FeedSpec]) -> None:
     for position, spec in enumerate(feeds, start=1):
         if spec.url in as_written:
             spec = spec.model_copy(update={"url": as_written[spec.url]})
-        where = f"feed #{position} ({spec.url})"
+        where = f"feed #{position} ({redact_url(spec.url)})"
         _check_scheme(spec.url, where)
         _check_bounds(spec, where)
         key = url_key(resolve_relative(spec, path.parent).url)
@@ -307,7 +308,8 @@ def add_feed(path: Path, spec: FeedSpec) -> FeedSpec:
     for position, existing in enumerate(feeds, start=1):
         if url_key(resolve_relative(existing, path.parent).url) == key:
             label = f" ({existing.name})" if existing.name else ""
-            raise ConfigError(f"{spec.url} is already in {path}: feed #{position}{label}", path=str(path), feed=spec.url)
+            raise ConfigError(f"{redact_url(spec.url)} is already in {path}: feed #{position}{label}", path=str(path),
+                              feed=redact_url(spec.url))
     save_registry(path, [*feeds, spec])
     return spec
 
@@ -363,7 +365,7 @@ def _find(feeds: Sequence[FeedSpec], path: Path, url_or_name: str) -> int:
 def checked_new(spec: FeedSpec, registry: Path) -> FeedSpec:
     """A feed about to enter the registry: URL normalized and checked, options checked."""
     url = check_feed_url(spec.url, base=Path(registry).parent)
-    where = f"feed {url}"
+    where = f"feed {redact_url(url)}"
     if spec.language is not None and not LANGUAGE_TAG.match(spec.language):
         raise ConfigError(f"{where}: language {spec.language!r} is not a language tag such as 'en' or 'pt-BR'")
     bad_tags = [t for t in spec.tags if not t.strip() or "," in t]

@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from newsflow.redaction import redact_url
+
 if TYPE_CHECKING:
     from newsflow.settings import Settings
 
@@ -133,7 +135,7 @@ def _bounds(feed: Any, default_min: float, default_max: float) -> tuple[float, f
 
 
 def _label(feed: Any) -> str:
-    return f"{feed.name} ({feed.url})" if feed.name else feed.url
+    return f"{feed.name} ({redact_url(feed.url)})" if feed.name else redact_url(feed.url)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -255,9 +257,9 @@ def _import_opml(registry: Path, settings: Settings, args: argparse.Namespace) -
     print(f"imported {len(report.added)} of {report.found} feeds from {args.file} into {registry}"
           f" ({len(report.duplicates)} already there, {len(report.refused)} refused)")
     for feed in report.duplicates:
-        print(f"  already there: {feed.url}")
+        print(f"  already there: {redact_url(feed.url)}")
     for url, reason in report.refused:
-        print(f"newsflow: warning: refused {url}: {reason}", file=sys.stderr)
+        print(f"newsflow: warning: refused {redact_url(url)}: {reason}", file=sys.stderr)
     return 1 if report.refused else 0
 
 

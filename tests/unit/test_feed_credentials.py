@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
+from newsflow.errors import ConfigError
 from newsflow.redaction import redact_url
 from producers.base import FeedSpec, ParsedFeed
 from producers.health import health_event, status_rows
 from producers.items import to_article
 from producers.outcome import FetchOutcome, without_credentials
+from producers.registry import add_feed
 from producers.state import FeedState
 
 AT = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
@@ -52,3 +56,13 @@ def test_the_status_table_shows_no_credentials():
                       last_error="HTTP 500")
     [row] = status_rows([feed], {feed.id: state}, now=AT)
     assert (row.name, row.url) == (SHOWN, redact_url(MOVED))
+
+
+def test_registry_errors_do_not_show_the_password(tmp_path) -> None:
+    registry = tmp_path / "feeds.yaml"
+    secret_feed = FeedSpec(url="https://reader:registry-pa55@example.org/feed.xml")
+    add_feed(registry, secret_feed)
+    with pytest.raises(ConfigError) as caught:
+        add_feed(registry, secret_feed)
+    assert "registry-pa55" not in str(caught.value) and "***@example.org" in str(caught.value)
+    assert "registry-pa55" not in str(caught.value.fields)
