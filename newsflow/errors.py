@@ -26,6 +26,19 @@ class NewsflowError(Exception):
     def __str__(self) -> str:
         return self.message
 
+    def __reduce__(self):
+        # Pickled whole (message and fields) when it crosses a process boundary (the producer's
+        # parser processes); Exception's default would call `cls(*args)` and lose the fields.
+        return _rebuild, (type(self), self.message, self.fields)
+
+
+def _rebuild(cls: type[NewsflowError], message: str, fields: dict[str, object]) -> NewsflowError:
+    error = cls.__new__(cls)
+    NewsflowError.__init__(error, message, **fields)
+    if "reason" in fields and isinstance(error, DeadLetter):
+        error.reason = fields["reason"]
+    return error
+
 
 class ConfigError(NewsflowError):
     code = "E001"

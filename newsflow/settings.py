@@ -131,6 +131,11 @@ class ProducerSettings(_Section):
         2000, ge=10, description="Item fingerprints kept per feed for dedup (at least as many as the feed's latest fetch held)."
     )
     max_items_per_fetch: int = Field(2000, ge=1, description="Items read from one fetch at most (the first, newest ones).")
+    parse_processes: int | None = Field(
+        None, ge=0,
+        description="Worker processes that parse feed bodies (none: one per core, at most 4; 0: parse in the fetch threads).",
+    )
+    parse_timeout_s: float = Field(60.0, gt=0, description="A feed whose parsing takes longer fails (reason parse-timeout).")
     allow_private_networks: bool = Field(
         False, description="Allow feeds on loopback/private addresses (SSRF guard off; tests and intranets)."
     )

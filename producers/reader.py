@@ -1,31 +1,29 @@
 """Fetching one feed into a `FetchOutcome`: runs in a worker thread, touches no shared state.
 
-Network (behind the per-host gate), the unchanged-body shortcut, HTML autodiscovery, parsing
-and the item -> article mapping all happen here; deduplication and producing to Kafka happen
-on the service's main thread.
+Network (behind the per-host gate), the unchanged-body shortcut and HTML autodiscovery happen
+here; parsing and the item -> article mapping are handed to `producers.parsing` (worker
+processes in the service); deduplication and producing to Kafka happen on the service's main
+thread.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
-from newsflow.contract.schema import RawArticle
 from newsflow.errors import FeedError
 from newsflow.net.politeness import HostGate
 from newsflow.net.response import FetchedFeed, Validators
 from newsflow.redaction import redact_url
-from producers.base import FeedSpec, Fetcher, ParsedFeed
-from producers.budget import fit_in_message
+from producers.base import FeedSpec, Fetcher
 from producers.discovery import discover_feed_urls, is_web_url, looks_like_html
-from producers.items import parse_feed, to_article
 from producers.outcome import FetchOutcome
+from producers.parsing import InlineParsing, Parsing
 from producers.state import FeedState
 
 __all__ = ["DEFAULT_MAX_ITEMS", "FeedReader", "body_hash"]
@@ -44,23 +42,27 @@ class FeedReader:
     """Turns a feed and its state into an outcome; one instance is shared by all worker threads."""
 
     def __init__(
-        self, *, fetcher: Fetcher, gate: HostGate, parse_concurrency: int = 2, max_items: int = DEFAULT_MAX_ITEMS,
+        self, *, fetcher: Fetcher, gate: HostGate, parsing: Parsing | None = None, max_items: int = DEFAULT_MAX_ITEMS,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self._fetcher = fetcher
         self._max_items = max_items
         self._gate = gate
-        # Many threads wait on the network, but parsing holds the GIL: more than a couple of
-        # threads parsing at once only trade the GIL back and forth (measured: 16 parsing threads
-        # produced 4x fewer articles per second than 4).
-        self._parsing = threading.BoundedSemaphore(parse_concurrency)
+        # Many threads wait on the network; parsing happens where `parsing` says (worker
+        # processes in the service, the calling thread by default).
+        self._parsing = parsing or InlineParsing()
         self._clock = clock
 
     def read(self, feed: FeedSpec, state: FeedState) -> FetchOutcome:
         started = time.monotonic()
-        url = _with_credentials(_learned(state.fetch_url, feed), feed) or feed.url
+        learned = _learned(state.fetch_url, feed)
+        url = _with_credentials(learned, feed) or feed.url
         try:
             outcome = self._read(feed, state, url)
+            if state.fetch_url and not learned and not outcome.fetch_url and is_web_url(feed.url):
+                # A refused stored URL (state written before local URLs were refused) is replaced
+                # by the registry's: it is forgotten, not refused again at every poll.
+                outcome = replace(outcome, fetch_url=_stored(feed.url))
         except FeedError as exc:
             outcome = FetchOutcome(
                 feed=feed, kind="error", at=self._clock(), error=str(exc), reason=str(exc.fields.get("reason", "error")),
@@ -109,13 +111,7 @@ class FeedReader:
         return self._fetch(candidates[0], Validators()), True
 
     def _holds_entries(self, page: FetchedFeed) -> bool:
-        """Whether a body that looks like a page is a feed all the same: an Atom or RSS feed
-        wrapped in an XHTML document has entries that feedparser finds (and discovery would not)."""
-        with self._parsing:
-            try:
-                return bool(parse_feed(page).entries)
-            except FeedError:
-                return False
+        return self._parsing.holds_entries(page)
 
     def _fetch(self, url: str, validators: Validators) -> FetchedFeed:
         with self._gate.slot(url):
@@ -124,48 +120,18 @@ class FeedReader:
     def _parsed_outcome(
         self, feed: FeedSpec, state: FeedState, fetched: FetchedFeed, *, moved_to: str | None, discovery_tried: bool
     ) -> FetchOutcome:
-        with self._parsing:
-            try:
-                parsed = parse_feed(fetched)
-            except FeedError as exc:
-                exc.fields["discovery_tried"] = discovery_tried
-                raise
-            at = self._clock()
-            articles = tuple(_articles(feed, _capped(parsed, self._max_items, feed), fetched.url, at))
+        at = self._clock()
+        try:
+            items = self._parsing.read(feed, fetched, max_items=self._max_items, at=at)
+        except FeedError as exc:
+            exc.fields["discovery_tried"] = discovery_tried
+            raise
+        parsed = items.feed
         return FetchOutcome(
             feed=feed, kind="ok", at=at, fetch_url=moved_to, headers=fetched.headers, body_hash=body_hash(fetched.body),
-            articles=articles, publisher_interval_s=parsed.publisher_interval_s,
+            articles=items.articles, publisher_interval_s=parsed.publisher_interval_s,
             hub=parsed.hub, topic=parsed.self_url or fetched.url, discovery_tried=discovery_tried,
         )
-
-
-def _capped(parsed: ParsedFeed, max_items: int, feed: FeedSpec) -> ParsedFeed:
-    """The feed's first `max_items` entries: a feed is newest first as a rule, and one feed of
-    650,000 items must not take the producer's memory (each item becomes an article in memory
-    before any is sent)."""
-    if len(parsed.entries) <= max_items:
-        return parsed
-    log.warning("feed items over the cap feed=%s items=%d kept=%d", redact_url(feed.url), len(parsed.entries), max_items)
-    note = f"{len(parsed.entries) - max_items} item(s) over the cap of {max_items} ignored"
-    return replace(parsed, entries=parsed.entries[:max_items], defect="; ".join(d for d in (parsed.defect, note) if d))
-
-
-def _articles(feed: FeedSpec, parsed: ParsedFeed, fetched_url: str, at: datetime) -> list[RawArticle]:
-    articles = []
-    for entry in parsed.entries:
-        try:
-            article = to_article(entry, feed=feed, parsed=parsed, fetched_url=fetched_url, fetched_at=at)
-        except Exception as exc:  # noqa: BLE001 - one bad item never stops its feed, whatever it breaks
-            log.warning("item skipped feed=%s error=%s: %s", redact_url(feed.url), type(exc).__name__,
-                        (str(exc).splitlines() or [""])[0])
-            continue
-        fitted = fit_in_message(article)
-        if fitted is not article:
-            log.warning("item %s feed=%s article=%s reason=over-message-size", "truncated" if fitted else "skipped",
-                        redact_url(feed.url), article.id)
-        if fitted is not None:
-            articles.append(fitted)
-    return articles
 
 
 def _stored(url: str | None) -> str | None:

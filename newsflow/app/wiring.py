@@ -159,11 +159,12 @@ def build_feed_service(settings: Settings, *, feeds, producer):
         max_body_bytes=p.max_body_bytes, user_agent=p.user_agent, allow_private_networks=p.allow_private_networks,
     )
     ownership = FeedOwnership(settings.kafka, group_id=p.group_id)
+    parsing = _feed_parsing(p)
     service = FeedService(
         feeds=feeds,
         reader=FeedReader(fetcher=fetcher, gate=HostGate(per_host_concurrency=p.per_host_concurrency,
                                                          min_delay_s=p.per_host_delay_s),
-                          max_items=p.max_items_per_fetch),
+                          parsing=parsing, max_items=p.max_items_per_fetch),
         ownership=ownership,
         producer=producer,
         topics=Topics(raw=topics.raw, health=topics.feed_health),
@@ -178,10 +179,20 @@ def build_feed_service(settings: Settings, *, feeds, producer):
         if websub:
             websub.stop()
         service.close()
+        parsing.close()
         ownership.close()
         fetcher.close()
 
     return service, cleanup
+
+
+def _feed_parsing(p):
+    """Feed bodies parsed in `producer.parse_processes` worker processes (none: one per core,
+    at most 4), or in the fetch threads when that is 0."""
+    from producers.parsing import InlineParsing, ProcessParsing
+
+    processes = p.parse_processes if p.parse_processes is not None else min(os.cpu_count() or 1, 4)
+    return ProcessParsing(processes, timeout_s=p.parse_timeout_s) if processes else InlineParsing()
 
 
 def _run_worker(

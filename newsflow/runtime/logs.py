@@ -6,7 +6,7 @@ import json
 import logging
 import sys
 
-__all__ = ["configure_logging"]
+__all__ = ["configure_logging", "logging_config"]
 
 
 class _JsonFormatter(logging.Formatter):
@@ -34,3 +34,10 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     if root.level > logging.DEBUG:
         logging.getLogger("kafka").setLevel(logging.CRITICAL)
         logging.getLogger("elastic_transport").setLevel(logging.ERROR)
+
+
+def logging_config() -> tuple[str, str]:
+    """The (level, format) this process logs with: a worker process it starts logs alike."""
+    root = logging.getLogger()
+    json_handler = any(isinstance(h.formatter, _JsonFormatter) for h in root.handlers)
+    return logging.getLevelName(root.getEffectiveLevel()), "json" if json_handler else "text"

@@ -18,7 +18,8 @@ from newsflow.contract.schema import RawArticle
 from newsflow.errors import FeedError
 from newsflow.net.response import FetchedFeed
 from producers.base import FeedSpec, ParsedFeed
-from producers.items import FUTURE_TOLERANCE, decode_xml, parse_feed, to_article
+from producers.charsets import decode_xml
+from producers.items import FUTURE_TOLERANCE, parse_feed, to_article
 from producers.registry import load_registry
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)

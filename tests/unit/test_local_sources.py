@@ -185,6 +185,7 @@ def test_a_stored_fetch_url_that_is_local_is_not_followed(server, fetcher, secre
         assert outcome.kind == "ok", outcome.error
         assert [a.title for a in outcome.articles] == ["public item"]
         assert_nothing_local(outcome, fetcher)
+        assert outcome.fetch_url == feed.url, "the refused stored URL is replaced, not kept in the state"
 
 
 @pytest.mark.timeout(30)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from producers.items import decode_xml
+from producers.charsets import decode_xml
 
 GOOD = "It’s a test"  # one valid non-ASCII character (3 bytes in UTF-8)
 

@@ -60,7 +60,7 @@ def test_a_page_without_entries_or_feed_links_is_still_not_a_feed(reader: FeedRe
 def test_one_item_that_breaks_anything_is_skipped_and_the_rest_of_the_feed_goes_on(
     reader: FeedReader, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import producers.reader as reader_module
+    import producers.parsing as reader_module
 
     real = reader_module.to_article
 
