@@ -1,8 +1,9 @@
 """Full text for short items (`news.extract.v1`): fetch the article page, extract its main text.
 
 Many feeds carry a teaser only. For an item with a URL and fewer than `min_words` words of text,
-this step fetches the page and extracts its main text with trafilatura; every other item passes
-through with its feed text. A page is fetched only when robots.txt allows it, through the shared
+this step fetches the page and extracts its main text (`processors.extraction`: trafilatura,
+precise then recall, publisher notices removed); every other item passes through with its feed
+text. A page is fetched only when robots.txt allows it, through the shared
 HTTP package `newsflow.net`: its transport (time and size limits, SSRF guard on every redirect
 hop and on the connected address), a per-host politeness gate and its robots.txt rules.
 
@@ -18,12 +19,10 @@ the URL (it may carry credentials or tokens).
 
 from __future__ import annotations
 
-import codecs
 import logging
-import re
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from types import TracebackType
@@ -32,7 +31,6 @@ from urllib.parse import urlsplit
 
 import trafilatura
 from protego import Protego
-from trafilatura.deduplication import LRUCache
 
 from newsflow.errors import FeedError, ProcessingError
 from newsflow.net.politeness import HostGate
@@ -50,19 +48,9 @@ from newsflow.net.robots import (
 from newsflow.net.transport import HttpFetcher
 from newsflow.settings import ExtractSettings, ProcessorSettings
 from processors.base import Draft, register_step
+from processors.extraction import cut_at_word, decode_html, extract_page, is_html, strip_leading_title, word_count
 
-__all__ = [
-    "ExtractStep",
-    "PageOutcome",
-    "cut_at_word",
-    "decode_html",
-    "extract_main_text",
-    "host_label",
-    "is_html",
-    "needs_fetch",
-    "strip_leading_title",
-    "word_count",
-]
+__all__ = ["ExtractStep", "PageOutcome", "host_label", "needs_fetch"]
 
 log = logging.getLogger(__name__)
 
@@ -70,21 +58,13 @@ STEP = "news.extract.v1"
 # The share of `timeout_s` a robots.txt fetch may take; the page gets the rest, so one page costs
 # `timeout_s` at most, robots.txt included (the setting's promise).
 ROBOTS_SHARE = 0.25
-# Segments trafilatura remembers for deduplication within one page (see `extract_main_text`).
-DEDUP_SEGMENTS = 4096
-HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 # Fetch failures that say the URL itself may not be fetched: reported as such even when they
 # happen on the way to robots.txt (the page would fail the same way).
 URL_REASONS = frozenset({"forbidden-address", "invalid-url", "unsupported-scheme"})
 
-_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 
 
 # -- pure logic ------------------------------------------------------------------------------------
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
 
 
 def needs_fetch(url: str | None, text: str, min_words: int) -> bool:
@@ -103,94 +83,6 @@ def host_label(url: str) -> str:
         return "a URL without host"
     host = f"[{host}]" if ":" in host else host
     return f"{host}:{port}" if port else host
-
-
-def _media_type(headers: Mapping[str, str]) -> tuple[str, str | None]:
-    """The media type of a Content-Type header, lower-cased, and its charset parameter if any."""
-    media, *params = headers.get("content-type", "").split(";")
-    charset = None
-    for param in params:
-        name, _, value = param.partition("=")
-        if name.strip().lower() == "charset":
-            charset = value.strip().strip("\"'") or None
-    return media.strip().lower(), charset
-
-
-def is_html(headers: Mapping[str, str], body: bytes) -> bool:
-    """HTML by its Content-Type; a response without one is sniffed (its markup must start as HTML)."""
-    media, _ = _media_type(headers)
-    if media:
-        return media in HTML_TYPES
-    start = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return start.startswith((b"<!doctype html", b"<html"))
-
-
-def _known_codec(name: str | None) -> str | None:
-    if not name:
-        return None
-    try:
-        return codecs.lookup(name).name
-    except LookupError:
-        return None
-
-
-def decode_html(body: bytes, headers: Mapping[str, str]) -> str:
-    """The page as text: the header's charset, else UTF-8, else a <meta> charset, else windows-1252.
-
-    Decoded here rather than by trafilatura, which would also try to decompress the bytes as gzip,
-    brotli or zstd: the fetcher's size limit must be the last word on how big a page gets.
-    """
-    declared = _known_codec(_media_type(headers)[1])
-    if declared:
-        return body.decode(declared, errors="replace")
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    found = _META_CHARSET.search(body[:4096])
-    # windows-1252: what browsers assume for an unlabeled page that is not UTF-8.
-    encoding = _known_codec(found.group(1).decode("ascii")) if found else None
-    return body.decode(encoding or "cp1252", errors="replace")
-
-
-def extract_main_text(html: str, url: str) -> str:
-    """The main text of a page ("" when trafilatura finds none): no comments, no tables, precise.
-
-    `deduplicate` gets a fresh cache per page. With ``deduplicate=True`` trafilatura keeps one
-    process-wide cache and drops any segment it has seen more than twice, in any page: the fourth
-    extraction of one article (an updated item, a replay) then comes back empty, and what a page
-    yields would depend on what the process extracted before.
-    """
-    text = trafilatura.extract(
-        html,
-        url=url,
-        include_comments=False,
-        include_tables=False,
-        favor_precision=True,
-        deduplicate=LRUCache(maxsize=DEDUP_SEGMENTS),
-    )
-    return (text or "").strip()
-
-
-def _normalised(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
-def strip_leading_title(text: str, title: str) -> str:
-    """Drop the headline from the top of the extracted text: the article has it as `title` already."""
-    first, _, rest = text.partition("\n")
-    if title.strip() and _normalised(first) == _normalised(title):
-        return rest.lstrip("\n")
-    return text
-
-
-def cut_at_word(text: str, max_chars: int) -> str:
-    """`text` cut to `max_chars` at most, at the last whitespace before the limit when there is one."""
-    if len(text) <= max_chars:
-        return text
-    head = text[:max_chars]
-    space = max(head.rfind(" "), head.rfind("\n"))
-    return (head[:space] if space > 0 else head).rstrip()
 
 
 def _note(reason: str, url: str) -> str:
@@ -218,6 +110,7 @@ class PageOutcome:
 
     text: str = ""
     reason: str | None = None
+    method: str = "precise"  # which extraction pass gave the text (processors.extraction)
 
 
 class _GaveUp(Exception):
@@ -335,11 +228,13 @@ class ExtractStep:
         text = strip_leading_title(outcome.text, draft.get("title"))
         if word_count(text) <= word_count(feed_text):
             return kept | {"notes": (_note("extracted-not-longer", url),)}
+        # The recall pass finds more and also more that is not the article: the reader is told.
+        notes = (_note("extracted-in-recall-mode", url),) if outcome.method == "recall" else ()
         if len(text) > self._max_text_chars:
             # An event over Kafka's message limit would be dead-lettered: keep the part NER reads.
-            cut = cut_at_word(text, self._max_text_chars)
-            return {"text": cut, "text_source": "extracted", "notes": (_note(f"text-cut-to-{len(cut)}-chars", url),)}
-        return {"text": text, "text_source": "extracted"}
+            text = cut_at_word(text, self._max_text_chars)
+            notes += (_note(f"text-cut-to-{len(text)}-chars", url),)
+        return {"text": text, "text_source": "extracted"} | ({"notes": notes} if notes else {})
 
     def _log_summary(self, results: list[dict[str, Any]], pages: int, elapsed_s: float) -> None:
         extracted = sum(1 for r in results if r["text_source"] == "extracted")
@@ -380,8 +275,10 @@ class ExtractStep:
         if not is_html(fetched.headers, fetched.body):
             return PageOutcome(reason="not-html")
         batch.check()  # no CPU spent on a page the batch no longer waits for
-        text = extract_main_text(decode_html(fetched.body, fetched.headers), fetched.url)
-        return PageOutcome(text=text) if text else PageOutcome(reason="extraction-empty")
+        extraction = extract_page(decode_html(fetched.body, fetched.headers), fetched.url)
+        if not extraction.text:
+            return PageOutcome(reason="extraction-empty")
+        return PageOutcome(text=extraction.text, method=extraction.method)
 
     def _robots_refusal(self, url: str, batch: _Batch) -> str | None:
         """None when robots.txt lets our User-Agent fetch `url`, else the reason for the note."""

@@ -23,14 +23,8 @@ from newsflow.contract.schema import RawArticle
 from newsflow.errors import ProcessingError
 from newsflow.settings import ProcessorSettings
 from processors.base import Draft, build_chain
-from processors.extract import (
-    ExtractStep,
-    cut_at_word,
-    decode_html,
-    host_label,
-    is_html,
-    strip_leading_title,
-)
+from processors.extract import ExtractStep, host_label
+from processors.extraction import cut_at_word, decode_html, is_html, strip_leading_title
 
 USER_AGENT = "newsflow-test/1.0 (+https://example.org/bot)"
 TITLE = "Tokayev meets Khamenei in Tehran"
