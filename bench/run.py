@@ -1,6 +1,6 @@
 """One benchmark command: every stage benchmark, one after the other, and one table.
 
-    .venv/bin/python -m bench.run [--quick] [--only producer,processor,sink,latency,stories] [--markdown]
+    .venv/bin/python -m bench.run [--quick] [--only producer,processor,sink,latency,stories,extract] [--markdown]
     make bench
 
 Each stage benchmark runs in its own process (`python -m bench.<module> --json`), so that one
@@ -52,6 +52,7 @@ STAGES: dict[str, Stage] = {
     "sink": Stage("bench.sink_throughput", ("--docs", "30000", "--rounds", "3"), ("--docs", "5000", "--rounds", "1")),
     "latency": Stage("bench.latency", ("--seconds", "60",), ("--seconds", "15", "--burst", "40")),
     "stories": Stage("bench.stories_cost", ("--articles", "1000"), ("--articles", "96")),
+    "extract": Stage("bench.extract_cost", ("--pages", "150", "--rounds", "7"), ("--pages", "24", "--rounds", "1")),
 }
 
 

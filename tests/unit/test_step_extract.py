@@ -404,3 +404,20 @@ def test_html_detection_decoding_and_text_helpers() -> None:
     assert strip_leading_title("Body first.\nMore.", TITLE) == "Body first.\nMore."
     assert cut_at_word("one two three", 9) == "one two"
     assert host_label("https://u:p@[::1]:8443/x?token=1") == "[::1]:8443"
+
+
+def test_text_from_the_recall_pass_carries_a_note(
+    server: PageServer, make_step: Callable[..., ExtractStep], seed_article: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import processors.extract as extract_module
+    from processors.extraction import Extraction
+
+    paragraphs = article_paragraphs(seed_article)
+    server.routes["/news/1"] = Reply(body=article_page(paragraphs))
+    monkeypatch.setattr(extract_module, "extract_page", lambda html, url: Extraction("\n".join(paragraphs), "recall"))
+    step = make_step(respect_robots=False)
+
+    [result] = step.run([draft(server.url("/news/1"))])
+
+    assert result["text_source"] == "extracted" and paragraphs[0] in result["text"]
+    assert note_of(result) == f"news.extract.v1: extracted-in-recall-mode for {server.host}"
