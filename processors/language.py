@@ -8,7 +8,6 @@ a wrong one. It is used when detection cannot be trusted: a short text, or a low
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib.metadata import version as _version
@@ -16,6 +15,7 @@ from typing import Any
 
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from newsflow.contract.languages import normalise_language_tag
 from newsflow.settings import ProcessorSettings
 from processors.base import Draft, register_step
 
@@ -41,14 +41,6 @@ _TO_ISO639_1 = {
     "ary": "ar", "arz": "ar", "yue": "zh", "wuu": "zh", "uzs": "uz", "gug": "gn", "sdh": "ku",
     "fuv": "ff", "kik": "ki", "hbo": "he", "grc": "el",
 }  # fmt: skip
-# ISO 639-2 codes feeds sometimes declare, and deprecated 639-1 codes still in the wild.
-_HINT_ALIASES = {
-    "eng": "en", "fre": "fr", "fra": "fr", "ger": "de", "deu": "de", "spa": "es", "ita": "it",
-    "por": "pt", "rus": "ru", "ara": "ar", "chi": "zh", "zho": "zh", "jpn": "ja", "dut": "nl",
-    "nld": "nl", "per": "fa", "fas": "fa", "tur": "tr", "pol": "pl", "ukr": "uk",
-    "iw": "he", "in": "id", "ji": "yi",
-}  # fmt: skip
-_TAG = re.compile(r"\s*([A-Za-z]{2,3})(?:[-_][A-Za-z0-9]{1,8})*\s*")
 
 
 @dataclass(frozen=True)
@@ -56,17 +48,6 @@ class LanguageGuess:
     language: str | None
     confidence: float | None
     note: str | None = None
-
-
-def normalise_language_tag(tag: str | None) -> str | None:
-    """A feed's language tag ("en-US", "fr_FR", "EN", "eng") as an ISO 639-1 code, or None
-    when it is not a language tag at all."""
-    match = _TAG.fullmatch(tag or "")
-    if match is None:
-        return None
-    primary = match.group(1).lower()
-    primary = _HINT_ALIASES.get(primary, primary)
-    return primary if len(primary) == 2 else None
 
 
 def fold_to_iso639_1(ranking: Sequence[tuple[str, float]]) -> dict[str, float]:

@@ -18,6 +18,7 @@ from elasticsearch import Elasticsearch
 from kafka.consumer.fetcher import ConsumerRecord
 from pydantic_core import to_json
 
+from newsflow.contract.languages import article_language
 from newsflow.contract.schema import EnrichedArticle, decode_enriched
 from newsflow.errors import DeadLetter
 from newsflow.runtime.metrics import BULK_ITEMS
@@ -57,8 +58,9 @@ def external_version(article: EnrichedArticle) -> int:
 
 
 # The article's own fields that the document does not copy as they are: `id` becomes
-# `article_id`, and `enrichment` is flattened for filtering (see `_derived_fields`).
-_NOT_COPIED = frozenset({"schema_version", "id", "enrichment"})
+# `article_id`, `enrichment` is flattened for filtering, and `language` is the one normalised
+# language (the feed's raw tag is kept as `declared_language`; see `_derived_fields`).
+_NOT_COPIED = frozenset({"schema_version", "id", "enrichment", "language"})
 _ENTITY_FIELD_NAMES = tuple(sorted(set(FIELD_BY_ENTITY_TYPE.values())))
 
 
@@ -88,6 +90,8 @@ def _derived_fields(article: EnrichedArticle, indexed_at: str) -> dict[str, Any]
             grouped[field].append(entity.name)
     return {
         "article_id": article.id,
+        "language": article_language(article.detected_language, article.language),
+        "declared_language": article.language,
         "enrichment": {
             "steps": [s.name for s in provenance.steps],
             "model": provenance.model,

@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from newsflow.contract.languages import normalise_language_tag
 from newsflow.errors import NewsflowError
 
 __all__ = [
@@ -33,6 +34,7 @@ __all__ = [
     "build_related_body",
     "build_search_body",
     "build_trending_body",
+    "trending_periods",
     "parse_search_query",
 ]
 
@@ -253,7 +255,9 @@ def _filters(query: SearchQuery) -> list[dict[str, Any]]:
         filters.append({"nested": {"path": "entities", "query": {"bool": {"filter": must}}}})
     elif query.entity is not None:
         filters.append({"bool": {"should": [_term(f, query.entity) for f in ENTITY_FIELDS], "minimum_should_match": 1}})
-    for field, value in (("topics", query.topic), ("source", query.source), ("language", query.language)):
+    # The index keeps one normalised language per article: "en-US", "EN" and "eng" all ask for "en".
+    language = query.language and (normalise_language_tag(query.language) or query.language.lower())
+    for field, value in (("topics", query.topic), ("source", query.source), ("language", language)):
         if value is not None:
             filters.append(_term(field, value))
     bounds = {op: value for op, value in (("gte", query.since), ("lte", query.until)) if value is not None}
@@ -289,11 +293,23 @@ def build_related_body(index: str, article_id: str, *, size: int) -> dict[str, A
     }
 
 
-def build_trending_body(
-    field: str, *, size: int, min_articles: int, window: str = "now-24h", background: str = "now-30d"
-) -> dict[str, Any]:
+def trending_periods(now: datetime) -> tuple[str, str]:
+    """The window (the last 24 h) and the background (the last 30 days) of trending, as absolute
+    times rounded down to the minute. Elasticsearch refuses date math on ``now`` in a
+    significant_terms background filter once it holds data ("could not read the current
+    timestamp", a 400 on every call); rounded, the same minute's requests also share its cache."""
+    minute = now.astimezone(UTC).replace(second=0, microsecond=0)
+    return _iso(minute - timedelta(hours=24)), _iso(minute - timedelta(days=30))
+
+
+def _iso(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def build_trending_body(field: str, *, size: int, min_articles: int, window: str, background: str) -> dict[str, Any]:
     """Significant terms: entities whose share of the articles published since `window` stands out
-    against their share since `background`, rather than the merely frequent ones."""
+    against their share since `background` (absolute times: `trending_periods`), rather than the
+    merely frequent ones."""
     if field not in TRENDING_FIELDS:
         raise ValueError(f"field must be one of {', '.join(TRENDING_FIELDS)}")
     return {

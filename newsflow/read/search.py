@@ -11,6 +11,7 @@ import logging
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from typing import Any
 
 from elasticsearch import ApiError, Elasticsearch
@@ -27,6 +28,7 @@ from newsflow.read.query import (
     build_related_body,
     build_search_body,
     build_trending_body,
+    trending_periods,
 )
 from newsflow.settings import ElasticsearchSettings
 
@@ -253,7 +255,7 @@ def related_articles(client: Elasticsearch, settings: ElasticsearchSettings, art
 
 def trending_entities(client: Elasticsearch, settings: ElasticsearchSettings, field: str, *,
                       size: int = 10, min_articles: int = 3) -> Trending:
-    window, background = "now-24h", "now-30d"
+    window, background = trending_periods(datetime.now(UTC))
     body = build_trending_body(field, size=size, min_articles=min_articles, window=window, background=background)
     with translated_errors(settings, "trending entities"):
         response = client.search(index=settings.alias, **body)

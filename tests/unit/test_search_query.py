@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime
 
 import pytest
 from pydantic import ValidationError
@@ -32,6 +33,7 @@ from newsflow.read.query import (
     build_search_body,
     build_trending_body,
     parse_search_query,
+    trending_periods,
 )
 
 
@@ -173,15 +175,18 @@ def test_related_is_more_like_this_the_article_without_itself():
     assert set(mlt["fields"]) == {"title", "text", *ENTITY_FIELDS}
 
 
-def test_trending_compares_the_last_day_with_the_last_month():
-    sent = build_trending_body("persons", size=5, min_articles=2)
+def test_trending_compares_the_last_day_with_the_last_month_in_absolute_rounded_times():
+    window, background = trending_periods(datetime(2026, 12, 6, 10, 17, 42, 123, tzinfo=UTC))
+    assert (window, background) == ("2026-12-05T10:17:00Z", "2026-11-06T10:17:00Z")
+    sent = build_trending_body("persons", size=5, min_articles=2, window=window, background=background)
     assert sent["size"] == 0
-    assert sent["query"]["bool"]["filter"] == [{"range": {"published": {"gte": "now-24h"}}}]
+    assert sent["query"]["bool"]["filter"] == [{"range": {"published": {"gte": window}}}]
     terms = sent["aggs"]["trending"]["significant_terms"]
     assert terms == {"field": "persons", "size": 5, "min_doc_count": 2,
-                     "background_filter": {"range": {"published": {"gte": "now-30d"}}}}
+                     "background_filter": {"range": {"published": {"gte": background}}}}
+    assert "now" not in str(sent)  # Elasticsearch refuses now in the background filter
     with pytest.raises(ValueError, match="persons, organisations, places"):
-        build_trending_body("authors", size=5, min_articles=2)
+        build_trending_body("authors", size=5, min_articles=2, window=window, background=background)
 
 
 def test_command_line_options_reach_the_query():
@@ -263,3 +268,9 @@ def test_a_storys_articles_are_newest_first_and_bounded():
     assert sent["query"] == {"bool": {"filter": [{"term": {"story_id": "story-1"}}]}}
     assert sent["sort"][0] == {"published": {"order": "desc", "missing": "_last"}}
     assert (sent["size"], sent["track_total_hits"], sent["_source"]) == (7, True, HIT_SOURCE)
+
+
+def test_the_language_filter_asks_for_the_normalised_code():
+    for asked in ("en", "EN", "en-US", "eng"):
+        body = build_search_body(SearchQuery(language=asked))
+        assert {"term": {"language": {"value": "en", "case_insensitive": True}}} in body["query"]["bool"]["filter"], asked

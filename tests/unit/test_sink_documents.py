@@ -89,3 +89,15 @@ def test_source_is_the_document_as_json():
     for article in [enriched(), enriched(title="Téhéran \u2014 «quote» \U0001f600", entities=()), *sample_articles(6)]:
         source = to_source(article, indexed_at=NOW.isoformat())
         assert json.loads(source) == to_document(article, indexed_at=NOW)
+
+
+@pytest.mark.parametrize(("declared", "detected", "language"), [
+    ("en-US", "en", "en"), ("en_gb", None, "en"), ("IT-it", None, "it"), ("kn", "en", "en"),
+    ("de-DE", "de", "de"), ("eng", None, "en"), (None, None, "und"), ("not a tag", None, "und"),
+])
+def test_the_document_keeps_one_normalised_language_and_the_declared_tag(declared, detected, language):
+    # Before: `language` was the feed's raw tag ("en-US", "IT-it", empty on half the articles of a
+    # real mix), so `--language en` missed most English articles.
+    document = to_document(enriched(language=declared, detected_language=detected), indexed_at=datetime.now(UTC))
+    assert (document["language"], document["declared_language"]) == (language, declared)
+    assert set(article_mappings()["properties"]) >= {"language", "declared_language"}
