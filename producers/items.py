@@ -311,6 +311,8 @@ def to_article(
         tags=tuple(feed.tags) + tuple(t for t in tags if t and t not in feed.tags),
         language=_language(entry) or parsed.language or feed.language or None,
         published=published,
+        # The fetch time stands in for a missing or future date: said so, never passed off as a publish time.
+        date_source="fetched" if published_reported is not None or (reported is None and updated is None) else "feed",
         published_reported=published_reported,
         updated=updated,
         fetched_at=fetched_at,

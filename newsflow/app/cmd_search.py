@@ -84,8 +84,15 @@ def format_hit(hit: Hit, *, color: bool) -> str:
     copies = f" · {hit.duplicates} duplicate(s)" if hit.duplicates else ""
     lines = [
         f"{hit.title}",
-        f"  {hit.source} · {hit.published or 'undated'} · {hit.url or hit.id}{copies}",
+        f"  {hit.source} · {_date(hit)} · {hit.url or hit.id}{copies}",
         f"  entities: {', '.join(hit.top_entities) or '-'}",
         f"  {snippet}",
     ]
     return "\n".join(lines)
+
+
+def _date(hit) -> str:
+    """The hit's date, marked when it is the fetch time standing in for a date the feed did not give."""
+    if not hit.published:
+        return "undated"
+    return f"{hit.published} (fetch time: no date in the feed)" if hit.date_source == "fetched" else hit.published

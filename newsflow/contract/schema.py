@@ -61,6 +61,11 @@ class RawArticle(_Event):
     )
     updated: datetime | None = None
     fetched_at: datetime
+    date_source: Literal["feed", "page", "fetched"] | None = Field(
+        None,
+        description="Where `published` comes from: the feed's item (its publish or updated date), the article's"
+        " page, or the fetch time standing in (no date in the item, or one in the future). None: not recorded.",
+    )
 
 
 class GeoPoint(_Event):

@@ -123,7 +123,8 @@ def article_mappings(*, language_analysis: bool = False) -> dict[str, Any]:
             "topic_scores": {"properties": {"name": _keyword(), "score": {"type": "float"}}},
             "keyphrases": _keyword(),
             "language": _keyword(),  # one lowercase ISO 639-1 code, or "und" (contract/languages.py)
-            "declared_language": _keyword(),  # the feed's tag as it wrote it ("en-US", "IT-it")
+            "declared_language": _keyword(),
+            "date_source": _keyword(),  # feed | page | fetched: whether `published` is a publish time  # the feed's tag as it wrote it ("en-US", "IT-it")
             "detected_language": _keyword(),
             "language_confidence": {"type": "float"},
             "text_source": _keyword(),

@@ -49,7 +49,7 @@ MAX_RESULT_WINDOW = 10_000
 MARK_START, MARK_END = "<mark>", "</mark>"
 
 _TEXT_FIELDS = ["title^3", "summary^2", "text", "persons^2", "organisations^2", "places^2"]
-HIT_SOURCE = ["article_id", "title", "source", "published", "url", "entities", "summary"]
+HIT_SOURCE = ["article_id", "title", "source", "published", "date_source", "url", "entities", "summary"]
 _HIGHLIGHT = {
     "pre_tags": [MARK_START],
     "post_tags": [MARK_END],

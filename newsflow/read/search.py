@@ -90,6 +90,9 @@ class Hit(BaseModel):
     title: str
     source: str
     published: str | None
+    date_source: str | None = Field(
+        None, description='"feed" or "page": a publish date; "fetched": the fetch time, the item gave none; null: unknown.'
+    )
     url: str | None
     top_entities: list[str] = Field(description='Most mentioned entities as "Name (TYPE)".')
     snippet: str = Field(description="Best matching passage; matches wrapped in <mark>…</mark>.")
@@ -149,6 +152,7 @@ def to_hit(raw: dict[str, Any]) -> Hit:
         title=src.get("title", ""),
         source=src.get("source", ""),
         published=src.get("published"),
+        date_source=src.get("date_source"),
         url=src.get("url"),
         top_entities=[f"{e['name']} ({e['type']})" for e in entities[:6]],
         snippet=_SPLIT_MARK.sub(r"\1", " ".join(snippet.split())),

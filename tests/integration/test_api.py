@@ -49,7 +49,8 @@ def test_search_filters_sorts_and_highlights(api):
     assert body["total"] == len(expected) == 6
     assert [h["id"] for h in body["hits"]] == [a.id for a in expected]
     assert all("<mark>trade</mark>" in h["snippet"] for h in body["hits"])
-    assert set(body["hits"][0]) == {"id", "score", "title", "source", "published", "url", "top_entities", "snippet", "duplicates"}
+    assert set(body["hits"][0]) == {"id", "score", "title", "source", "published", "date_source", "url", "top_entities",
+                                    "snippet", "duplicates"}
     assert body["hits"][0]["duplicates"] is None  # counted only when duplicates are collapsed
 
 
