@@ -295,10 +295,13 @@ def build_related_body(index: str, article_id: str, *, size: int) -> dict[str, A
 
 def trending_periods(now: datetime) -> tuple[str, str]:
     """The window (the last 24 h) and the background (the last 30 days) of trending, as absolute
-    times rounded down to the minute. Elasticsearch refuses date math on ``now`` in a
-    significant_terms background filter once it holds data ("could not read the current
-    timestamp", a 400 on every call); rounded, the same minute's requests also share its cache."""
-    minute = now.astimezone(UTC).replace(second=0, microsecond=0)
+    times rounded up to the minute (so never longer than 24 h and 30 days). Elasticsearch refuses
+    date math on ``now`` in a significant_terms background filter once it holds data ("could not
+    read the current timestamp", a 400 on every call); rounded, the same minute's requests also
+    share its cache."""
+    now = now.astimezone(UTC)
+    minute = now.replace(second=0, microsecond=0)
+    minute += timedelta(minutes=1) if minute < now else timedelta(0)
     return _iso(minute - timedelta(hours=24)), _iso(minute - timedelta(days=30))
 
 

@@ -165,7 +165,8 @@ def test_command_prints_hits_with_filters(indexed, capsys):
 def test_command_json_has_the_documented_shape(indexed, capsys):
     out = json.loads(run_cli(indexed, capsys, "Tokayev", "--json", "-n", "2", "--since", "now-30d"))
     assert out["total"] == 6 and len(out["hits"]) == 2
-    assert set(out["hits"][0]) == {"id", "score", "title", "source", "published", "url", "top_entities", "snippet"}
+    assert set(out["hits"][0]) == {"id", "score", "title", "source", "published", "date_source", "url", "top_entities",
+                                   "snippet"}
     assert "<mark>Tokayev</mark>" in out["hits"][0]["snippet"]
 
 

@@ -177,7 +177,8 @@ def test_related_is_more_like_this_the_article_without_itself():
 
 def test_trending_compares_the_last_day_with_the_last_month_in_absolute_rounded_times():
     window, background = trending_periods(datetime(2026, 12, 6, 10, 17, 42, 123, tzinfo=UTC))
-    assert (window, background) == ("2026-12-05T10:17:00Z", "2026-11-06T10:17:00Z")
+    assert (window, background) == ("2026-12-05T10:18:00Z", "2026-11-06T10:18:00Z")
+    assert trending_periods(datetime(2026, 12, 6, 10, 17, tzinfo=UTC))[0] == "2026-12-05T10:17:00Z"
     sent = build_trending_body("persons", size=5, min_articles=2, window=window, background=background)
     assert sent["size"] == 0
     assert sent["query"]["bool"]["filter"] == [{"range": {"published": {"gte": window}}}]
