@@ -5,8 +5,17 @@ space and publisher furniture ("Read more", "The post X appeared first on Y."). 
 detection, NER and search all do better on clean text, so this step runs first and on every
 article: it is regular expressions only, no model.
 
-Boilerplate is dropped only when a whole line is boilerplate and it sits at the start or the end
-of the text, and the list of patterns is short on purpose: a real sentence is never dropped.
+Boilerplate is dropped only when a whole line is boilerplate, and the list of patterns is short
+on purpose: a real sentence is never dropped.
+
+- A lone call to action ("Read more", "Share this", "Mehr zum Thema") goes at the start or the
+  end of the text only: in between it may belong to the story's layout.
+- A cross-reference, a lead-in with a colon and a headline ("Related: Markets fall", "Lesen Sie
+  auch: ...", "Leia também: ..."), goes wherever it is: it names another article.
+- At the end only: a tag list ("(Elektromobilität, Elektroauto)", "Tags: a, b, c"), also when it
+  trails the last sentence, and a "related" heading with the headlines under it.
+
+The lead-ins cover the languages of the feeds (en, de, fr, it, es, pt).
 """
 
 from __future__ import annotations
@@ -20,7 +29,16 @@ from newsflow.contract.text import plain_text
 from newsflow.settings import ProcessorSettings
 from processors.base import Draft, register_step
 
-__all__ = ["CleanStep", "clean_text", "clean_title", "is_boilerplate", "remove_invisible", "strip_boilerplate"]
+__all__ = [
+    "CleanStep",
+    "clean_text",
+    "clean_title",
+    "is_boilerplate",
+    "is_cross_reference",
+    "is_tag_list",
+    "remove_invisible",
+    "strip_boilerplate",
+]
 
 # Never visible, never meaningful in news text: zero width space, word joiner, BOM, soft hyphen,
 # Mongolian vowel separator, invisible math operators, bidi marks and embeddings left by CMS editors.
@@ -51,6 +69,37 @@ _BOILERPLATE = re.compile(
 )
 
 
+# Lead-ins to other articles. Followed by a colon and a headline, they are a cross-reference
+# anywhere in the text; alone on their line, a call to action or the heading of a list of links.
+_LEAD_INS = (
+    r"related(?: (?:articles?|stories|coverage|content|news|reading))?",
+    r"read (?:more|also)", r"also read", r"see also", r"more on this(?: story| topic)?", r"recommended",
+    r"mehr zum thema", r"mehr dazu", r"lesen sie (?:auch|mehr)", r"auch interessant", r"weiterlesen", r"siehe auch",
+    r"(?:à |a )?lire aussi", r"voir aussi", r"(?:pour )?en savoir plus", r"sur le même sujet",
+    r"leggi anche", r"leggi di più", r"(?:potrebbe|ti potrebbe) interessare(?: anche)?", r"vedi anche",
+    r"ver también", r"lea también", r"lee también", r"leer más", r"te puede interesar", r"más información",
+    r"leia (?:também|mais)", r"veja (?:também|mais)", r"saiba mais", r"(?:você|voce) pode gostar",
+)
+_LEAD_IN = "(?:" + "|".join(_LEAD_INS) + ")"
+_CROSS_REFERENCE = re.compile(rf"{_LEAD_IN}\s*:\s*\S.*", re.IGNORECASE)
+_CROSS_REFERENCE_WORDS = 30  # longer after the colon: a paragraph, not a headline
+_HEADING = re.compile(rf"{_LEAD_IN}\s*:?{_TAIL}", re.IGNORECASE)
+# The headlines under a trailing "related" heading: a few short lines, none ending like a sentence.
+_HEADLINES_MAX, _HEADLINE_WORDS = 6, 20
+# Tag lists: "Tags: a, b, c" (labelled, in the feeds' languages) and "(a, b)" in parentheses;
+# items of one to four words, no sentence punctuation.
+_TAG_LABEL = (r"(?:tags?|keywords|schlagw(?:ö|oe)rter|stichw(?:ö|oe)rter|themen|mots[- ]cl(?:é|e)s|"
+              r"(?:é|e)tiquettes|etiquetas|temas|argomenti|t(?:ó|o)picos|assuntos)")
+_TAG_ITEM = r"[^\s,.!?:;()\[\]]+(?: [^\s,.!?:;()\[\]]+){0,3}"
+_TAG_LINE = re.compile(
+    rf"{_TAG_LABEL}\s*:\s*{_TAG_ITEM}(?:\s*[,|]\s*{_TAG_ITEM})*\.?|\(\s*{_TAG_ITEM}(?:\s*,\s*{_TAG_ITEM})+\s*\)",
+    re.IGNORECASE,
+)
+# The same list in parentheses trailing the last sentence on its line: "… stieg. (A, B)".
+_TRAILING_TAGS = re.compile(rf"(?<=[.!?…\"”»])\s+\(\s*{_TAG_ITEM}(?:\s*,\s*{_TAG_ITEM})+\s*\)$")
+_SENTENCE_END = re.compile(r"[.:;,][\"”’»)]*$")  # a headline has no full stop; a quote ends like prose
+
+
 def remove_invisible(text: str) -> str:
     """NFC composition, then the invisible characters removed."""
     text = unicodedata.normalize("NFC", text)
@@ -58,20 +107,66 @@ def remove_invisible(text: str) -> str:
 
 
 def is_boilerplate(line: str) -> bool:
-    """True when the whole (trimmed) line is publisher furniture."""
-    return _BOILERPLATE.fullmatch(line.strip()) is not None
+    """True when the whole (trimmed) line is publisher furniture: a call to action, a cross-reference."""
+    line = line.strip()
+    return bool(_BOILERPLATE.fullmatch(line) or _HEADING.fullmatch(line) or is_cross_reference(line))
+
+
+def is_cross_reference(line: str) -> bool:
+    """ "Related: Markets fall", "Lesen Sie auch: Wie ...": a lead-in, a colon and a headline."""
+    line = line.strip()
+    if not _CROSS_REFERENCE.fullmatch(line):
+        return False
+    return len(line.split(":", 1)[1].split()) <= _CROSS_REFERENCE_WORDS
+
+
+def is_tag_list(line: str) -> bool:
+    """ "Tags: a, b, c" or "(Elektromobilität, Elektroauto)": the whole line a list of tags."""
+    return _TAG_LINE.fullmatch(line.strip()) is not None
 
 
 def strip_boilerplate(text: str) -> str:
-    """Drop boilerplate lines from the start and the end of tidied text (lines in between stay:
-    there a phrase like "Read more" may belong to the story)."""
-    lines = text.split("\n")
+    """Cross-references dropped wherever they are; furniture at the start and the end of tidied
+    text (in between, a phrase like "Read more" may belong to the story); then a tag list or a
+    "related" heading with its headlines at the end."""
+    lines = [line for line in text.split("\n") if not is_cross_reference(line)]
     start, end = 0, len(lines)
     while start < end and (not lines[start].strip() or is_boilerplate(lines[start])):
         start += 1
-    while end > start and (not lines[end - 1].strip() or is_boilerplate(lines[end - 1])):
-        end -= 1
-    return "\n".join(lines[start:end])
+    while end > start:
+        cut = _furniture_tail(lines[start:end])
+        if cut == end - start:
+            break
+        end = start + cut
+    kept = lines[start:end]
+    if kept:
+        kept[-1] = _TRAILING_TAGS.sub("", kept[-1])
+    # Lines dropped between paragraphs leave their blank lines behind: one blank line stays.
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
+
+
+def _furniture_tail(lines: list[str]) -> int:
+    """How many of `lines` remain once one piece of furniture at their end is cut (all of them
+    when the end is not furniture)."""
+    last = lines[-1]
+    if not last.strip() or is_boilerplate(last) or is_tag_list(last):
+        return len(lines) - 1
+    return _headlines_start(lines)
+
+
+def _headlines_start(lines: list[str]) -> int:
+    """Where a trailing "related" heading ("Mehr zum Thema") with a few headlines under it starts;
+    len(lines) when the text does not end so."""
+    for at in range(len(lines) - 1, max(len(lines) - 2 * _HEADLINES_MAX - 2, -1), -1):
+        if _HEADING.fullmatch(lines[at].strip()):
+            below = [line.strip() for line in lines[at + 1:] if line.strip()]
+            headlines = len(below) <= _HEADLINES_MAX and all(_is_headline(line) for line in below)
+            return at if headlines else len(lines)
+    return len(lines)
+
+
+def _is_headline(line: str) -> bool:
+    return len(line.split()) <= _HEADLINE_WORDS and not _SENTENCE_END.search(line)
 
 
 def clean_text(text: str) -> str:

@@ -8,6 +8,7 @@ hit is printed (`format_hit`).
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import sys
 from dataclasses import dataclass
@@ -46,7 +47,8 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
     for option in _FILTER_OPTIONS:
         parser.add_argument(*option.flags, dest=option.field, metavar=option.metavar, help=option.help)
     parser.add_argument("--sort", choices=[s.value for s in SortOrder], default=SortOrder.RELEVANCE.value,
-                        help="relevance (default) or date (newest first)")
+                        help="relevance (default) or date (newest first; articles whose feed gave no date, "
+                             "dated by their fetch time, after all dated ones)")
     parser.add_argument("-n", "--size", type=int, default=10, help="number of hits to show (default 10)")
     parser.add_argument("--from", dest="offset", type=int, default=0, metavar="N", help="skip the first N hits (paging)")
     parser.add_argument("--collapse-duplicates", action="store_true",
@@ -80,7 +82,8 @@ def run_search_command(settings: Settings, args: argparse.Namespace) -> int:
 
 def format_hit(hit: Hit, *, color: bool) -> str:
     start, end = ("\x1b[1m", "\x1b[0m") if color else ("**", "**")
-    snippet = hit.snippet.replace(MARK_START, start).replace(MARK_END, end)
+    # The snippet is HTML (the article's text escaped, matches in <mark>): a terminal shows text.
+    snippet = html.unescape(hit.snippet.replace(MARK_START, start).replace(MARK_END, end))
     copies = f" · {hit.duplicates} duplicate(s)" if hit.duplicates else ""
     lines = [
         f"{hit.title}",

@@ -26,6 +26,7 @@ __all__ = [
     "HIT_SOURCE",
     "MARK_END",
     "MARK_START",
+    "SNIPPET_CHARS",
     "TRENDING_FIELDS",
     "InvalidSearch",
     "SearchQuery",
@@ -34,8 +35,9 @@ __all__ = [
     "build_related_body",
     "build_search_body",
     "build_trending_body",
-    "trending_periods",
     "parse_search_query",
+    "scores_relevance",
+    "trending_periods",
 ]
 
 # Keyword fields holding entity names, grouped by kind by the sink (sinks/articles.py).
@@ -49,15 +51,45 @@ MAX_RESULT_WINDOW = 10_000
 MARK_START, MARK_END = "<mark>", "</mark>"
 
 _TEXT_FIELDS = ["title^3", "summary^2", "text", "persons^2", "organisations^2", "places^2"]
+_PHRASE_FIELDS = ["title^3", "summary^2", "text"]  # where the words typed in order count extra
 HIT_SOURCE = ["article_id", "title", "source", "published", "date_source", "url", "entities", "summary"]
-_HIGHLIGHT = {
-    "pre_tags": [MARK_START],
-    "post_tags": [MARK_END],
-    "fields": {
-        "text": {"fragment_size": 160, "number_of_fragments": 1},
-        "summary": {"fragment_size": 160, "number_of_fragments": 1},
-    },
+# The operators the help documents ("exact phrase", -exclude, a | b, +), a trailing * for a
+# prefix, parentheses and backslash escapes. Not ~ (fuzzy, slop, near): in pasted text "~50" is
+# a tilde, not an operator.
+_OPERATORS = "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE|ESCAPE"
+SNIPPET_CHARS = 160
+# The highlighted fields and the snippet they give (newsflow.read.search picks one): the body's
+# best passages by score (several, so that one which is only a trailing tag list can be passed
+# over), else its beginning (`no_match_size`: filter-only searches and matches outside the body);
+# the summary's match; the whole title (a last resort, for articles with neither).
+# `encoder: html` escapes the article's own text, so that a snippet is safe HTML whose only
+# markup is <mark>.
+_HIGHLIGHT_FIELDS = {
+    "text": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 3, "order": "score", "no_match_size": SNIPPET_CHARS},
+    "summary": {"fragment_size": SNIPPET_CHARS, "number_of_fragments": 1},
+    "title": {"number_of_fragments": 0},
 }
+_HIGHLIGHT = {"pre_tags": [MARK_START], "post_tags": [MARK_END], "encoder": "html", "fields": _HIGHLIGHT_FIELDS}
+_HIGHLIGHTED = list(_HIGHLIGHT_FIELDS)
+
+# Function words of the languages of the mix (en, de, fr, it, es, pt). They are not highlighted
+# on their own: "the state of the union" marks "state", "union" and the phrase where it occurs,
+# never every "of" and "the" of the text. Lower case; words that are also content words in
+# another language of the mix ("war", "art", "also") are left out.
+_STOP_WORDS = frozenset("""
+a an and are as at be but by for if in into is it its no not of on or such that the their then there these
+they this to was were will with from
+der die das den dem des ein eine einer eines einem einen und oder im in am an zu zum zur von vom mit für auf
+um ist sind bei aus nach über
+le la les l un une des du de d et ou au aux en dans sur pour par avec est qui que se
+il lo gli i una uno di del della dei delle e o al alla nel nella per con che è
+el los las y del al con por para es
+o os as um uma do da dos das e em no na nos nas ao à com
+""".split())
+
+# A query's quoted phrases, and its other words (operators and grouping stripped).
+_QUOTED = re.compile(r'"([^"]*)"')
+_WORD = re.compile(r"[^\s|+()\"]+")
 
 # Elasticsearch date math anchored on now: now-7d, now-1h/h, now/d. (Anchors on a date,
 # "2024-05-01||-1d", are left out: an ISO date covers what people type.)
@@ -205,14 +237,22 @@ def _problems(exc: ValidationError, names: Mapping[str, str]) -> list[dict[str, 
 
 def build_search_body(query: SearchQuery, *, facets: bool = False, facet_size: int = 10) -> dict[str, Any]:
     """The search request for `query`. Filters sit in `filter` clauses: they narrow the results
-    without touching the relevance score, and Elasticsearch can cache them."""
+    without touching the relevance score, and Elasticsearch can cache them.
+
+    The score is relevance when words are given and the order is relevance. Otherwise (sort=date,
+    or no words, where every match would score the same) it only says whether the article's date
+    is a publish date (1) or the fetch time standing in for one (0, `date_source: fetched`): sorted
+    on it first, then on `published`, undated articles come after every dated one, newest fetched
+    first among themselves, instead of ranking as the newest news. Documents indexed before
+    `date_source` existed lack it and count as dated: they were sorted by their `published` before.
+    """
     body: dict[str, Any] = {
-        "query": {"bool": {"must": [_text_clause(query.text)], "filter": _filters(query)}},
-        "sort": _sort(query.sort),
+        "query": _scored(query),
+        "sort": _SORT,
         "from": query.offset,
         "size": query.size,
         "track_total_hits": True,  # "12,345 articles match", not "at least 10,000"
-        "highlight": _HIGHLIGHT,
+        "highlight": _highlight(query.text),
         "_source": HIT_SOURCE,
     }
     if query.collapse_duplicates:
@@ -221,6 +261,28 @@ def build_search_body(query: SearchQuery, *, facets: bool = False, facet_size: i
     if facets:
         body["aggs"] = {name: {"terms": {"field": name, "size": facet_size}} for name in FACET_FIELDS}
     return body
+
+
+def scores_relevance(query: SearchQuery) -> bool:
+    """Whether the hits' score is relevance, or only the dated flag of `build_search_body`."""
+    return query.text is not None and query.sort is SortOrder.RELEVANCE
+
+
+# Matches every article whose `published` is a publish date; old documents without `date_source` too.
+_FETCHED = {"term": {"date_source": "fetched"}}
+_DATED = {"bool": {"must_not": [_FETCHED]}}
+
+
+def _scored(query: SearchQuery) -> dict[str, Any]:
+    if scores_relevance(query):
+        clause: dict[str, Any] = {"must": [_text_clause(query.text)], "filter": _filters(query)}
+        phrase = _phrase_clause(query.text)
+        return {"bool": clause | ({"should": [phrase]} if phrase else {})}
+    # The words (or match_all) still decide what matches and score nothing. They stay a `must`
+    # clause: of `should` and `filter` clauses alone, a bool with no filter would require a
+    # `should` to match, and leave the undated articles out instead of putting them after.
+    return {"bool": {"must": [{"constant_score": {"filter": _text_clause(query.text), "boost": 0}}],
+                     "filter": _filters(query), "should": [{"constant_score": {"filter": _DATED, "boost": 1}}]}}
 
 
 def build_duplicate_count_body(article_ids: list[str]) -> dict[str, Any]:
@@ -236,7 +298,47 @@ def build_duplicate_count_body(article_ids: list[str]) -> dict[str, Any]:
 def _text_clause(text: str | None) -> dict[str, Any]:
     if text is None:
         return {"match_all": {}}
-    return {"simple_query_string": {"query": text, "fields": _TEXT_FIELDS, "default_operator": "and"}}
+    return {"simple_query_string": {"query": text, "fields": _TEXT_FIELDS, "default_operator": "and", "flags": _OPERATORS}}
+
+
+def _query_words(text: str) -> tuple[list[str], list[str]]:
+    """The quoted phrases of a simple query string and its other words, excluded ones (-word) left
+    out: "-" only negates at the start of a word, so "Al-Farabi" stays one word."""
+    phrases = [p.strip() for p in _QUOTED.findall(text) if p.strip()]
+    words = [w for w in _WORD.findall(_QUOTED.sub(" ", text)) if not w.startswith("-")]
+    return phrases, words
+
+
+def _phrase_clause(text: str) -> dict[str, Any] | None:
+    """The unquoted words as typed, in order, as a phrase: optional, it only ranks the articles
+    holding "state of the union" above those with the words scattered."""
+    _, words = _query_words(text)
+    words = [w.rstrip("*") for w in words if w.rstrip("*")]
+    if len(words) < 2:
+        return None
+    return {"multi_match": {"query": " ".join(words), "type": "phrase", "fields": _PHRASE_FIELDS}}
+
+
+def _highlight_query(text: str) -> dict[str, Any]:
+    """What the snippets mark: the quoted phrases, the content words, and the unquoted words as a
+    phrase where they occur together. Function words are marked only inside a phrase: a query
+    of function words alone ("to be or not to be") keeps them, or nothing would be marked."""
+    phrases, words = _query_words(text)
+    content = [w for w in words if w.rstrip("*").lower() not in _STOP_WORDS] or words
+    terms = [f'"{p}"' for p in phrases] + content
+    should: list[dict[str, Any]] = []
+    if terms:
+        should.append({"simple_query_string": {"query": " ".join(terms), "fields": _HIGHLIGHTED,
+                                               "default_operator": "or", "flags": _OPERATORS}})
+    phrase = _phrase_clause(text)
+    if phrase:
+        should.append({"multi_match": phrase["multi_match"] | {"fields": _HIGHLIGHTED}})
+    return {"bool": {"should": should}}
+
+
+def _highlight(text: str | None) -> dict[str, Any]:
+    # Without a highlight query Elasticsearch marks every term of the search, "the" and "of" too.
+    return _HIGHLIGHT if text is None else _HIGHLIGHT | {"highlight_query": _highlight_query(text)}
 
 
 def _term(field: str, value: str) -> dict[str, Any]:
@@ -266,11 +368,10 @@ def _filters(query: SearchQuery) -> list[dict[str, Any]]:
     return filters
 
 
-def _sort(order: SortOrder) -> list[Any]:
-    newest_first = {"published": {"order": "desc", "missing": "_last"}}
-    if order is SortOrder.DATE:
-        return [newest_first, "_score"]
-    return ["_score", newest_first]  # equal scores (no text, only filters): newest first
+# Relevance, then the newest first. For sort=date and for searches without words the score is
+# the dated flag (`_scored`): the same keys then give the dated articles newest first, then the
+# undated ones newest fetched first.
+_SORT = ["_score", {"published": {"order": "desc", "missing": "_last"}}]
 
 
 def build_related_body(index: str, article_id: str, *, size: int) -> dict[str, Any]:
@@ -312,20 +413,34 @@ def _iso(moment: datetime) -> str:
 def build_trending_body(field: str, *, size: int, min_articles: int, window: str, background: str) -> dict[str, Any]:
     """Significant terms: entities whose share of the articles published since `window` stands out
     against their share since `background` (absolute times: `trending_periods`), rather than the
-    merely frequent ones."""
+    merely frequent ones.
+
+    Only dated articles count, in the window and in the background: an article whose `published`
+    is the time it was fetched (`date_source: fetched`) may be weeks old, and counting it as
+    today's news would make whatever it names trend. The `undated` bucket counts those of the
+    window, so that the answer can say how many were left out. Documents without `date_source`
+    (indexed before it existed) count as dated.
+    """
     if field not in TRENDING_FIELDS:
         raise ValueError(f"field must be one of {', '.join(TRENDING_FIELDS)}")
     return {
         "size": 0,
         "query": {"bool": {"filter": [{"range": {"published": {"gte": window}}}]}},
         "aggs": {
-            "trending": {
-                "significant_terms": {
-                    "field": field,
-                    "size": size,
-                    "min_doc_count": min_articles,
-                    "background_filter": {"range": {"published": {"gte": background}}},
-                }
-            }
+            "undated": {"filter": _FETCHED},
+            "dated": {
+                "filter": _DATED,
+                "aggs": {
+                    "trending": {
+                        "significant_terms": {
+                            "field": field,
+                            "size": size,
+                            "min_doc_count": min_articles,
+                            "background_filter": {"bool": {"filter": [{"range": {"published": {"gte": background}}}],
+                                                           "must_not": [_FETCHED]}},
+                        }
+                    }
+                },
+            },
         },
     }

@@ -7,6 +7,7 @@ health; the errors a failed call becomes; and the way a hit is turned into a res
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Iterator
@@ -23,11 +24,13 @@ from newsflow.read.query import (
     FACET_FIELDS,
     MARK_END,
     MARK_START,
+    SNIPPET_CHARS,
     SearchQuery,
     build_duplicate_count_body,
     build_related_body,
     build_search_body,
     build_trending_body,
+    scores_relevance,
     trending_periods,
 )
 from newsflow.settings import ElasticsearchSettings
@@ -56,11 +59,19 @@ log = logging.getLogger(__name__)
 # Numbers and dates are entities to spaCy but not what a reader scans a result for.
 _SKIPPED_TYPES = {"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"}
 
-# "Al-Farabi" is two tokens to the standard analyzer: show one highlight, not two.
-_SPLIT_MARK = re.compile(re.escape(MARK_END) + r"([-'’.])" + re.escape(MARK_START))
-
-_SNIPPET_CHARS = 160
-
+# "Al-Farabi" is two tokens to the standard analyzer, and a phrase is marked word by word by some
+# highlighters: show one mark, not several. (The highlighter escapes "'" as &#x27;.)
+_SPLIT_MARK = re.compile(re.escape(MARK_END) + r"([-’.]|&#x27;|\s+)" + re.escape(MARK_START))
+_MARK = re.compile(re.escape(MARK_START) + r"(.*?)" + re.escape(MARK_END), re.DOTALL)
+# A passage is a sentence, a line or, after a sentence, a parenthesised tail ("… rose. (A, B)").
+_SEGMENTS = re.compile(r"\n+|(?<=[.!?…])\s+(?=\()")
+# A tag list as feeds append it: "(Elektromobilität, Elektroauto)", "Tags: a, b, c".
+_TAG_LABEL = re.compile(r"(?:tags?|keywords|schlagw(?:ö|oe)rter|stichw(?:ö|oe)rter|themen|mots[- ]cl(?:é|e)s|"
+                        r"(?:é|e)tiquettes|etiquetas|temas|argomenti|t(?:ó|o)picos)\s*:", re.IGNORECASE)
+_TAG_ITEM = re.compile(r"[^\s.!?:()]+(?: [^\s.!?:()]+){0,3}")  # one to four words, no sentence
+# A matched passage with fewer other words than this says nothing about the match.
+_CONTEXT_WORDS = 3
+_WORDS = re.compile(r"\w+")
 
 # -- errors ------------------------------------------------------------------------------------
 
@@ -86,7 +97,9 @@ class Hit(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     id: str
-    score: float | None = Field(description="Relevance score (null when Elasticsearch did not compute one).")
+    score: float | None = Field(
+        description="Relevance score (null when the order is not relevance: sort=date, or no words to search for)."
+    )
     title: str
     source: str
     published: str | None
@@ -95,7 +108,10 @@ class Hit(BaseModel):
     )
     url: str | None
     top_entities: list[str] = Field(description='Most mentioned entities as "Name (TYPE)".')
-    snippet: str = Field(description="Best matching passage; matches wrapped in <mark>…</mark>.")
+    snippet: str = Field(
+        description="Best matching passage of the text, else the summary, else the title: HTML, the article's text "
+                    "escaped and matches wrapped in <mark>…</mark>."
+    )
     duplicates: int | None = Field(
         None, description="Indexed near-duplicates of this article (counted when duplicates are collapsed, else null)."
     )
@@ -134,21 +150,25 @@ class Trending(BaseModel):
     field: str
     window: str
     background: str
-    articles: int = Field(description="Articles published in the window.")
+    articles: int = Field(description="Dated articles published in the window: those the entities are counted in.")
+    undated_left_out: int = Field(
+        0, description="Articles of the window whose date is only their fetch time (the feed gave none, "
+                       "date_source: fetched): left out of the window and the background, since they may be old news."
+    )
     entities: list[TrendingEntity]
 
 
-def to_hit(raw: dict[str, Any]) -> Hit:
+def to_hit(raw: dict[str, Any], *, relevance: bool = True) -> Hit:
+    """A search hit as shown; `relevance` False when the hit's score is not relevance (it is then left out)."""
     src = raw["_source"]
     entities = sorted(
         (e for e in src.get("entities", []) if e["type"] not in _SKIPPED_TYPES),
         key=lambda e: (-e["count"], e["first_offset"]),
     )
-    fragments = raw.get("highlight", {})
-    snippet = (fragments.get("text") or fragments.get("summary") or [src.get("summary", "")[:_SNIPPET_CHARS]])[0]
+    snippet = _snippet(raw.get("highlight", {}), src)
     return Hit(
         id=src["article_id"],
-        score=raw.get("_score"),
+        score=raw.get("_score") if relevance else None,
         title=src.get("title", ""),
         source=src.get("source", ""),
         published=src.get("published"),
@@ -157,6 +177,66 @@ def to_hit(raw: dict[str, Any]) -> Hit:
         top_entities=[f"{e['name']} ({e['type']})" for e in entities[:6]],
         snippet=_SPLIT_MARK.sub(r"\1", " ".join(snippet.split())),
     )
+
+
+def _snippet(fragments: dict[str, list[str]], src: dict[str, Any]) -> str:
+    """The best of what there is, in this order: a body passage where the match has words around
+    it (Elasticsearch's best first); the summary's match; the summary; a body passage that is only
+    a tag list or a bare match; the body's beginning; the title (marked when it matched). All
+    escaped HTML, like the highlights: a hit without a highlight (a story's articles) gets the
+    summary or the title escaped."""
+    text = fragments.get("text", [])
+    matched = [f for f in text if MARK_START in f]
+    telling = [f for f in matched if _has_context(f)]
+    summary = src.get("summary") or ""
+    title = src.get("title") or ""
+    candidates = [
+        *telling,
+        *fragments.get("summary", []),
+        html.escape(_cut(summary)) if summary.strip() else "",
+        *matched,
+        *text,  # no match in the body: its beginning (`no_match_size`)
+        *fragments.get("title", []),
+        html.escape(title),
+    ]
+    return next((c for c in candidates if c.strip()), "")
+
+
+def _has_context(fragment: str) -> bool:
+    """Whether a marked passage has words around its match: not a trailing tag list
+    ("(Elektromobilität, <mark>Elektroauto</mark>)") nor the bare match."""
+    return any(
+        MARK_START in segment and not _is_tag_list(_plain(segment)) and _other_words(segment) >= _CONTEXT_WORDS
+        for segment in _SEGMENTS.split(fragment)
+    )
+
+
+def _plain(fragment: str) -> str:
+    return html.unescape(fragment.replace(MARK_START, "").replace(MARK_END, "")).strip()
+
+
+def _other_words(fragment: str) -> int:
+    return len(_WORDS.findall(html.unescape(_MARK.sub(" ", fragment))))
+
+
+def _is_tag_list(segment: str) -> bool:
+    """ "(a, b, c)" or "Tags: a, b": short items between commas, no sentence among them."""
+    labelled = _TAG_LABEL.match(segment)
+    if labelled:
+        items = segment[labelled.end():]
+    elif segment.startswith("(") and segment.endswith(")") and re.search(r"[,;]", segment):
+        items = segment[1:-1]
+    else:
+        return False
+    return all(_TAG_ITEM.fullmatch(item.strip()) for item in re.split(r"[,;]", items))
+
+
+def _cut(text: str) -> str:
+    """At most `SNIPPET_CHARS` characters of `text`, cut between words."""
+    text = " ".join(text.split())
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
 
 
 def _to_facets(aggregations: dict[str, Any]) -> dict[str, list[FacetBucket]]:
@@ -207,7 +287,8 @@ def search_articles(client: Elasticsearch, settings: ElasticsearchSettings, quer
     body = build_search_body(query, facets=facets, facet_size=facet_size)
     with translated_errors(settings, "search"):
         response = client.search(index=settings.alias, **body)
-    hits = [to_hit(h) for h in response["hits"]["hits"]]
+    relevance = scores_relevance(query)
+    hits = [to_hit(h, relevance=relevance) for h in response["hits"]["hits"]]
     if query.collapse_duplicates and hits:
         counts = count_duplicates(client, settings, [h.id for h in hits])
         hits = [h.model_copy(update={"duplicates": counts.get(h.id, 0)}) for h in hits]
@@ -259,16 +340,19 @@ def related_articles(client: Elasticsearch, settings: ElasticsearchSettings, art
 
 def trending_entities(client: Elasticsearch, settings: ElasticsearchSettings, field: str, *,
                       size: int = 10, min_articles: int = 3) -> Trending:
+    """Entities trending among the dated articles of the last 24 h; those dated only by their
+    fetch time are left out and counted (`build_trending_body`)."""
     window, background = trending_periods(datetime.now(UTC))
     body = build_trending_body(field, size=size, min_articles=min_articles, window=window, background=background)
     with translated_errors(settings, "trending entities"):
         response = client.search(index=settings.alias, **body)
-    agg = response["aggregations"]["trending"]
+    dated = response["aggregations"]["dated"]
     return Trending(
-        field=field, window=window, background=background, articles=agg["doc_count"],
+        field=field, window=window, background=background, articles=dated["doc_count"],
+        undated_left_out=response["aggregations"]["undated"]["doc_count"],
         entities=[
             TrendingEntity(name=str(b["key"]), count=b["doc_count"], background_count=b["bg_count"], score=b["score"])
-            for b in agg["buckets"]
+            for b in dated["trending"]["buckets"]
         ],
     )
 

@@ -124,6 +124,7 @@ def test_trending_finds_the_person_over_represented_today(api, settings):
     index_articles(settings, burst)
     body = ok(api.get("/entities/trending", params={"field": "persons"}))
     assert body["articles"] == 7  # four sample articles and the burst in the last 24 h
+    assert body["undated_left_out"] == 0  # the sample's dates are all publish dates (or unknown)
     assert [e["name"] for e in body["entities"]] == ["Sophie Adenot"]
     assert body["entities"][0]["count"] == 4 and body["entities"][0]["background_count"] == 9
     # Every article of the last day names NATO, a third of the month's do.

@@ -25,8 +25,11 @@ def mixed_articles() -> list:
         declared, detected = TAGS[i % len(TAGS)]
         # Several days, hours apart: the shape on which trending answered 400 on every call.
         published = NOW - timedelta(days=i % 9, hours=i % 7, minutes=20)  # never within minutes of a bound
+        # Two of today's items had no date in their feed: their `published` is their fetch time.
+        date_source = "fetched" if i % 18 == 9 else "feed"
         articles.append(article.model_copy(update={"language": declared, "detected_language": detected,
-                                                   "published": published, "fetched_at": published}))
+                                                   "published": published, "fetched_at": published,
+                                                   "date_source": date_source}))
     return articles
 
 
@@ -67,6 +70,18 @@ def test_trending_answers_on_several_days_of_articles(api, field):
     response = api.get("/entities/trending", params={"field": field, "min_articles": 1})
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["articles"] == sum(1 for a in ARTICLES if a.published >= NOW - timedelta(hours=24))
+    today = [a for a in ARTICLES if a.published >= NOW - timedelta(hours=24)]
+    # Only dated articles count; the ones dated by their fetch time are left out, and counted.
+    assert body["articles"] == sum(1 for a in today if a.date_source != "fetched")
+    assert body["undated_left_out"] == sum(1 for a in today if a.date_source == "fetched") == 2
     assert body["entities"], body
     assert "now" not in body["window"] and "now" not in body["background"]
+
+
+def test_sort_by_date_puts_the_items_without_a_date_last(api):
+    response = api.get("/search", params={"sort": "date", "size": 100})
+    assert response.status_code == 200, response.text
+    hits = response.json()["hits"]
+    assert [h["date_source"] for h in hits[-2:]] == ["fetched", "fetched"]
+    dated = [h["published"] for h in hits[:-2]]
+    assert dated == sorted(dated, reverse=True) and len(dated) == len(ARTICLES) - 2

@@ -11,6 +11,7 @@ import pytest
 from pydantic import ValidationError
 
 from newsflow.app.cli import build_parser
+from newsflow.app.cmd_search import format_hit
 from newsflow.read.api.stories import (
     GROWING_CANDIDATES,
     Story,
@@ -33,8 +34,10 @@ from newsflow.read.query import (
     build_search_body,
     build_trending_body,
     parse_search_query,
+    scores_relevance,
     trending_periods,
 )
+from newsflow.read.search import to_hit
 
 
 def body(**fields) -> dict:
@@ -56,13 +59,52 @@ def test_words_are_scored_and_filters_are_not():
     query = body(text="Al-Farabi", topic="politics")["query"]["bool"]
     assert query["must"] == [{"simple_query_string": {
         "query": "Al-Farabi", "fields": ["title^3", "summary^2", "text", "persons^2", "organisations^2", "places^2"],
-        "default_operator": "and"}}]
+        "default_operator": "and", "flags": "AND|OR|NOT|PHRASE|PREFIX|PRECEDENCE|WHITESPACE|ESCAPE"}}]
     assert query["filter"] == [{"term": {"topics": {"value": "politics", "case_insensitive": True}}}]
+    assert "should" not in query  # one word: no phrase to rank by
 
 
-def test_without_words_every_article_matches_and_no_filter_is_added():
+def test_the_words_in_order_rank_higher_as_a_phrase():
+    query = body(text='the state of the union -trump "joint session"')["query"]["bool"]
+    assert query["should"] == [{"multi_match": {"query": "the state of the union", "type": "phrase",
+                                                "fields": ["title^3", "summary^2", "text"]}}]
+    assert query["must"][0]["simple_query_string"]["query"] == 'the state of the union -trump "joint session"'
+
+
+def test_without_words_every_article_matches_and_only_the_date_is_scored():
     query = body()["query"]["bool"]
-    assert query == {"must": [{"match_all": {}}], "filter": []}
+    assert query == {"must": [{"constant_score": {"filter": {"match_all": {}}, "boost": 0}}], "filter": [],
+                     "should": [DATED]}  # `must` makes `should` optional: undated articles match too
+
+
+def test_stop_words_are_highlighted_only_inside_a_phrase():
+    sent = body(text="the state of the union")["highlight"]
+    terms, phrase = sent["highlight_query"]["bool"]["should"]
+    # "the" and "of" alone would mark every "the" and "of" of the text.
+    assert terms["simple_query_string"]["query"] == "state union"
+    assert terms["simple_query_string"]["fields"] == ["text", "summary", "title"]
+    assert phrase == {"multi_match": {"query": "the state of the union", "type": "phrase", "fields": ["text", "summary", "title"]}}
+
+
+@pytest.mark.parametrize(("text", "marked"), [
+    ('"state of the union" -Trump Biden', '"state of the union" Biden'),  # phrases kept whole, exclusions never marked
+    ("die Lage der Nation", "Lage Nation"),  # German, French, Italian, Spanish, Portuguese function words too
+    ("le discours de la présidente", "discours présidente"),
+    ("o estado da união", "estado união"),
+    ("Al-Farabi | Tokayev*", "Al-Farabi Tokayev*"),
+    ("to be or not to be", "to be or not to be"),  # only function words: marked, or nothing would be
+])
+def test_what_the_highlight_marks(text, marked):
+    terms = body(text=text)["highlight"]["highlight_query"]["bool"]["should"][0]
+    assert terms["simple_query_string"]["query"] == marked
+
+
+def test_snippets_are_escaped_html_from_several_passages():
+    sent = body(text="Raisi")["highlight"]
+    assert sent["encoder"] == "html"  # the article's own "<" and "&" never become markup
+    assert sent["fields"]["text"] == {"fragment_size": 160, "number_of_fragments": 3, "order": "score",
+                                      "no_match_size": 160}
+    assert "highlight_query" not in body()["highlight"]
 
 
 def test_blank_parameters_mean_absent():
@@ -121,10 +163,22 @@ def test_until_before_since_is_refused():
     parse_search_query({"since": "now-1d", "until": "2020-01-01"})  # relative bounds are Elasticsearch's to judge
 
 
-def test_sort_by_date_is_newest_first_and_relevance_breaks_ties_by_date():
+DATED = {"constant_score": {"filter": {"bool": {"must_not": [{"term": {"date_source": "fetched"}}]}}, "boost": 1}}
+
+
+def test_sort_by_date_puts_publish_dates_first_then_newest_first():
     newest_first = {"published": {"order": "desc", "missing": "_last"}}
-    assert body(sort="date")["sort"] == [newest_first, "_score"]
-    assert body()["sort"] == ["_score", newest_first]
+    dated = body(text="Raisi", topic="politics", sort="date")
+    # The score is only "dated or not": a fetch time never ranks an article as the newest.
+    assert dated["sort"] == ["_score", newest_first]
+    query = dated["query"]["bool"]
+    assert query["should"] == [DATED]
+    assert query["must"][0]["constant_score"]["filter"]["simple_query_string"]["query"] == "Raisi"
+    assert query["must"][0]["constant_score"]["boost"] == 0
+    assert query["filter"] == filters(topic="politics")
+    assert not scores_relevance(SearchQuery(text="Raisi", sort="date")) and not scores_relevance(SearchQuery())
+    assert scores_relevance(SearchQuery(text="Raisi"))
+    assert body(text="Raisi")["sort"] == ["_score", newest_first]  # relevance, ties newest first
     assert problem({"sort": "popularity"})["loc"] == ["sort"]
 
 
@@ -151,7 +205,7 @@ def test_problems_use_the_callers_names():
 def test_paging_and_highlight():
     sent = body(text="Raisi", size=5, offset=20)
     assert (sent["from"], sent["size"], sent["track_total_hits"]) == (20, 5, True)
-    assert set(sent["highlight"]["fields"]) == {"text", "summary"}
+    assert set(sent["highlight"]["fields"]) == {"text", "summary", "title"}
     assert sent["highlight"]["pre_tags"] == ["<mark>"]
     assert "aggs" not in sent
 
@@ -182,12 +236,25 @@ def test_trending_compares_the_last_day_with_the_last_month_in_absolute_rounded_
     sent = build_trending_body("persons", size=5, min_articles=2, window=window, background=background)
     assert sent["size"] == 0
     assert sent["query"]["bool"]["filter"] == [{"range": {"published": {"gte": window}}}]
-    terms = sent["aggs"]["trending"]["significant_terms"]
+    terms = sent["aggs"]["dated"]["aggs"]["trending"]["significant_terms"]
     assert terms == {"field": "persons", "size": 5, "min_doc_count": 2,
-                     "background_filter": {"range": {"published": {"gte": background}}}}
+                     "background_filter": {"bool": {"filter": [{"range": {"published": {"gte": background}}}],
+                                                    "must_not": [FETCHED]}}}
     assert "now" not in str(sent)  # Elasticsearch refuses now in the background filter
     with pytest.raises(ValueError, match="persons, organisations, places"):
         build_trending_body("authors", size=5, min_articles=2, window=window, background=background)
+
+
+FETCHED = {"term": {"date_source": "fetched"}}
+
+
+def test_trending_counts_only_dated_articles_and_counts_the_undated_apart():
+    sent = build_trending_body("places", size=5, min_articles=2, window="2026-12-05T10:18:00Z",
+                               background="2026-11-06T10:18:00Z")
+    # A fetch time is not a publish time: such articles are neither today's news nor the month's.
+    assert sent["aggs"]["dated"]["filter"] == {"bool": {"must_not": [FETCHED]}}
+    assert sent["aggs"]["dated"]["aggs"]["trending"]["significant_terms"]["background_filter"]["bool"]["must_not"] == [FETCHED]
+    assert sent["aggs"]["undated"] == {"filter": FETCHED}
 
 
 def test_command_line_options_reach_the_query():
@@ -275,3 +342,67 @@ def test_the_language_filter_asks_for_the_normalised_code():
     for asked in ("en", "EN", "en-US", "eng"):
         body = build_search_body(SearchQuery(language=asked))
         assert {"term": {"language": {"value": "en", "case_insensitive": True}}} in body["query"]["bool"]["filter"], asked
+
+
+# -- snippets --------------------------------------------------------------------------------------
+
+
+def hit(highlight: dict | None = None, **source) -> dict:
+    raw = {"_score": 2.5, "_source": {"article_id": "a1", "title": "", "source": "S"} | source}
+    return raw | ({"highlight": highlight} if highlight is not None else {})
+
+
+BODY = "Der Absatz von <mark>Elektroautos</mark> stieg im Mai deutlich, meldete der Verband."
+
+
+@pytest.mark.parametrize("tags", [
+    "(Elektromobilität, <mark>Elektroautos</mark>)",
+    "Tags: Verkehr, <mark>Elektroautos</mark>, Energie",
+    "Händler berichten von langen Lieferzeiten. (Elektromobilität, <mark>Elektroautos</mark>)",
+    "<mark>Elektroautos</mark>",
+])
+def test_a_passage_that_is_only_a_tag_list_or_the_match_is_passed_over(tags):
+    # Elasticsearch's best passage by score first: a short tag list often wins on score alone.
+    assert to_hit(hit({"text": [tags, BODY]}, summary="Mehr Elektroautos.")).snippet == BODY
+    # ...and it is still better than nothing.
+    assert to_hit(hit({"text": [tags]})).snippet == tags
+
+
+def test_without_a_telling_body_passage_the_summary_then_the_title():
+    summary_match = "Mehr <mark>Elektroautos</mark> in Deutschland"
+    tags = "(Elektromobilität, <mark>Elektroautos</mark>)"
+    assert to_hit(hit({"text": [tags], "summary": [summary_match]})).snippet == summary_match
+    assert to_hit(hit({"text": [tags]}, summary="Mehr Elektroautos in Deutschland")).snippet == "Mehr Elektroautos in Deutschland"
+    # No text at all (a feed item with a title only): the title, marked when it matched.
+    assert to_hit(hit({"title": ["<mark>Elektroautos</mark> gefragt"]}, title="Elektroautos gefragt")).snippet == (
+        "<mark>Elektroautos</mark> gefragt")
+    assert to_hit(hit(title="Elektroautos gefragt")).snippet == "Elektroautos gefragt"
+    # A body without a match (a filter-only search): its beginning, unless there is a summary.
+    assert to_hit(hit({"text": ["Der Absatz stieg."]}, title="T")).snippet == "Der Absatz stieg."
+    assert to_hit(hit({"text": ["Der Absatz stieg."]}, title="T", summary="Absatz.")).snippet == "Absatz."
+
+
+def test_fallback_snippets_are_escaped_and_cut_between_words_like_the_highlights():
+    summary = "Q&A: why <b>prices</b> rose " + "and rose " * 30
+    snippet = to_hit(hit(summary=summary)).snippet
+    assert snippet.startswith("Q&amp;A: why &lt;b&gt;prices&lt;/b&gt; rose and rose")
+    assert snippet.endswith(" …") and snippet.removesuffix(" …").split()[-1] in {"and", "rose"} and len(snippet) < 200
+    assert to_hit(hit(title="Tom & Jerry")).snippet == "Tom &amp; Jerry"
+
+
+def test_marks_of_one_name_or_phrase_are_joined():
+    text = ["Critics said the <mark>state</mark> <mark>of</mark> <mark>the</mark> <mark>union</mark> is weak, "
+            "said <mark>Al</mark>-<mark>Farabi</mark> and <mark>O</mark>&#x27;<mark>Brien</mark>."]
+    assert to_hit(hit({"text": text})).snippet == (
+        "Critics said the <mark>state of the union</mark> is weak, said <mark>Al-Farabi</mark> and "
+        "<mark>O&#x27;Brien</mark>.")
+
+
+def test_the_score_is_left_out_when_it_is_not_relevance():
+    assert to_hit(hit(), relevance=False).score is None
+    assert to_hit(hit()).score == 2.5
+
+
+def test_the_command_line_shows_the_snippet_as_text():
+    shown = format_hit(to_hit(hit({"text": ["Tom &amp; <mark>Jerry</mark> &lt;3 O&#x27;Brien"]}, title="T")), color=False)
+    assert shown.splitlines()[-1] == "  Tom & **Jerry** <3 O'Brien"

@@ -10,7 +10,7 @@ import pytest
 from newsflow.contract.schema import RawArticle
 from newsflow.settings import ProcessorSettings
 from processors.base import Draft
-from processors.clean import CleanStep, clean_text, clean_title, is_boilerplate
+from processors.clean import CleanStep, clean_text, clean_title, is_boilerplate, is_cross_reference, is_tag_list
 
 NOW = datetime(2024, 5, 1, tzinfo=UTC)
 
@@ -55,6 +55,8 @@ def test_white_space_is_tidied_and_paragraph_breaks_kept():
     "Read more", "Read more »", "READ MORE...", "Continue reading →", "Continue reading “Raisi visits Astana” …",
     "The post Tokayev meets Khamenei in Tehran appeared first on Tehran Times.", "Click here to subscribe",
     "Subscribe to our newsletter", "Share this:", "Advertisement", "[…]", "Read the full story here",
+    "See also", "Related", "Mehr zum Thema", "Lesen Sie auch:", "Leia também", "Leggi anche", "Lire aussi",
+    "Voir aussi", "Ver también", "À lire aussi :", "Related: Markets fall as oil rises",
 ])
 def test_boilerplate_lines_are_recognised(line):
     assert is_boilerplate(line)
@@ -67,6 +69,11 @@ def test_boilerplate_lines_are_recognised(line):
     "Click here to see why the Leader praised the ties.",
     "Advertisement revenue fell by 8% last year.",
     "He said: “Read more books.”",
+    "See also the minister's statement on the talks.",
+    "Related talks were held in Astana last year, the ministry said.",
+    "Lesen Sie auch die Erklärung des Ministers, sagte er.",
+    "Voir aussi la réaction de Téhéran, a-t-il ajouté.",
+    "Mehr zum Thema Elektromobilität lesen Sie in unserem Dossier über die Förderung in Deutschland.",
 ])
 def test_real_sentences_are_not_boilerplate(line):
     assert not is_boilerplate(line)
@@ -107,3 +114,76 @@ def test_text_that_was_only_boilerplate_falls_back_to_the_summary(step):
 def test_empty_article_stays_empty(step):
     assert step.run([draft("", title="")]) == [{"title": "", "text": ""}]
     assert clean_title("\u200b \n") == ""
+
+
+# -- cross-references and tag lists (issue 22) ---------------------------------------------------
+
+STORY = "Tokayev met Khamenei in Tehran on Sunday.\n\nRaisi said the two sides signed nine documents."
+
+
+@pytest.mark.parametrize("line", [
+    "Related: Markets fall as oil rises", "Read more: Iran and Kazakhstan sign deals", "See also: The Astana talks",
+    "Mehr zum Thema: Wie die Ampel zerbrach", "Lesen Sie auch: Was Merz jetzt plant", "Leia também: Lula viaja à China",
+    "Leggi anche: Il governo e la manovra", "Lire aussi : La réforme des retraites", "À lire aussi: Macron à Berlin",
+    "Voir aussi: Le budget 2025", "Ver también: El Gobierno aprueba los presupuestos", "Lea también: Sánchez en Bruselas",
+])
+def test_a_cross_reference_is_dropped_wherever_it_is(line):
+    assert is_cross_reference(line)
+    text = f"Tokayev met Khamenei in Tehran on Sunday.\n\n{line}\n\nRaisi said the two sides signed nine documents."
+    assert clean_text(text) == STORY
+
+
+@pytest.mark.parametrize("line", [
+    "Related: the two presidents are old friends, and they spoke at length about the trade routes that link "
+    "their countries, the pipelines, the railway to the Gulf and the visa rules that both sides want to relax soon.",
+    "Related talks: none were planned.",
+    "He read more: three reports and a letter.",
+])
+def test_a_long_or_different_line_is_not_a_cross_reference(line):
+    assert not is_cross_reference(line)
+    assert clean_text(f"{STORY}\n\n{line}\n\nThe end of the story.").count(line) == 1
+
+
+@pytest.mark.parametrize("tail", [
+    "(Elektromobilität, Elektroauto)", "Tags: Iran, Kazakhstan, trade", "Schlagwörter: Verkehr, Energie",
+    "Mots-clés : Iran, Kazakhstan", "Etiquetas: Irán, comercio", "Tópicos: Irã, comércio", "Tags: Elektroauto",
+])
+def test_a_trailing_tag_list_is_dropped(tail):
+    assert is_tag_list(tail)
+    assert clean_text(f"{STORY}\n\n{tail}") == STORY
+
+
+def test_a_tag_list_trailing_the_last_sentence_is_dropped():
+    assert clean_text(f"{STORY} (Elektromobilität, Elektroauto)") == STORY
+    assert clean_text(f"{STORY}\n(Iran, Kazakhstan)\n\nRead more »") == STORY
+
+
+@pytest.mark.parametrize("text", [
+    # Prose in parentheses, a single credit, a list inside a sentence, a list in the middle: kept.
+    f"{STORY}\n\n(The talks resumed on Monday, officials said.)",
+    f"{STORY} (dpa)",
+    f"{STORY}\n\n(Reporting by Parisa Hafezi; Editing by Alex Richardson)",
+    "The talks included three countries (Iran, Kazakhstan, Russia).",
+    "(Iran, Kazakhstan)\n\nTokayev met Khamenei in Tehran on Sunday.",
+])
+def test_text_that_only_looks_like_a_tag_list_stays(text):
+    assert clean_text(text) == text
+
+
+def test_a_related_heading_with_its_headlines_is_dropped_at_the_end():
+    tail = "Mehr zum Thema\n\nWie die Ampel zerbrach\nWas Merz jetzt plant\n\nTags: Politik, Ampel"
+    assert clean_text(f"{STORY}\n\n{tail}") == STORY
+    assert clean_text(f"{STORY}\n\nSee also\nThe Astana talks\nTrade with China") == STORY
+
+
+def test_a_heading_followed_by_prose_stays():
+    text = f"Tokayev met Khamenei.\n\nRead more\n\nRaisi said the two sides signed nine documents.\n\n{STORY}"
+    assert clean_text(text) == text
+
+
+def test_the_step_drops_boilerplate_and_falls_back_to_the_summary_when_nothing_is_left(step):
+    text = f"{STORY}\n\nRelated: Markets fall\n\n(Elektromobilität, Elektroauto)"
+    [fields] = step.run([draft(text)])
+    assert fields["text"] == STORY
+    [fields] = step.run([draft("Lesen Sie auch: Wie die Ampel zerbrach\n\nTags: Politik", summary="Die Ampel ist am Ende.")])
+    assert fields["text"] == "Die Ampel ist am Ende."

@@ -143,7 +143,9 @@ def create_app(settings: Settings) -> FastAPI:
         language: Annotated[str | None, Query(max_length=64, description="Language code, e.g. en.")] = None,
         since: Annotated[str | None, Query(max_length=64, description=f"Published at or after: {_DATE}.")] = None,
         until: Annotated[str | None, Query(max_length=64, description=f"Published at or before: {_DATE}.")] = None,
-        sort: Annotated[SortOrder, Query(description="relevance, or date (newest first).")] = SortOrder.RELEVANCE,
+        sort: Annotated[SortOrder, Query(description="relevance, or date: newest first, and the articles whose feed gave "
+                                                     "no date (date_source fetched: dated by their fetch time) after "
+                                                     "every dated one.")] = SortOrder.RELEVANCE,
         size: Annotated[int, Query(ge=1, le=max_size, description="Hits per page.")] = 10,
         offset: Annotated[int, Query(ge=0, description="Hits to skip (paging).")] = 0,
         facet_size: Annotated[int, Query(ge=1, le=max_size, description="Buckets per facet.")] = 10,
@@ -151,7 +153,11 @@ def create_app(settings: Settings) -> FastAPI:
                                                                "each hit then counts its own in `duplicates`.")] = False,
     ) -> SearchResult:
         """Articles matching the words and filters, with highlighted snippets and facet counts
-        (source, language, topics, persons, organisations, places) over all matches."""
+        (source, language, topics, persons, organisations, places) over all matches.
+
+        A snippet is HTML (the article's text escaped, matches in `<mark>`): the best passage of
+        the text, else the summary, else the title. Without words the hits come dated ones first,
+        newest first, like sort=date."""
         query = parse_search_query(
             {"text": q, "entity": entity, "entity_type": entity_type, "topic": topic, "source": source,
              "language": language, "since": since, "until": until, "sort": sort, "size": size, "offset": offset,
@@ -186,7 +192,9 @@ def create_app(settings: Settings) -> FastAPI:
         min_articles: Annotated[int, Query(ge=1, le=10_000, description="Ignore entities named in fewer articles of the last 24 h.")] = 3,
     ) -> Trending:
         """Entities whose share of the last 24 hours' articles stands out against the last 30 days
-        (significant terms), most significant first."""
+        (significant terms), most significant first. Only dated articles count: those whose date
+        is only their fetch time (the feed gave none) are left out of both periods, and
+        `undated_left_out` says how many of the window's were."""
         return trending_entities(client, es_settings, field.value, size=size, min_articles=min_articles)
 
     @app.get("/stories", response_model=StoryList, responses=_UNAVAILABLE, tags=["stories"])
