@@ -41,11 +41,14 @@ STORIES_DATA = REPO_ROOT / "tests" / "data" / "stories-eval.jsonl"
 EVAL_STORIES_DESCRIPTION = """\
 stories: enrich labelled articles with the real steps (clean, language, entities, key phrases,
 topics; with the processor settings in effect), then run near-duplicate detection and story
-clustering over them in published order. Prints duplicate detection precision/recall/F1 (pairs
-article -> original), pairwise precision/recall/F1 of the stories (with and without the
-duplicates), the counts, and the milliseconds per article of dedup and clustering next to those
-of NER. Each line of --data is {"id", "source", "published", "title", "text", "labels":
-{"duplicate_of": id or null, "story": label}}; tests/data/make_stories_eval.py builds the default set."""
+clustering over them in arrival order (fetched_at, then published). Prints duplicate detection
+precision/recall/F1 (pairs article -> original), pairwise precision/recall/F1 of the stories (with
+and without the duplicates), the counts, and the milliseconds per article of dedup and clustering
+next to those of NER. Each line of --data is {"id", "source", "published", "title", "text",
+"labels": {"duplicate_of": id or null, "story": label}}, optionally with "fetched_at" (default:
+published) and "date_source" ("feed", "page", or "fetched" for an undated item whose published is
+its fetch time), as the producer records them. tests/data/make_stories_eval.py builds the default
+set; tests/data/make_stories_realmix.py a real-feed mix (a backlog, undated items, languages)."""
 
 EXTRACT_DATA = REPO_ROOT / "tests" / "data" / "extract-eval"
 

@@ -12,8 +12,15 @@ weights) is processors/stories/features.py.
   takeover, then its pilots' strike) than when the story is still unfolding.
 - A new article joins the most similar open story when the similarity reaches the threshold,
   otherwise it founds a story whose id derives from its own id (`story_id_for`). A story is open
-  to articles published within `window` of its last update; stories not updated for `window`
-  (against the latest published time seen) are closed and forgotten, which bounds the state.
+  to articles published within `window` of its dates (first_seen - window to last_updated + window).
+- Two clocks. Whether an article and a story are of one time is told by publish dates; when a
+  story closes, by arrival (fetch) times: a story no article arrived in for `window` (against the
+  latest arrival seen) is closed and forgotten, which bounds the state by what came in lately.
+  Publish dates cannot drive that: a backlog fetched today is dated weeks ago, and an undated item
+  is dated by its fetch time, so a newest-published clock closed every backlog story at once.
+- An undated article (`StoryFeatures.undated`: its time is only its fetch time) neither dates a
+  story (first_seen and last_updated come from its dated members) nor is refused or discounted
+  for its time: its time is unknown.
 - A duplicate (processors/stories/neardup.py) joins its original's story without a vote: it counts in the
   story's size and sources, but adds nothing to what the story is about (a syndicated copy is no
   new evidence).
@@ -29,7 +36,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections import Counter, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -64,6 +71,8 @@ class Story:
     first_seen: datetime
     last_updated: datetime
     vocabulary: Vocabulary = field(repr=False)
+    dated: bool = True  # first_seen and last_updated come from dated members (else from fetch times)
+    last_arrival: datetime | None = None  # when its latest article came in: what closes it
     size: int = 0
     centroid: dict[str, Counter[Any]] = field(default_factory=lambda: {kind: Counter() for kind in VECTOR_KINDS}, repr=False)
     members: dict[str, StoryFeatures] = field(default_factory=dict, repr=False)  # the most central, bounded
@@ -77,8 +86,8 @@ class Story:
     def add(self, features: StoryFeatures, vectors: Mapping[str, Mapping[Any, float]] | None) -> None:
         """Count an article in; `vectors` None for a duplicate, which adds nothing to the centroid."""
         self.size += 1
-        self.first_seen = min(self.first_seen, features.published)
-        self.last_updated = max(self.last_updated, features.published)
+        self._date(features)
+        self.last_arrival = features.arrival if self.last_arrival is None else max(self.last_arrival, features.arrival)
         if features.source:
             self.sources.add(features.source)
         if vectors is None:
@@ -97,6 +106,19 @@ class Story:
         if len(self.members) >= 2 * MAX_CENTRAL:  # ranked in bulk, so that a big story stays cheap to join
             for article_id in self.central_members()[MAX_CENTRAL:]:
                 del self.members[article_id]
+
+    def _date(self, features: StoryFeatures) -> None:
+        """Widen first_seen/last_updated to the article's date. An undated article's time is its
+        fetch time, which would move a story of last month to today: it dates the story only while
+        no member has a date of its own."""
+        if features.undated and self.dated:
+            return
+        if not features.undated and not self.dated:
+            self.first_seen = self.last_updated = features.published
+            self.dated = True
+            return
+        self.first_seen = min(self.first_seen, features.published)
+        self.last_updated = max(self.last_updated, features.published)
 
     def central_members(self) -> list[str]:
         """Member ids (of those kept), most central first: most similar to the story as a whole."""
@@ -143,16 +165,18 @@ class StoryDecision:
 class StoryClusterer:
     """Open stories of the window: decide for a new article, or record a decision taken elsewhere."""
 
-    def __init__(self, *, window: timedelta = timedelta(hours=72), threshold: float = 0.35) -> None:
+    def __init__(self, *, window: timedelta = timedelta(hours=72), threshold: float = 0.35,
+                 on_close: Callable[[Story], None] | None = None) -> None:
         self.window = window
         self.threshold = threshold
+        self._on_close = on_close  # told of each story as it closes (its last state may still be unpublished)
         self._vocabulary = Vocabulary()
         self._stories: dict[str, Story] = {}
         self._story_of: dict[str, str] = {}  # article -> story, for the tracked articles of open stories
         self._postings: dict[tuple[str, Any], set[str]] = {}  # (kind, key) -> stories
         self._posted: dict[str, set[tuple[str, Any]]] = {}  # story -> its postings, to remove them on close
-        self._by_update: list[tuple[datetime, str]] = []  # heap, for closing
-        self._latest: datetime | None = None
+        self._by_arrival: list[tuple[datetime, str]] = []  # heap of (a story's last arrival, story), for closing
+        self._latest: datetime | None = None  # the latest arrival seen: the clock of the window
 
     def __len__(self) -> int:
         return len(self._stories)
@@ -174,9 +198,9 @@ class StoryClusterer:
         best: tuple[str, float] | None = None
         for story_id in self._candidates(vectors):
             story = self._stories[story_id]
-            if not self._open_to(story, features.published):
+            if not self._open_to(story, features):
                 continue
-            score = weighted_similarity(vectors, story.centroid, idf2) * self._freshness(story, features.published)
+            score = weighted_similarity(vectors, story.centroid, idf2) * self._freshness(story, features)
             if best is None or score > best[1]:
                 best = (story_id, score)
         return best
@@ -206,32 +230,36 @@ class StoryClusterer:
             return
         story = self._stories.get(story_id)
         if story is None:
-            story = self._stories[story_id] = Story(story_id, features.published, features.published, self._vocabulary)
+            story = self._stories[story_id] = Story(story_id, features.published, features.published, self._vocabulary,
+                                                    dated=not features.undated)
             self._posted[story_id] = set()
         as_duplicate = duplicate_of is not None and self._story_of.get(duplicate_of) == story_id
         vectors = None if as_duplicate else feature_vectors(features)
         story.add(features, vectors)
         if vectors is not None:
-            self._vocabulary.add(vectors, features.published)
+            self._vocabulary.add(vectors, features.arrival)
             self._post(story_id, vectors)
         if len(story.tracked) == story.tracked.maxlen:
             self._story_of.pop(story.tracked[0], None)
         story.tracked.append(features.article_id)
         self._story_of[features.article_id] = story_id
-        heapq.heappush(self._by_update, (story.last_updated, story_id))
-        self._latest = features.published if self._latest is None else max(self._latest, features.published)
+        heapq.heappush(self._by_arrival, (story.last_arrival, story_id))
+        self._latest = features.arrival if self._latest is None else max(self._latest, features.arrival)
         self.close_before(self._latest - self.window)
 
     def close_before(self, cutoff: datetime) -> list[str]:
-        """Close and forget the stories last updated before `cutoff` (and the articles published
-        before it leave the IDF counts); returns the ids of the stories closed."""
+        """Close and forget the stories no article arrived in since `cutoff` (and the articles that
+        arrived before it leave the IDF counts); returns the ids of the stories closed. Each closed
+        story is handed to `on_close` first, as it stood."""
         self._vocabulary.evict_before(cutoff)
         closed = []
-        while self._by_update and self._by_update[0][0] < cutoff:
-            updated, story_id = heapq.heappop(self._by_update)
+        while self._by_arrival and self._by_arrival[0][0] < cutoff:
+            arrival, story_id = heapq.heappop(self._by_arrival)
             story = self._stories.get(story_id)
-            if story is None or story.last_updated != updated:
-                continue  # an older entry of a story updated since
+            if story is None or story.last_arrival != arrival:
+                continue  # an older entry of a story grown since
+            if self._on_close is not None:
+                self._on_close(story)
             self._forget(story_id)
             closed.append(story_id)
         return closed
@@ -241,15 +269,22 @@ class StoryClusterer:
         for features, story_id, duplicate_of in records:
             self.record(features, story_id, duplicate_of=duplicate_of)
 
-    def _freshness(self, story: Story, published: datetime) -> float:
+    def _freshness(self, story: Story, features: StoryFeatures) -> float:
         """1 for an article published while the story is being updated, down to 1 - SILENCE_DISCOUNT
         after a window of silence: a story quiet for two days is less likely continued by an article
-        sharing only part of it (the same airline, another event) than one still unfolding."""
-        silence = max((published - story.last_updated) / self.window, 0.0)
+        sharing only part of it (the same airline, another event) than one still unfolding. 1 when
+        either time is unknown (an undated article, a story of undated articles)."""
+        if features.undated or not story.dated:
+            return 1.0
+        silence = max((features.published - story.last_updated) / self.window, 0.0)
         return 1.0 - SILENCE_DISCOUNT * min(silence, 1.0)
 
-    def _open_to(self, story: Story, published: datetime) -> bool:
-        return story.first_seen - self.window <= published <= story.last_updated + self.window
+    def _open_to(self, story: Story, features: StoryFeatures) -> bool:
+        """Whether the article's date lies within the window of the story's dates: always, when
+        either time is unknown."""
+        if features.undated or not story.dated:
+            return True
+        return story.first_seen - self.window <= features.published <= story.last_updated + self.window
 
     def _candidates(self, vectors: Mapping[str, Mapping[Any, float]]) -> list[str]:
         """The open stories sharing the most distinctive keys with the article: its entities, key-phrase

@@ -1,8 +1,11 @@
 """`newsflow eval stories`: near-duplicate and story decisions measured on a labelled set.
 
-The set (tests/data/stories-eval.jsonl, made by tests/data/make_stories_eval.py) runs through the
-real enrichment chain in published order, then through `NearDuplicateIndex` and `StoryClusterer`;
-duplicate pairs are scored by precision and recall, stories by pairwise precision, recall and F1.
+The set (tests/data/stories-eval.jsonl, made by tests/data/make_stories_eval.py; or a real mix
+such as tests/data/stories-eval-realmix.jsonl, made by tests/data/make_stories_realmix.py) runs
+through the real enrichment chain in arrival order, then through `NearDuplicateIndex` and
+`StoryClusterer` with the times the processor gives them (processors/stories/features.py
+`article_times`); duplicate pairs are scored by precision and recall, stories by pairwise
+precision, recall and F1.
 """
 
 from __future__ import annotations
@@ -39,7 +42,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class EvalArticle:
-    """One line of a labelled set: an article, the original it duplicates (or None) and its story label."""
+    """One line of a labelled set: an article, the original it duplicates (or None) and its story label.
+    `fetched_at` (default: `published`) and `date_source` as in `RawArticle`: an undated feed item
+    has date_source "fetched" and its fetch time as published."""
 
     id: str
     source: str
@@ -48,11 +53,18 @@ class EvalArticle:
     text: str
     duplicate_of: str | None
     story: str
+    fetched_at: datetime | None = None
+    date_source: str | None = None
+
+    @property
+    def arrival(self) -> datetime:
+        return self.fetched_at or self.published
 
 
 def load_eval_articles(path: Path) -> list[EvalArticle]:
-    """Read labelled JSONL (see tests/data/make_stories_eval.py), sorted by published time.
-    Raises `ConfigError` naming the file and line of the first bad one."""
+    """Read labelled JSONL (see tests/data/make_stories_eval.py), in arrival order: by fetch time
+    (default: the published time), then published time. Raises `ConfigError` naming the file and
+    line of the first bad one."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
@@ -66,7 +78,7 @@ def load_eval_articles(path: Path) -> list[EvalArticle]:
     unknown = sorted({a.duplicate_of for a in articles if a.duplicate_of and a.duplicate_of not in ids})
     if unknown:
         raise ConfigError(f"{path}: duplicate_of names articles not in the file: {', '.join(unknown[:5])}")
-    return sorted(articles, key=lambda a: (a.published, a.id))
+    return sorted(articles, key=lambda a: (a.arrival, a.published, a.id))
 
 
 def _eval_article(path: Path, number: int, line: str) -> EvalArticle:
@@ -80,13 +92,20 @@ def _eval_article(path: Path, number: int, line: str) -> EvalArticle:
     labels = row["labels"]
     try:
         published = datetime.fromisoformat(str(row["published"]))
+        fetched_at = datetime.fromisoformat(str(row["fetched_at"])) if row.get("fetched_at") else None
         article = EvalArticle(str(row["id"]), str(row.get("source", "")), published, str(row.get("title", "")),
-                              str(row["text"]), labels.get("duplicate_of"), str(labels["story"]))
+                              str(row["text"]), labels.get("duplicate_of"), str(labels["story"]), fetched_at,
+                              row.get("date_source"))
     except (KeyError, ValueError) as exc:
         raise ConfigError(f"{where}: needs id, published (ISO 8601), text and labels.story ({exc})") from None
-    if published.tzinfo is None:
-        raise ConfigError(f"{where}: published needs a time zone")
+    if published.tzinfo is None or (fetched_at is not None and fetched_at.tzinfo is None):
+        raise ConfigError(f"{where}: published and fetched_at need a time zone")
+    if article.date_source not in _DATE_SOURCES:
+        raise ConfigError(f"{where}: date_source must be one of feed, page, fetched (or absent)")
     return article
+
+
+_DATE_SOURCES = (None, "feed", "page", "fetched")
 
 
 @dataclass(frozen=True)
@@ -142,13 +161,16 @@ class StoriesReport:
 def evaluate_stories(articles: Sequence[EvalArticle], chain: Chain, *, index: NearDuplicateIndex | None = None,
                      clusterer: StoryClusterer | None = None) -> StoriesReport:
     """Enrich the articles with `chain` (a `processors.base.Chain`: clean, language, entities...),
-    timing each step, then run near-duplicate detection and story clustering in published order."""
+    timing each step, then run near-duplicate detection and story clustering in the articles' order
+    (`load_eval_articles` gives arrival order), with the times the processor would use."""
     from newsflow.contract.schema import RawArticle
     from processors.base import Draft
+    from processors.stories.features import article_times
     from processors.stories.neardup import NearDuplicateIndex, fingerprint
 
     raws = [RawArticle(id=a.id, version=1, url=None, feed_url=f"eval://{a.source or 'unknown'}", source=a.source or "unknown",
-                       title=a.title, text=a.text, published=a.published, fetched_at=a.published) for a in articles]
+                       title=a.title, text=a.text, published=a.published, fetched_at=a.arrival, date_source=a.date_source)
+            for a in articles]
     drafts = [Draft(raw, {}) for raw in raws]
     timings: dict[str, float] = {}
     for step in chain.steps:
@@ -164,7 +186,8 @@ def evaluate_stories(articles: Sequence[EvalArticle], chain: Chain, *, index: Ne
     for draft in drafts:
         article_id = draft.get("id")
         started = time.perf_counter()
-        match = index.decide(fingerprint(article_id, draft.get("text"), draft.get("published"), title=draft.get("title")))
+        published, arrived, _ = article_times(draft)
+        match = index.decide(fingerprint(article_id, draft.get("text"), published, title=draft.get("title"), arrived=arrived))
         duplicate_of[article_id] = match.article_id if match else None
         dedup_seconds += time.perf_counter() - started
         started = time.perf_counter()

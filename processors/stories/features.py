@@ -37,6 +37,7 @@ __all__ = [
     "KEYPHRASE_WEIGHT",
     "TEXT_WEIGHT",
     "StoryFeatures",
+    "article_times",
     "features_from_draft",
     "story_features",
 ]
@@ -56,7 +57,12 @@ _FALLBACK_LANGUAGE = "en"
 
 @dataclass(frozen=True)
 class StoryFeatures:
-    """What a story needs to know of an article; compact in JSON (~600 bytes)."""
+    """What a story needs to know of an article; compact in JSON (~600 bytes).
+
+    Two times: `published`, the article's own date (never after its fetch, see `article_times`),
+    which says whether two articles can be about one event; and `arrived`, its fetch time, the
+    clock that closes stories (processors/stories/clustering.py). `undated`: the feed gave no date,
+    so `published` is only the fetch time and says nothing of when the event was."""
 
     article_id: str
     published: datetime
@@ -66,21 +72,36 @@ class StoryFeatures:
     keyphrases: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     terms: tuple[tuple[int, int], ...] = ()  # (bucket, count), most frequent first
+    arrived: datetime | None = None  # None: records written before it was kept, when published stood for it
+    undated: bool = False
+
+    def __post_init__(self) -> None:
+        if self.arrived is None:  # as in records written before it was kept: published stood for it
+            object.__setattr__(self, "arrived", self.published)
+
+    @property
+    def arrival(self) -> datetime:
+        """When the article came in: its fetch time (its published time in records that lack it)."""
+        return self.arrived if self.arrived is not None else self.published
 
     def to_json(self) -> dict[str, Any]:
         # Terms as base64 of uint32 values: bucket (20 bits) << 8 | count (8 bits, capped when made).
         packed = np.array([(b << 8) | c for b, c in self.terms], dtype="<u4").tobytes()
-        return {"id": self.article_id, "published": self.published.isoformat(), "title": self.title,
-                "source": self.source, "entities": [list(e) for e in self.entities],
-                "keyphrases": list(self.keyphrases), "topics": list(self.topics),
-                "terms": base64.b64encode(packed).decode("ascii")}
+        value = {"id": self.article_id, "published": self.published.isoformat(), "title": self.title,
+                 "source": self.source, "entities": [list(e) for e in self.entities],
+                 "keyphrases": list(self.keyphrases), "topics": list(self.topics),
+                 "terms": base64.b64encode(packed).decode("ascii")}
+        return value | _times_to_json(self.published, self.arrived, self.undated)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> StoryFeatures:
         values = np.frombuffer(base64.b64decode(data.get("terms", "")), dtype="<u4")
+        published, arrived, undated = _times_from_json(data)
         return cls(
             article_id=str(data["id"]),
-            published=datetime.fromisoformat(data["published"]),
+            published=published,
+            arrived=arrived,
+            undated=undated,
             title=str(data.get("title", "")),
             source=str(data.get("source", "")),
             entities=tuple((str(n), str(t), float(s)) for n, t, s in data.get("entities", ())),
@@ -88,6 +109,40 @@ class StoryFeatures:
             topics=tuple(str(t) for t in data.get("topics", ())),
             terms=tuple((int(v) >> 8, int(v) & 0xFF) for v in values),
         )
+
+
+def _times_to_json(published: datetime, arrived: datetime | None, undated: bool) -> dict[str, Any]:
+    # Only what differs from the default: most articles arrive dated, and a record is kept per article.
+    value: dict[str, Any] = {}
+    if arrived is not None and arrived != published:
+        value["arrived"] = arrived.isoformat()
+    if undated:
+        value["undated"] = True
+    return value
+
+
+def _times_from_json(data: Mapping[str, Any]) -> tuple[datetime, datetime | None, bool]:
+    """(published, arrived, undated) of a JSON record; records older than these fields have
+    only `published`, which then stands for the arrival too."""
+    published = datetime.fromisoformat(data["published"])
+    arrived = datetime.fromisoformat(data["arrived"]) if data.get("arrived") else None
+    return published, arrived, bool(data.get("undated", False))
+
+
+def article_times(draft: Any) -> tuple[datetime, datetime, bool]:
+    """(published, arrived, undated) of an article on its way through the chain.
+
+    `arrived` is the fetch time. `published` is the article's date, bounded by the fetch time (a
+    date after it is wrong), or the fetch time when there is none. `undated` when the feed gave no
+    date (`date_source` "fetched"): the fetch time stands in, and it is no date of the event: a
+    backlog item without a date fetched today must not look like today's news."""
+    fetched, published = draft.get("fetched_at"), draft.get("published")
+    undated = published is None or draft.get("date_source") == "fetched"
+    if published is None:
+        published = fetched
+    elif fetched is not None:
+        published = min(published, fetched)
+    return published, fetched if fetched is not None else published, undated
 
 
 def _fold(text: str) -> str:
@@ -126,9 +181,9 @@ def _stopwords(language: str | None) -> frozenset[str]:
 
 def story_features(article_id: str, published: datetime, *, title: str = "", text: str = "", source: str = "",
                    entities: Iterable[Any] = (), keyphrases: Iterable[str] = (), topics: Iterable[str] = (),
-                   language: str | None = None) -> StoryFeatures:
+                   language: str | None = None, arrived: datetime | None = None, undated: bool = False) -> StoryFeatures:
     """Features of an enriched article. `entities` are `newsflow.contract.schema.Entity` objects or
-    (name, type, salience) tuples."""
+    (name, type, salience) tuples; `arrived` and `undated` as in `StoryFeatures`."""
     stopwords = _stopwords(language)
     counts: Counter[str] = Counter()
     first: dict[str, int] = {}
@@ -146,6 +201,7 @@ def story_features(article_id: str, published: datetime, *, title: str = "", tex
         article_id=article_id, published=published, title=title, source=source,
         entities=tuple(triples[:MAX_ENTITIES]), keyphrases=tuple(keyphrases), topics=tuple(topics),
         terms=tuple(sorted(buckets.items(), key=lambda item: (-item[1], item[0]))),
+        arrived=arrived, undated=undated,
     )
 
 
@@ -159,12 +215,13 @@ def _entity_triple(entity: Any) -> tuple[str, str, float]:
 
 def features_from_draft(draft: Any) -> StoryFeatures:
     """Features of an article on its way through the chain (`processors.base.Draft`), once the
-    entities, key phrases and topics steps have run. Its time is the published time, else the fetch time."""
+    entities, key phrases and topics steps have run. Its times are those of `article_times`."""
+    published, arrived, undated = article_times(draft)
     return story_features(
-        draft.get("id"), draft.get("published") or draft.get("fetched_at"), title=draft.get("title") or "",
+        draft.get("id"), published, title=draft.get("title") or "",
         text=draft.get("text") or "", source=draft.get("source") or "", entities=draft.get("entities") or (),
         keyphrases=draft.get("keyphrases") or (), topics=draft.get("topics") or (),
-        language=draft.get("detected_language"),
+        language=draft.get("detected_language"), arrived=arrived, undated=undated,
     )
 
 
@@ -189,7 +246,7 @@ def feature_vectors(features: StoryFeatures) -> dict[str, dict[Any, float]]:
 
 
 class Vocabulary:
-    """Document frequencies over the articles in the window (duplicates excluded), for IDF weights."""
+    """Document frequencies over the articles that arrived in the window (duplicates excluded), for IDF weights."""
 
     def __init__(self) -> None:
         self.documents = 0
@@ -197,10 +254,10 @@ class Vocabulary:
         self._by_time: list[tuple[datetime, int, Mapping[str, Mapping[Any, float]]]] = []  # heap, for eviction
         self._added = 0  # a tie-breaker: vectors are not comparable
 
-    def add(self, vectors: Mapping[str, Mapping[Any, float]], published: datetime) -> None:
+    def add(self, vectors: Mapping[str, Mapping[Any, float]], arrived: datetime) -> None:
         self._count(vectors, 1)
         self._added += 1
-        heapq.heappush(self._by_time, (published, self._added, vectors))
+        heapq.heappush(self._by_time, (arrived, self._added, vectors))
 
     def evict_before(self, cutoff: datetime) -> None:
         while self._by_time and self._by_time[0][0] < cutoff:
@@ -245,10 +302,15 @@ def _cosine(a: Mapping[Any, float], b: Mapping[Any, float], kind: str, idf2: _Sq
 
 
 def weighted_similarity(a: Mapping[str, Mapping[Any, float]], b: Mapping[str, Mapping[Any, float]], idf2: _SquaredIdf) -> float:
-    """Weighted entity, key-phrase and text cosines; 0 when the texts share (almost) no words."""
+    """Weighted entity, key-phrase and text cosines; 0 when the texts share (almost) no words.
+
+    When neither side has entities (a language without an NER model: German, Portuguese, Spanish
+    pass the entities step with none), the other two weights are scaled to sum to 1: otherwise two
+    reports of one event in such a language could never reach more than 0.55, and never join."""
     text = _cosine(a["terms"], b["terms"], "terms", idf2)
     if text < MIN_TEXT_SIMILARITY:
         return 0.0
-    return (ENTITY_WEIGHT * _cosine(a["entities"], b["entities"], "entities", idf2)
-            + KEYPHRASE_WEIGHT * _cosine(a["keyphrases"], b["keyphrases"], "keyphrases", idf2)
-            + TEXT_WEIGHT * text)
+    keyphrases = KEYPHRASE_WEIGHT * _cosine(a["keyphrases"], b["keyphrases"], "keyphrases", idf2) + TEXT_WEIGHT * text
+    if not a["entities"] and not b["entities"]:
+        return keyphrases / (KEYPHRASE_WEIGHT + TEXT_WEIGHT)
+    return ENTITY_WEIGHT * _cosine(a["entities"], b["entities"], "entities", idf2) + keyphrases

@@ -25,8 +25,10 @@ How a duplicate is recognised:
   truncated and wrapped copies are candidates too), and each candidate is then checked as above.
 - Among the earlier articles that match, the earliest original wins: a copy of a copy points at the
   first article, and that article counts its duplicates.
-- Articles older than the window (by published time, against the latest published time seen) are
-  evicted, so memory stays bounded by the news of `window`.
+- Articles that arrived (were fetched) longer than the window ago, against the latest arrival
+  seen, are evicted, so memory stays bounded by what came in during `window`. Not by published
+  time: an undated item is dated by its fetch time, and a newest-published clock moved to today
+  by one of them evicted a whole backlog of older articles at once.
 """
 
 from __future__ import annotations
@@ -111,20 +113,34 @@ class Fingerprint:
     size: int  # distinct shingles
     digest: str  # of the normalised words (title included for short texts)
     short: bool
+    arrived: datetime | None = None  # its fetch time; None in records written before it was kept
+
+    def __post_init__(self) -> None:
+        if self.arrived is None:  # as in records written before it was kept: published stood for it
+            object.__setattr__(self, "arrived", self.published)
+
+    @property
+    def arrival(self) -> datetime:
+        """When the article came in, the clock of the window (its published time in old records)."""
+        return self.arrived if self.arrived is not None else self.published
 
     def to_json(self) -> dict[str, Any]:
         """A compact JSON object (~400 bytes): the hash values packed two in three bytes, in base64."""
         packed = base64.b64encode(_pack12(self.hashvalues)).decode("ascii")
-        return {"id": self.article_id, "published": self.published.isoformat(), "minhash": packed,
-                "size": self.size, "digest": self.digest, "short": self.short}
+        value = {"id": self.article_id, "published": self.published.isoformat(), "minhash": packed,
+                 "size": self.size, "digest": self.digest, "short": self.short}
+        if self.arrived is not None and self.arrived != self.published:
+            value["arrived"] = self.arrived.isoformat()
+        return value
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Fingerprint:
         values = _unpack12(base64.b64decode(data["minhash"]))
         if len(values) != NUM_PERM:
             raise ValueError(f"fingerprint of {data.get('id')!r} has {len(values)} hash values, expected {NUM_PERM}")
+        arrived = datetime.fromisoformat(data["arrived"]) if data.get("arrived") else None
         return cls(str(data["id"]), datetime.fromisoformat(data["published"]), values, int(data["size"]),
-                   str(data["digest"]), bool(data["short"]))
+                   str(data["digest"]), bool(data["short"]), arrived)
 
 
 def _pack12(values: np.ndarray) -> bytes:
@@ -200,9 +216,11 @@ def _digest(words: list[str]) -> str:
     return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()
 
 
-def fingerprint(article_id: str, text: str, published: datetime, *, title: str = "") -> Fingerprint:
+def fingerprint(article_id: str, text: str, published: datetime, *, title: str = "",
+                arrived: datetime | None = None) -> Fingerprint:
     """The fingerprint of an article's (cleaned) text. `title` only matters for short texts, whose
-    exact copy must have the same title too (two briefs "Watch the video" are not one article)."""
+    exact copy must have the same title too (two briefs "Watch the video" are not one article).
+    `arrived`: its fetch time, which decides how long the index keeps it (default: `published`)."""
     words = normalised_words(core_text(text))
     short = len(words) < MIN_WORDS
     digest = _digest(normalised_words(title) + ["\n"] + words if short else words)
@@ -210,7 +228,7 @@ def fingerprint(article_id: str, text: str, published: datetime, *, title: str =
     shingle_set = shingles(words)
     if shingle_set:
         sketch.update_batch(list(shingle_set))
-    return Fingerprint(article_id, published, sketch.hashvalues & _HASH_MASK, len(shingle_set), digest, short)
+    return Fingerprint(article_id, published, sketch.hashvalues & _HASH_MASK, len(shingle_set), digest, short, arrived)
 
 
 def estimate(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
@@ -231,7 +249,13 @@ class _Entry:
 
 
 class NearDuplicateIndex:
-    """The recent articles' fingerprints: decide for a new one, or record a decision taken elsewhere."""
+    """The fingerprints of the articles that arrived in the window: decide for a new one, or record a
+    decision taken elsewhere.
+
+    The window runs on arrival (fetch) times, not publish dates: a backlog fetched today, published
+    over past months, is compared as a whole, and an undated item (dated by its fetch time) cannot
+    push every older article out. A copy is a copy whatever the dates say (a syndicated text
+    re-dated, a listing posted again), so dates play no part in the decision itself."""
 
     def __init__(self, *, window: timedelta = timedelta(days=7), jaccard_threshold: float = 0.5,
                  containment_threshold: float = 0.7) -> None:
@@ -241,9 +265,9 @@ class NearDuplicateIndex:
         self._lsh = MinHashLSH(num_perm=NUM_PERM, params=(_LSH_BANDS, _LSH_ROWS))
         self._entries: dict[str, _Entry] = {}
         self._exact: dict[str, list[str]] = {}  # digest -> the articles with that text, first recorded first
-        self._by_time: list[tuple[datetime, str]] = []  # heap, for eviction
+        self._by_arrival: list[tuple[datetime, str]] = []  # heap, for eviction
         self._duplicates: Counter[str] = Counter()  # original -> duplicates recorded
-        self._latest: datetime | None = None
+        self._latest: datetime | None = None  # the latest arrival seen
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -320,17 +344,17 @@ class NearDuplicateIndex:
         self._exact.setdefault(fp.digest, []).append(fp.article_id)
         if not fp.short and fp.size:
             self._lsh.insert(fp.article_id, _minhash(fp.hashvalues), check_duplication=False)
-        heapq.heappush(self._by_time, (fp.published, fp.article_id))
-        self._latest = fp.published if self._latest is None else max(self._latest, fp.published)
+        heapq.heappush(self._by_arrival, (fp.arrival, fp.article_id))
+        self._latest = fp.arrival if self._latest is None else max(self._latest, fp.arrival)
         self.evict_before(self._latest - self.window)
 
     def evict_before(self, cutoff: datetime) -> list[str]:
-        """Forget the articles published before `cutoff`; returns their ids."""
+        """Forget the articles that arrived before `cutoff`; returns their ids."""
         evicted = []
-        while self._by_time and self._by_time[0][0] < cutoff:
-            published, article_id = heapq.heappop(self._by_time)
+        while self._by_arrival and self._by_arrival[0][0] < cutoff:
+            arrival, article_id = heapq.heappop(self._by_arrival)
             entry = self._entries.get(article_id)
-            if entry is not None and entry.fingerprint.published == published:
+            if entry is not None and entry.fingerprint.arrival == arrival:
                 self._forget(article_id)
                 self._duplicates.pop(article_id, None)
                 evicted.append(article_id)

@@ -12,7 +12,8 @@ Two parts:
   (`decide_duplicate`, `decide_story`), and keeps the records decided here until Kafka has them.
   The rules: the first record of an article wins (a redelivered or reprocessed article, or a
   later version of it, gets its recorded decision again and is never matched with itself or its
-  own copies); articles leave by the windows of the settings.
+  own copies); articles leave by the windows of the settings, on the arrival (fetch) clock, never
+  on publish dates (processors/stories/clustering.py says why).
 - `StoryStateService`, the Kafka side, one per worker process and shared by the steps of
   processors/stories/steps.py (`acquire`/`release`): a consumer assigned to partition 0 (no group,
   nothing committed) and an idempotent producer. A batch's records, and a `StoryDocument` per
@@ -45,8 +46,8 @@ from newsflow.contract.schema import StoryDocument, encode
 from newsflow.errors import ServiceUnavailable
 from newsflow.runtime.kafka import client_config, make_producer
 from newsflow.settings import KafkaSettings, ProcessorSettings
-from processors.stories.clustering import StoryClusterer
-from processors.stories.features import StoryFeatures, features_from_draft
+from processors.stories.clustering import Story, StoryClusterer
+from processors.stories.features import StoryFeatures, article_times, features_from_draft
 from processors.stories.neardup import Fingerprint, NearDuplicateIndex, fingerprint
 
 __all__ = ["Decision", "StateRecord", "StoryState", "StoryStateService", "acquire", "release", "warm_up"]
@@ -83,10 +84,20 @@ class StateRecord:
     duplicate_of: str | None = None
     similarity: float | None = None
     story_id: str | None = None
+    arrived: datetime | None = None  # its fetch time; None in records written before it was kept
 
     @property
     def decision(self) -> Decision:
         return Decision(self.duplicate_of, self.similarity, self.story_id)
+
+    def __post_init__(self) -> None:
+        if self.arrived is None:  # as in records written before it was kept: published stood for it
+            object.__setattr__(self, "arrived", self.published)
+
+    @property
+    def arrival(self) -> datetime:
+        """When the article came in: what keeps it in the state (its published time in old records)."""
+        return self.arrived if self.arrived is not None else self.published
 
     def to_bytes(self) -> bytes:
         """Compact JSON (about 1 KB with both fingerprint and features)."""
@@ -96,6 +107,8 @@ class StateRecord:
             "story": self.features.to_json() if self.features else None,
             "duplicate_of": self.duplicate_of, "similarity": self.similarity, "story_id": self.story_id,
         }
+        if self.arrived is not None and self.arrived != self.published:
+            value["arrived"] = self.arrived.isoformat()  # absent, as in older records, when it is `published`
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
     @classmethod
@@ -114,6 +127,7 @@ class StateRecord:
                 duplicate_of=data.get("duplicate_of"),
                 similarity=None if similarity is None else float(similarity),
                 story_id=data.get("story_id"),
+                arrived=datetime.fromisoformat(data["arrived"]) if data.get("arrived") else None,
             )
         except (AttributeError, KeyError, TypeError, ValueError) as exc:  # JSONDecodeError is a ValueError
             raise ValueError(f"not a stories state record: {type(exc).__name__}: {exc}") from None
@@ -127,13 +141,16 @@ class StoryState:
         d, s = processor.duplicates, processor.stories
         self.index = NearDuplicateIndex(window=timedelta(days=d.window_days), jaccard_threshold=d.jaccard_threshold,
                                         containment_threshold=d.containment_threshold)
-        self.clusterer = StoryClusterer(window=timedelta(hours=s.window_hours), threshold=s.threshold)
+        self.clusterer = StoryClusterer(window=timedelta(hours=s.window_hours), threshold=s.threshold,
+                                        on_close=self._closing)
         # An article is known as long as either window may still need it.
         self._window = max(timedelta(days=d.window_days), timedelta(hours=s.window_hours))
         self._known: dict[str, Decision] = {}
-        self._by_time: list[tuple[datetime, str]] = []  # heap, for eviction
-        self._latest: datetime | None = None
+        self._by_arrival: list[tuple[datetime, str]] = []  # heap, for eviction
+        self._latest: datetime | None = None  # the latest arrival seen
         self._pending: dict[str, StateRecord] = {}
+        self._closed: dict[str, StoryDocument] = {}  # stories closed while records of theirs are pending
+        self._deciding: str | None = None  # the article the clusterer is placing
 
     def __len__(self) -> int:
         return len(self._known)
@@ -151,7 +168,7 @@ class StoryState:
             self.index.record(record.fingerprint, record.duplicate_of)
         if record.features is not None and record.story_id is not None:
             self.clusterer.record(record.features, record.story_id, duplicate_of=record.duplicate_of)
-        self._remember(record.article_id, record.published, record.decision)
+        self._remember(record.article_id, record.arrival, record.decision)
         return True
 
     def replay(self, records: Iterable[StateRecord]) -> None:
@@ -164,10 +181,10 @@ class StoryState:
         if known is not None:
             return known
         match = self.index.decide(fp)
-        record = StateRecord(fp.article_id, fp.published, fingerprint=fp,
-                             duplicate_of=match.article_id if match else None, similarity=match.similarity if match else None)
+        record = StateRecord(fp.article_id, fp.published, fingerprint=fp, duplicate_of=match.article_id if match else None,
+                             similarity=match.similarity if match else None, arrived=fp.arrived)
         self._pending[fp.article_id] = record
-        self._remember(fp.article_id, fp.published, record.decision)
+        self._remember(fp.article_id, fp.arrival, record.decision)
         return record.decision
 
     def decide_story(self, features: StoryFeatures, *, duplicate_of: str | None = None) -> Decision:
@@ -179,14 +196,18 @@ class StoryState:
             return known
         if known is not None:
             duplicate_of = known.duplicate_of  # decided by the duplicates step, or recorded before
-        story = self.clusterer.decide(features, duplicate_of=duplicate_of)
+        self._deciding = article_id
+        try:
+            story = self.clusterer.decide(features, duplicate_of=duplicate_of)
+        finally:
+            self._deciding = None
         record = self._pending.get(article_id) or StateRecord(
             article_id, features.published, fingerprint=self.index.fingerprint_of(article_id),
-            duplicate_of=duplicate_of, similarity=known.similarity if known else None,
+            duplicate_of=duplicate_of, similarity=known.similarity if known else None, arrived=features.arrived,
         )
         record = replace(record, features=features, story_id=story.story_id)
         self._pending[article_id] = record
-        self._remember(article_id, features.published, record.decision)
+        self._remember(article_id, features.arrival, record.decision)
         return record.decision
 
     def pending(self, article_ids: Iterable[str]) -> list[StateRecord]:
@@ -195,25 +216,39 @@ class StoryState:
 
     def acknowledge(self, article_ids: Iterable[str]) -> None:
         for article_id in article_ids:
-            self._pending.pop(article_id, None)
+            record = self._pending.pop(article_id, None)
+            if record is not None and record.story_id is not None:
+                self._closed.pop(record.story_id, None)
 
     def story_document(self, story_id: str) -> StoryDocument | None:
-        """The `news.stories` event of an open story (None once it is closed)."""
+        """The `news.stories` event of a story: as it stands, or as it closed when it closed with
+        records of its articles still pending (None for a story closed and published already)."""
         story = self.clusterer.story(story_id)
-        return StoryDocument.model_validate(story.to_document()) if story else None
+        return StoryDocument.model_validate(story.to_document()) if story else self._closed.get(story_id)
 
-    def _remember(self, article_id: str, published: datetime, decision: Decision) -> None:
+    def _closing(self, story: Story) -> None:
+        # A batch whose arrivals span more than the window (a topic replayed from days back) can
+        # close a story it just placed an article in: its document is kept until Kafka has the
+        # batch, or the article would name a story that no document ever described.
+        if self._deciding is None and not self._pending:
+            return  # a replay: nothing of this story waits to be published
+        # The article being placed is among the tracked ones already (and is pending, or about to be).
+        if self._deciding in story.tracked or any(a in self._pending for a in story.tracked):
+            self._closed[story.id] = StoryDocument.model_validate(story.to_document())
+
+    def _remember(self, article_id: str, arrival: datetime, decision: Decision) -> None:
         if article_id not in self._known:
-            heapq.heappush(self._by_time, (published, article_id))
+            heapq.heappush(self._by_arrival, (arrival, article_id))
         self._known[article_id] = decision
-        self._latest = published if self._latest is None else max(self._latest, published)
+        self._latest = arrival if self._latest is None else max(self._latest, arrival)
         cutoff = self._latest - self._window
-        while self._by_time and self._by_time[0][0] < cutoff:
-            self._known.pop(heapq.heappop(self._by_time)[1], None)
+        while self._by_arrival and self._by_arrival[0][0] < cutoff:
+            self._known.pop(heapq.heappop(self._by_arrival)[1], None)
 
 
-def _published(draft: Any) -> datetime:
-    return draft.get("published") or draft.get("fetched_at")
+def _fingerprint(draft: Any) -> Fingerprint:
+    published, arrived, _ = article_times(draft)
+    return fingerprint(draft.get("id"), draft.get("text") or "", published, title=draft.get("title") or "", arrived=arrived)
 
 
 class StoryStateService:
@@ -240,8 +275,7 @@ class StoryStateService:
             return []
         with self._lock:
             state = self._caught_up()
-            fingerprints = [fingerprint(d.get("id"), d.get("text") or "", _published(d), title=d.get("title") or "")
-                            for d in drafts]
+            fingerprints = [_fingerprint(d) for d in drafts]
             decisions = [state.decide_duplicate(fp) for fp in fingerprints]
             if not self.story_steps:
                 self._publish(state, [fp.article_id for fp in fingerprints])

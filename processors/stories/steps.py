@@ -36,8 +36,9 @@ class DuplicatesStep:
         self._provenance = {
             "datasketch": version("datasketch"),
             # What decides a duplicate: another MinHash or threshold gives other answers.
+            # clock=arrival: the window runs on fetch times (issue 22), which keep other articles in it.
             "minhash-lsh": f"{minhash_parameters()} jaccard={s.jaccard_threshold} "
-                           f"containment={s.containment_threshold} window_days={s.window_days:g}",
+                           f"containment={s.containment_threshold} window_days={s.window_days:g} clock=arrival",
         }
         self._service: storystate.StoryStateService | None = storystate.acquire(kafka, settings)
 
@@ -74,8 +75,10 @@ class StoriesStep:
     def provenance(self) -> dict[str, str]:
         s = self._settings
         return {
+            # clock=arrival: stories close on fetch times, undated articles neither date nor are refused by a story;
+            # without entities on either side (no NER model for the language) the other weights are scaled to 1.
             "story-clustering": f"threshold={s.threshold} window_hours={s.window_hours:g} weights=entities:{ENTITY_WEIGHT}"
-                                f",keyphrases:{KEYPHRASE_WEIGHT},text:{TEXT_WEIGHT}",
+                                f",keyphrases:{KEYPHRASE_WEIGHT},text:{TEXT_WEIGHT} no-entities=rescaled clock=arrival",
         }
 
     def close(self) -> None:

@@ -9,6 +9,11 @@ aggregation on `story_id` over the articles index, then reads those stories from
 index (applying the topic and entity filters there). Only the GROWING_CANDIDATES stories with the
 most recent articles are considered: a filter matching none of them finds nothing, rather than
 ranking every story of the window.
+
+An article's `story_id` always leads somewhere: a story whose own document is not indexed (yet:
+the story sink runs apart from the article sink and may lag behind it) but whose articles are is
+served from its articles (`indexed` false: its dates, size, sources and title come from them,
+entities, topics and key phrases are left empty). Only an id no article carries is a 404.
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ __all__ = [
     "build_growing_body",
     "build_stories_body",
     "build_story_articles_body",
+    "build_story_summary_body",
     "get_story",
     "list_stories",
     "rank_growing",
@@ -103,6 +109,8 @@ class StoryList(BaseModel):
 class StoryDetail(Story):
     articles_total: int = Field(description="Indexed articles of the story.")
     articles: list[Hit] = Field(description="Its articles, newest first (at most `size`).")
+    indexed: bool = Field(True, description="False when the story's own document is not indexed yet: it is then "
+                                            "described from its indexed articles (no entities, topics or key phrases).")
 
 
 # -- request builders (pure) ---------------------------------------------------------------------
@@ -156,6 +164,24 @@ def build_story_articles_body(story_id: str, *, size: int) -> dict[str, Any]:
     }
 
 
+def build_story_summary_body(story_id: str) -> dict[str, Any]:
+    """What a story's articles say of it when its own document is missing: their dates, sources and
+    the title of the earliest (the article that founded it)."""
+    return {
+        "query": {"bool": {"filter": [{"term": {"story_id": story_id}}]}},
+        "size": 0,
+        "track_total_hits": True,
+        "aggs": {
+            "first": {"min": {"field": "published"}},
+            "last": {"max": {"field": "published"}},
+            "sources": {"cardinality": {"field": "source"}},
+            "founder": {"top_hits": {"size": 1, "sort": [{"published": {"order": "asc", "missing": "_last"}},
+                                                         {"article_id": {"order": "asc"}}],
+                                     "_source": ["article_id", "title"]}},
+        },
+    }
+
+
 def rank_growing(recent: dict[str, int], stories: list[Story], *, size: int) -> list[Story]:
     """The `size` stories with most recent articles (then bigger, then more recently updated)."""
     counted = [s.model_copy(update={"recent": recent[s.id]}) for s in stories if s.id in recent]
@@ -191,16 +217,33 @@ def list_stories(client: Elasticsearch, settings: ElasticsearchSettings, query: 
 
 
 def get_story(client: Elasticsearch, settings: ElasticsearchSettings, story_id: str, *, size: int) -> StoryDetail | None:
-    """The story and its newest `size` articles; None when there is no such story."""
+    """The story and its newest `size` articles; None when neither the story nor any article of it
+    is indexed."""
     index = settings.stories_index
     with translated_errors(settings, "story lookup", index=index):
         found = client.options(ignore_status=404).get(index=index, id=story_id, source_excludes=["entity_names", "indexed_at"])
-    if not found.get("found"):
-        if "error" in found:  # a 404 for the index itself, not for the document
-            raise IndexMissing(f"index {index!r} does not exist: run `newsflow setup` first")
-        return None
+    if not found.get("found") and "error" in found:  # a 404 for the index itself, not for the document
+        raise IndexMissing(f"index {index!r} does not exist: run `newsflow setup` first")
     with translated_errors(settings, "story articles"):
         response = client.search(index=settings.alias, **build_story_articles_body(story_id, size=size))
-    story = _story(found["_source"])
-    return StoryDetail(**story.model_dump(), articles_total=response["hits"]["total"]["value"],
-                       articles=[to_hit(h) for h in response["hits"]["hits"]])
+    total = response["hits"]["total"]["value"]
+    articles = [to_hit(h) for h in response["hits"]["hits"]]
+    if found.get("found"):
+        return StoryDetail(**_story(found["_source"]).model_dump(), articles_total=total, articles=articles)
+    if not total:
+        return None
+    story = _story_from_articles(client, settings, story_id)
+    return StoryDetail(**story.model_dump(), articles_total=total, articles=articles, indexed=False)
+
+
+def _story_from_articles(client: Elasticsearch, settings: ElasticsearchSettings, story_id: str) -> Story:
+    with translated_errors(settings, "story articles"):
+        response = client.search(index=settings.alias, **build_story_summary_body(story_id))
+    aggs = response["aggregations"]
+    [founder] = aggs["founder"]["hits"]["hits"] or [{"_source": {}}]
+    return Story(
+        id=story_id, title=founder["_source"].get("title", ""),
+        first_seen=aggs["first"].get("value_as_string", ""), last_updated=aggs["last"].get("value_as_string", ""),
+        size=response["hits"]["total"]["value"], sources=aggs["sources"]["value"],
+        article_ids=[founder["_source"]["article_id"]] if founder["_source"].get("article_id") else [],
+    )
