@@ -230,6 +230,21 @@ def test_growing_stories_have_most_articles_in_the_window(stories):
     assert story_ids(science) == [key["Sophie Adenot"]]
 
 
+def test_undated_articles_do_not_make_a_story_grow(settings, stories):
+    """Items whose feed gave no date carry their fetch time (today) as `published`: counting them
+    would rank an old story as growing because its backlog was fetched today (issue 22)."""
+    api, sample = stories
+    tokayev = sample.stories["Kassym-Jomart Tokayev"].id
+    article = next(a for a in sample.articles if a.story_id == tokayev)
+    fetched_today = datetime.now(UTC)
+    undated = [article.model_copy(update={"id": f"{article.id}-undated-{i}", "url": f"{article.url}?copy={i}",
+                                          "published": fetched_today, "fetched_at": fetched_today,
+                                          "date_source": "fetched"}) for i in range(5)]
+    index_articles(settings, undated)
+    body = ok(api.get("/stories", params={"sort": "growing"}))
+    assert {s["id"]: s["recent"] for s in body["stories"]}[tokayev] == 1
+
+
 def test_a_story_with_its_articles_newest_first_and_404(stories):
     api, sample = stories
     story = sample.stories["Sophie Adenot"]

@@ -314,6 +314,7 @@ def test_growing_counts_recent_articles_per_story_then_reads_those_stories():
     assert query.window_hours == 24 and StoryQuery().window_hours is None
     sent = build_growing_body(query.window_hours)
     assert sent["query"]["bool"]["filter"] == [{"range": {"published": {"gte": "now-24h"}}}, {"exists": {"field": "story_id"}}]
+    assert sent["query"]["bool"]["must_not"] == [{"term": {"date_source": "fetched"}}]  # undated: not recent
     assert sent["aggs"] == {"stories": {"terms": {"field": "story_id", "size": GROWING_CANDIDATES}}}
     candidates = build_stories_body(query, ids=["s1", "s2"])
     assert candidates["size"] == 2

@@ -146,10 +146,13 @@ def build_stories_body(query: StoryQuery, *, ids: list[str] | None = None) -> di
 
 
 def build_growing_body(hours: int) -> dict[str, Any]:
-    """Per story, its articles published in the last `hours` (most first)."""
+    """Per story, its articles published in the last `hours` (most first). Undated articles
+    (`date_source: fetched`: their `published` is a fetch time) are not counted, as in trending: an
+    old item first fetched today must not make its story look like it is growing."""
     return {
         "size": 0,
-        "query": {"bool": {"filter": [{"range": {"published": {"gte": f"now-{hours}h"}}}, {"exists": {"field": "story_id"}}]}},
+        "query": {"bool": {"filter": [{"range": {"published": {"gte": f"now-{hours}h"}}}, {"exists": {"field": "story_id"}}],
+                           "must_not": [{"term": {"date_source": "fetched"}}]}},
         "aggs": {"stories": {"terms": {"field": "story_id", "size": GROWING_CANDIDATES}}},
     }
 
