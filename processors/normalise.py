@@ -12,20 +12,32 @@ The rules, in order, each a small function below:
 3. places are looked up in the gazetteer: a country under any alias takes the country's name
    ("U.S." -> "United States"), an ALL-CAPS place takes the gazetteer's case, a LOC it resolves
    is a GPE; demonyms ("Iranian", NORP) are left alone;
+   In languages other than English, a one-word place the gazetteer does not know is dropped when
+   it reads as a common noun: it also occurs in lower case in the article, or every mention of
+   it opens a sentence, a line or a rubric ("Travail : ...", "Détenus : ..." were places to the
+   French model);
 4. a person named by the tail of a fuller name of the article ("Raisi") is that person ("Ebrahim
-   Raisi"), when only one name ends so (two Smiths: "Smith" stays "Smith");
-5. mentions are counted per entity, which gets where it first appears, whether it is in the
+   Raisi"), when only one name ends so (two Smiths: "Smith" stays "Smith"), whatever NER called
+   that mention ("Trump" as ORG beside "Donald Trump"), unless it is a place the gazetteer knows;
+   a product or brand name is never a person ("Gmail", "Java": data/not_person.json);
+5. one type per entity in an article: its mentions vote, the most frequent label wins (a tie
+   goes to the first mention's), places (GPE, LOC) voting together;
+6. mentions are counted per entity, which gets where it first appears, whether it is in the
    title, its salience, and, for a place, its country code and coordinates.
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
 
 from newsflow.contract.schema import Entity, GeoPoint
+from newsflow.errors import ConfigError
 from processors.gazetteer import Place, place_spelling, resolve_place
 
 __all__ = [
@@ -34,7 +46,9 @@ __all__ = [
     "Mention",
     "build_entities",
     "clean_span",
+    "entity_type",
     "find_dateline",
+    "not_person_types",
     "resolve_surnames",
     "salience",
     "strip_titles",
@@ -256,6 +270,34 @@ def _place_name(name: str, place: Place | None) -> str:
     return name
 
 
+def _is_common_word_place(named: Sequence[_Named], document: str, language: str) -> bool:
+    """A one-word place of a non-English article, unknown to the gazetteer, that reads as a common
+    noun: it occurs in lower case too, or only where any word is capitalised (a sentence's or a
+    line's first word, a rubric before a colon). English models were not seen doing this, and an
+    English place at the start of sentences ("Crimea ...") must not go."""
+    first = named[0]
+    if language == "en" or first.label not in _PLACE_LABELS or " " in first.name or "-" in first.name:
+        return False
+    if resolve_place(first.name) is not None:
+        return False
+    lower = re.search(rf"(?<!\w){re.escape(first.name.lower())}(?!\w)", document)
+    return lower is not None or all(_opens_sentence(document, n.start) for n in named)
+
+
+def _opens_sentence(document: str, start: int) -> bool:
+    before = document[:start].rstrip(" \t\u00a0\"'«“(")
+    return not before or before[-1] in "\n.!?:;—–-|"
+
+
+def _without_common_word_places(named: list[_Named], document: str, language: str) -> list[_Named]:
+    by_name: dict[str, list[_Named]] = {}
+    for n in named:
+        if n.label in _PLACE_LABELS:
+            by_name.setdefault(n.name, []).append(n)
+    dropped = {name for name, group in by_name.items() if _is_common_word_place(group, document, language)}
+    return [n for n in named if not (n.label in _PLACE_LABELS and n.name in dropped)]
+
+
 # --- rule 4: surnames -----------------------------------------------------------------------
 
 
@@ -271,7 +313,60 @@ def resolve_surnames(names: Collection[str]) -> dict[str, str]:
     return canonical
 
 
-# --- rule 5: entities -----------------------------------------------------------------------
+_NOT_PERSON_FILE = Path(__file__).with_name("data") / "not_person.json"
+
+
+@functools.cache
+def not_person_types() -> Mapping[str, str]:
+    """Folded product, brand and technology name -> the type it takes when NER calls it a PERSON,
+    from data/not_person.json (read once per process)."""
+    try:
+        data = json.loads(_NOT_PERSON_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"{_NOT_PERSON_FILE.name} cannot be read (built without its package data?): {exc}") from None
+    return {_fold_name(name): label for label in ("PRODUCT", "ORG") for name in data[label]}
+
+
+def _fold_name(name: str) -> str:
+    return " ".join(name.casefold().replace("’", "'").split())
+
+
+def _surname_owner(name: str, persons: Collection[str]) -> str | None:
+    """The one full name among `persons` that `name` is the tail of ("Trump" of "Donald Trump"), or None."""
+    own = tuple(_fold_token(t) for t in name.split())
+    owners = {p for p in persons if len(p.split()) > len(own) and tuple(_fold_token(t) for t in p.split())[-len(own) :] == own}
+    return owners.pop() if len(owners) == 1 else None
+
+
+def _as_person(named: _Named, canonical: Mapping[str, str]) -> _Named:
+    """A mention under its person's full name when it names a person of the article (rule 4), a
+    product or brand NER took for a person under its listed type."""
+    if named.label == "PERSON":
+        full = canonical[named.name]
+        if full == named.name and (listed := not_person_types().get(_fold_name(full))):
+            return replace(named, label=listed)
+        return replace(named, name=full)
+    owner = _surname_owner(named.name, set(canonical.values()))
+    if owner is None or (named.label in _PLACE_LABELS and resolve_place(named.name) is not None):
+        return named
+    return replace(named, name=owner, label="PERSON")
+
+
+# --- rule 5: one type per entity ------------------------------------------------------------
+
+
+def entity_type(labels: Sequence[str]) -> str:
+    """The type of an entity from its mentions' labels, in order of appearance: the most frequent,
+    places (GPE, LOC) counted together and GPE when any is; a tie goes to the first mention's."""
+    votes = Counter("place" if label in _PLACE_LABELS else label for label in labels)
+    top = max(votes.values())
+    winner = next(v for v in ("place" if label in _PLACE_LABELS else label for label in labels) if votes[v] == top)
+    if winner != "place":
+        return winner
+    return "GPE" if "GPE" in labels else "LOC"
+
+
+# --- rule 6: entities -----------------------------------------------------------------------
 
 
 def salience(count: int, most_mentions: int, first_offset: int, length: int, *, in_title: bool) -> float:
@@ -299,21 +394,15 @@ def _named(mention: Mention, dateline: bool, titles: frozenset[tuple[str, ...]],
     return _Named(name, label, mention.start, dateline)
 
 
-def _group_key(name: str, label: str) -> tuple[str, str]:
-    # A place NER called GPE once and LOC once is one place.
-    return name, "GPE" if label in _PLACE_LABELS else label
-
-
 def _entity(name: str, group: list[_Named], *, most: int, title_end: int, length: int) -> Entity:
-    labels = {n.label for n in group}
-    entity_type = "GPE" if "GPE" in labels else labels.pop()
-    place = resolve_place(name, prefer_city=any(n.dateline for n in group)) if entity_type in _PLACE_LABELS else None
+    kind = entity_type([n.label for n in sorted(group, key=lambda n: n.start)])
+    place = resolve_place(name, prefer_city=any(n.dateline for n in group)) if kind in _PLACE_LABELS else None
     location = GeoPoint(lat=place.lat, lon=place.lon) if place and place.lat is not None and place.lon is not None else None
     first = min(n.start for n in group)
     in_title = any(n.start < title_end for n in group)
     return Entity(
         name=name,
-        type=entity_type,
+        type=kind,
         count=len(group),
         first_offset=first,
         in_title=in_title,
@@ -332,13 +421,13 @@ def build_entities(
     `title_end` are in the title. `honorifics` are titles to strip besides the built-in ones."""
     titles = title_phrases(language, honorifics)
     named = [n for m, dateline in _with_dateline(mentions, document, title_end) if (n := _named(m, dateline, titles, language))]
+    named = _without_common_word_places(named, document, language)
     surnames = resolve_surnames({n.name for n in named if n.label == "PERSON"})
-    groups: dict[tuple[str, str], list[_Named]] = {}
-    for n in named:
-        name = surnames[n.name] if n.label == "PERSON" else n.name
-        groups.setdefault(_group_key(name, n.label), []).append(n)
+    groups: dict[str, list[_Named]] = {}
+    for n in (_as_person(n, surnames) for n in named):
+        groups.setdefault(n.name, []).append(n)  # one entity per name: its mentions vote its type
     most = max((len(g) for g in groups.values()), default=1)
     entities = [
-        _entity(name, group, most=most, title_end=title_end, length=len(document)) for (name, _), group in groups.items()
+        _entity(name, group, most=most, title_end=title_end, length=len(document)) for name, group in groups.items()
     ]
     return sorted(entities, key=lambda e: (-e.salience, e.first_offset, e.name))

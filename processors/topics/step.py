@@ -2,8 +2,8 @@
 
 Two classifiers share one interface (`TopicClassifier.predict`):
 - `BuiltinClassifier`: the 17 IPTC top-level categories, zero-shot, from the weighted lexicon that
-  processors/topics/iptc.py reads from iptc_lexicon.json (English and French; no training data, no
-  model download, no PyTorch).
+  processors/topics/iptc.py reads from iptc_lexicon.json (English, French and German; no training
+  data, no model download, no PyTorch).
 - `CustomClassifier`: any labels, fitted by `newsflow topics train` on labelled JSONL with
   scikit-learn (TF-IDF of word 1-2 grams, then multinomial logistic regression, whose probabilities
   are calibrated well enough to threshold). Setting `processor.topics.model_file` swaps it in.
@@ -73,6 +73,7 @@ NO_TOPIC = "(none)"
 class Prediction:
     scores: tuple[tuple[str, float], ...]  # (label, score in 0..1), best first
     meaningful: bool  # the best label rests on real evidence, even if it is under the threshold
+    assignable: frozenset[str] | None = None  # the labels that may become topics; None: any
 
 
 class TopicClassifier(Protocol):
@@ -92,9 +93,11 @@ def assign_topics(prediction: Prediction | None, *, threshold: float, max_topics
     at least the best one when it is meaningful) and the top few scores."""
     if prediction is None or not prediction.scores:
         return {"topics": (), "topic_scores": ()}
-    chosen = [label for label, score in prediction.scores if score >= threshold][:max_topics]
-    if not chosen and prediction.meaningful:
-        chosen = [prediction.scores[0][0]]
+    allowed = prediction.assignable
+    candidates = [(label, score) for label, score in prediction.scores if allowed is None or label in allowed]
+    chosen = [label for label, score in candidates if score >= threshold][:max_topics]
+    if not chosen and prediction.meaningful and candidates:
+        chosen = [candidates[0][0]]
     scores = tuple(TopicScore(name=label, score=min(1.0, max(0.0, score))) for label, score in prediction.scores[:TOP_SCORES])
     return {"topics": tuple(chosen), "topic_scores": scores}
 
@@ -128,11 +131,17 @@ class BuiltinClassifier:
         classifier = lexicon_classifier(lexicon)
         if classifier is None:
             return None
-        evidence = classifier.evidence(title, text)
-        return Prediction(tuple(scores_from_evidence(evidence)), is_meaningful(evidence))
+        judged = classifier.judge(title, text)
+        # Scores rank every category (topic_scores show them); only those with enough evidence
+        # become topics.
+        return Prediction(tuple(scores_from_evidence(judged.evidence)), is_meaningful(judged.evidence),
+                          frozenset(_LABELS_BY_CODE[code] for code in judged.assignable()))
 
     def predict_batch(self, articles: Sequence[tuple[str, str, str | None]]) -> list[Prediction | None]:
         return [self.predict(title, text, language) for title, text, language in articles]
+
+
+_LABELS_BY_CODE = {topic.code: topic.label for topic in MEDIA_TOPICS}
 
 
 # --- custom taxonomies --------------------------------------------------------------------------------

@@ -47,7 +47,7 @@ def test_the_packaged_lexicon_is_the_file_beside_the_module_and_loads():
     assert files("processors.topics").joinpath(iptc.LEXICON_FILE).read_bytes() == PACKAGED.read_bytes()
     lexicon = iptc.load_lexicon()
     assert lexicon is iptc.load_lexicon()  # read once per process
-    assert set(lexicon.languages) == set(iptc.lexicon_languages()) == {"en", "fr"}
+    assert set(lexicon.languages) == set(iptc.lexicon_languages()) == {"en", "fr", "de"}
     assert lexicon.version == iptc.lexicon_version() == BuiltinClassifier().version
     for language in lexicon.languages.values():
         assert {code for code, _, _ in language.weighted} == {t.code for t in iptc.MEDIA_TOPICS}
@@ -95,8 +95,8 @@ def test_an_empty_version_is_refused(lexicon_json):
 
 
 def test_a_language_the_code_cannot_inflect_is_refused(lexicon_json):
-    lexicon_json["languages"]["de"] = lexicon_json["languages"]["fr"]
-    assert problem(lexicon_json).endswith('languages: unknown key(s) "de"; expected "en", "fr"')
+    lexicon_json["languages"]["es"] = lexicon_json["languages"]["fr"]
+    assert problem(lexicon_json).endswith('languages: unknown key(s) "es"; expected "en", "fr", "de"')
 
 
 def test_a_missing_language_is_named(lexicon_json):

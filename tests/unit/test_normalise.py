@@ -12,7 +12,9 @@ from processors.normalise import (
     Mention,
     build_entities,
     clean_span,
+    entity_type,
     find_dateline,
+    not_person_types,
     resolve_surnames,
     salience,
     strip_titles,
@@ -138,9 +140,53 @@ def test_a_surname_follows_the_fullest_name_through_shorter_ones():
     assert set(resolved.values()) == {"Sayyid Ali Khamenei"}
 
 
-def test_a_surname_of_another_type_is_not_merged():
-    found = by_name(entities_of("John Smith met Smith Corp.", [("John Smith", "PERSON"), ("Smith", "ORG")]))
-    assert found["Smith"].type == "ORG" and found["John Smith"].count == 1
+def test_an_organisation_named_after_a_person_is_not_merged():
+    found = by_name(entities_of("John Smith met Smith Corp.", [("John Smith", "PERSON"), ("Smith Corp.", "ORG")]))
+    assert found["Smith Corp."].type == "ORG" and found["John Smith"].count == 1
+
+
+def test_a_surname_ner_gave_another_type_is_the_person_of_the_article():
+    # Issue 22: "Trump" ORG in the same articles where "Donald Trump" is PERSON.
+    text = "Donald Trump spoke. Trump said tariffs come. Markets fell after Trump spoke."
+    [entity] = entities_of(text, [("Donald Trump", "PERSON"), ("Trump", "ORG"), ("Trump", "ORG")])
+    assert (entity.name, entity.type, entity.count) == ("Donald Trump", "PERSON", 3)
+
+
+def test_a_known_place_that_ends_a_persons_name_stays_a_place():
+    found = by_name(entities_of("George Washington's legacy divides Washington.",
+                                [("George Washington", "PERSON"), ("Washington", "GPE")]))
+    assert found["Washington"].type == "GPE" and found["George Washington"].count == 1
+
+
+def test_an_entity_has_one_type_in_an_article_the_majority_of_its_mentions():
+    text = "Pantheon Labs grew. Pantheon Labs hired. Pantheon Labs sold. Pantheon Labs met."
+    [entity] = entities_of(text, [("Pantheon Labs", "ORG")] * 3 + [("Pantheon Labs", "PERSON")])
+    assert (entity.type, entity.count) == ("ORG", 4)
+
+
+def test_a_tie_between_types_goes_to_the_first_mention():
+    assert entity_type(["PERSON", "ORG"]) == "PERSON"
+    assert entity_type(["ORG", "PERSON", "LOC", "GPE"]) == "GPE"  # places vote together, GPE if any said so
+    assert entity_type(["LOC"]) == "LOC"
+
+
+@pytest.mark.parametrize(("name", "kind"), [("Gmail", "PRODUCT"), ("AdWords", "PRODUCT"), ("Java", "PRODUCT"),
+                                            ("HTML5", "PRODUCT"), ("Dall-E 2", "PRODUCT"), ("OpenAI", "ORG")])
+def test_product_and_brand_names_are_never_people(name, kind):
+    [entity] = entities_of(f"{name} was updated on Tuesday, {name} said.", [(name, "PERSON")] * 2)
+    assert (entity.name, entity.type) == (name, kind)
+
+
+def test_a_listed_name_keeps_other_labels_and_a_persons_surname_stays_a_person():
+    found = by_name(entities_of("Java erupted. Carol Python spoke; Python smiled.",
+                                [("Java", "GPE"), ("Carol Python", "PERSON"), ("Python", "PERSON")]))
+    assert found["Java"].type == "GPE" and (found["Carol Python"].type, found["Carol Python"].count) == ("PERSON", 2)
+
+
+def test_the_never_person_list_is_data_of_a_reasonable_size():
+    types = not_person_types()
+    assert 150 <= len(types) <= 500 and set(types.values()) == {"PRODUCT", "ORG"}
+    assert types["gmail"] == "PRODUCT" and "ruby" not in types  # a given name too: left out
 
 
 # --- places -------------------------------------------------------------------------------
@@ -180,13 +226,33 @@ def test_an_all_caps_place_takes_the_gazetteer_case_but_acronyms_do_not():
 
 
 def test_french_labels_map_and_a_resolved_loc_is_a_gpe():
-    text = "Le président Emmanuel Macron a reçu M. Scholz à Paris, puis a parlé de l’Iran et des Alpes."
+    text = "Le président Emmanuel Macron a reçu M. Scholz à Paris, puis a parlé de l’Iran, des Alpes et du Tour."
     spans = [("Le président Emmanuel Macron", "PER"), ("M. Scholz", "PER"), ("Paris", "LOC"), ("l’Iran", "LOC"),
-             ("Alpes", "LOC"), ("Macron", "MISC")]  # fmt: skip
+             ("Alpes", "LOC"), ("Tour", "MISC")]  # fmt: skip
     found = {(e.name, e.type): e for e in entities_of(text, spans, language="fr")}
     assert set(found) == {("Emmanuel Macron", "PERSON"), ("Scholz", "PERSON"), ("Paris", "GPE"), ("Iran", "GPE"),
-                          ("Alpes", "LOC"), ("Macron", "MISC")}  # fmt: skip
+                          ("Alpes", "LOC"), ("Tour", "MISC")}  # fmt: skip
     assert found[("Paris", "GPE")].country_code == "FR" and found[("Paris", "GPE")].location is not None
+
+
+@pytest.mark.parametrize("word", ["Détenus", "Travail"])
+def test_a_french_common_noun_is_no_place(word):
+    # Issue 22: the French model's "Détenus", "Travail" as places, rubrics heading a title.
+    title = f"{word} : la réforme divise les syndicats"
+    text = f"Le {word.lower()} et la prison sont au cœur du texte présenté à Paris."
+    found = by_name(entities_of(text, [(word, "LOC"), ("Paris", "LOC")], title=title, language="fr"))
+    assert set(found) == {"Paris"}
+
+
+def test_a_french_place_unknown_to_the_gazetteer_stays_when_it_reads_as_a_name():
+    text = "Les pompiers luttent en Bretagne. Des renforts arrivent en Bretagne depuis mardi."
+    [entity] = entities_of(text, [("Bretagne", "LOC"), ("Bretagne", "LOC")], language="fr")
+    assert (entity.name, entity.type, entity.count) == ("Bretagne", "LOC", 2)
+
+
+def test_an_english_place_unknown_to_the_gazetteer_opening_sentences_stays():
+    [entity] = entities_of("Crimea was calm. Crimea voted.", [("Crimea", "LOC"), ("Crimea", "LOC")])
+    assert entity.name == "Crimea"
 
 
 def test_a_place_ner_calls_gpe_once_and_loc_once_is_one_entity():

@@ -132,3 +132,41 @@ def test_in_a_chain_the_fields_and_notes_reach_the_enriched_article(step):
     short, german = chain.enrich([raw("Raisi hosts Tokayev", language="en-GB"), raw(GERMAN, language="de-DE")], NOW)
     assert short.detected_language == "en" and len(short.notes) == 1
     assert (german.detected_language, german.notes) == ("de", ())
+
+
+# --- issue 22: the real mix ----------------------------------------------------------------------
+
+
+def test_the_detector_reads_the_summary_unless_the_text_starts_with_it():
+    assert sample_text("Dall-E 2", "Comments", "OpenAI opens its image generator.") == (
+        "Dall-E 2\nOpenAI opens its image generator.\nComments")
+    summary = "OpenAI opens its image generator to more users."
+    assert sample_text("Dall-E 2", summary + " More text.", summary) == f"Dall-E 2\n{summary} More text."
+
+
+def test_the_step_reads_the_items_summary(step):
+    [fields] = step.run([Draft(raw("Comments", title="Dall-E 2").model_copy(update={"summary": (
+        "OpenAI is opening its image generator to a million people on the waiting list, with a credit system.")}), {})])
+    assert fields["detected_language"] == "en"
+
+
+def test_another_language_than_the_declared_one_needs_a_sure_detector():
+    assert choose_language({"fr": 0.89, "en": 0.1}, words=120, hint="en").language == "en"
+    assert choose_language({"fr": 0.95, "en": 0.04}, words=120, hint="en").language == "fr"
+
+
+def test_the_guess_keeps_what_the_detector_said_whatever_was_chosen():
+    guess = choose_language({"fr": 0.28, "en": 0.2}, words=30, hint="en")
+    assert (guess.language, guess.confidence, guess.detected, guess.detected_confidence) == ("en", 0.2, "fr", 0.28)
+
+
+@pytest.mark.parametrize(("probabilities", "language"), [
+    ({"la": 0.2, "en": 0.15, "fr": 0.05}, "en"),  # Latin is no news language: English first among them
+    ({"gd": 0.3, "de": 0.5, "en": 0.05}, "de"),  # German sure among news languages (0.91)
+    ({"fr": 0.12, "de": 0.06, "en": 0.05, "no": 0.05}, None),  # "Dall-E 2 Comments": French unsure, no model
+    ({"tl": 0.4, "ceb": 0.3}, None),  # nothing left among news languages
+])
+def test_without_a_declared_language_an_unsure_guess_is_ranked_among_news_languages(probabilities, language):
+    guess = choose_language(probabilities, words=3, hint=None)
+    assert guess.language == language
+    assert guess.note is not None and guess.detected == next(iter(probabilities))

@@ -26,7 +26,9 @@ from processors.topics.step import (
     BuiltinClassifier,
     CustomClassifier,
     LabelledExample,
+    Prediction,
     TopicsStep,
+    assign_topics,
     evaluate,
     load_examples,
 )
@@ -182,12 +184,31 @@ def test_french_paragraphs_are_read_with_the_french_lexicon(heldout, tune):
     assert evaluate(BuiltinClassifier(), french).accuracy >= 0.9
 
 
-def test_an_unknown_language_is_guessed_between_english_and_french():
+def test_an_unknown_language_is_guessed_between_english_french_and_german():
     classifier = BuiltinClassifier()
     assert classifier.lexicon_language("", "Le gouvernement a présenté le budget de la Sécurité sociale", None) == "fr"
     assert classifier.lexicon_language("", "The government presented the budget", None) == "en"
-    assert classifier.lexicon_language("", "anything", "de") is None
+    assert classifier.lexicon_language("", "Die Regierung hat den Haushalt für das nächste Jahr vorgestellt", None) == "de"
+    assert classifier.lexicon_language("", "anything", "de") == "de"
+    assert classifier.lexicon_language("", "anything", "pt") is None
     assert classifier.lexicon_language("", "anything", "en-GB") == "en"
+
+
+def test_only_categories_with_enough_evidence_become_topics():
+    prediction = Prediction((("sport", 0.9), ("economy, business and finance", 0.3)), True,
+                            frozenset({"economy, business and finance"}))
+    assert assign_topics(prediction, threshold=0.25, max_topics=3)["topics"] == ("economy, business and finance",)
+    unproven = Prediction((("sport", 0.6),), True, frozenset())
+    fields = assign_topics(unproven, threshold=0.25, max_topics=3)
+    assert fields["topics"] == () and [s.name for s in fields["topic_scores"]] == ["sport"]
+
+
+def test_a_proof_term_or_broad_evidence_makes_a_category_assignable():
+    classifier = iptc.lexicon_classifier("en")
+    narrow = classifier.judge("", "Our team ran the numbers again and the score went up.")
+    assert "medtop:15000000" in narrow.evidence and narrow.assignable() == frozenset()
+    proven = classifier.judge("", "The goalkeeper saved a penalty.")
+    assert "medtop:15000000" in proven.assignable()
 
 
 # --- the step ----------------------------------------------------------------------------------------------
@@ -226,9 +247,9 @@ def test_no_evidence_means_no_topics(step):
 
 
 def test_a_language_without_lexicon_gets_a_note_instead_of_guesses(step):
-    [fields] = step.run([draft("Die Regierung hat das Budget vorgestellt.", language="de")])
+    [fields] = step.run([draft("O governo apresentou o orçamento.", language="pt")])
     assert fields["topics"] == () and fields["topic_scores"] == ()
-    assert fields["notes"] == ("news.topics.v1: no built-in topic lexicon for language 'de'",)
+    assert fields["notes"] == ("news.topics.v1: no built-in topic lexicon for language 'pt'",)
 
 
 def test_the_step_runs_in_a_chain_after_language_detection():
