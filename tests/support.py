@@ -234,7 +234,7 @@ def sample_articles(count: int = 24, *, now=None) -> list:
             summary=f"{person} met {org} officials in {place}.",
             text=f"{place.upper()} — {person} met {org} officials in {place} on report day {i}. The talks covered trade.",
             authors=(f"Reporter {i % 4}",), tags=("sample",), language="fr" if i % 5 == 4 else "en",
-            published=published, fetched_at=published, topics=(_TOPICS[i % len(_TOPICS)],),
+            published=published, fetched_at=published, date_source="feed", topics=(_TOPICS[i % len(_TOPICS)],),
             entities=(
                 Entity(name=person, type="PERSON", count=2, first_offset=len(place) + 3, salience=0.9),
                 Entity(name=org, type="ORG", count=1, first_offset=40, salience=0.5),
