@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install unit bench clean
+.PHONY: run test test-cluster install unit bench clean
 
 install: $(STAMP)
 
@@ -28,6 +28,11 @@ run: install
 test: install
 	bash tests/run.sh
 
+## test-cluster: `make test` plus the chaos tier's cluster scenarios (three brokers, two
+## Elasticsearch nodes, started and stopped by the tests; not yet in CI)
+test-cluster: install
+	NEWSFLOW_CHAOS_CLUSTER=1 bash tests/run.sh
+
 ## unit: the unit tier alone, no services needed
 unit: install
 	$(BIN)/python -m pytest tests/unit
@@ -38,4 +43,5 @@ bench: install
 
 clean:
 	-$(BIN)/newsflow stack down
+	-$(BIN)/newsflow stack down --cluster
 	rm -rf $(VENV) .stack

@@ -8,11 +8,25 @@ lose its password before it is shown.
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["redact_url"]
 
 
 def redact_url(url: str) -> str:
-    """`url` without the credentials it may carry (``https://user:pass@host/`` -> ``https://***@host/``)."""
+    """`url` without the credentials it may carry (``https://user:pass@host/`` -> ``https://***@host/``).
+    A comma-separated list of URLs (Elasticsearch nodes) is redacted URL by URL: split only where a
+    comma is followed by a scheme, so a comma inside a password does not cut the URL short."""
+    parts = _URL_LIST_SEPARATOR.split(url)
+    if len(parts) > 1:
+        return ",".join(_redact_one(part) for part in parts)
+    return _redact_one(url)
+
+
+_URL_LIST_SEPARATOR = re.compile(r",(?=\s*[A-Za-z][A-Za-z0-9+.-]*://)")
+
+
+def _redact_one(url: str) -> str:
     scheme, sep, rest = url.partition("://")
     if not sep:
         return url

@@ -60,7 +60,13 @@ class TopicSettings(_Section):
     stories: str = Field("news.stories", description="Compacted, keyed by story id: every story as it last stood.")
     stories_retention_ms: int = Field(8 * 24 * 3600 * 1000, description="State older than the windows is dropped.")
     partitions: int = Field(6, ge=1, description="Partitions of each topic: the most workers a stage can use.")
-    replication_factor: int = Field(1, ge=1)
+    replication_factor: int | None = Field(
+        None, ge=1, description="Copies of each partition; unset: 3 on a cluster of 3+ brokers, else as many as there are brokers."
+    )
+    min_insync_replicas: int | None = Field(
+        None, ge=1, description="Copies an acks=all write needs (min.insync.replicas); unset: the replication factor minus 1, "
+                                "at least 1 (2 of 3)."
+    )
     raw_retention_ms: int = Field(7 * 24 * 3600 * 1000, description="news.raw keeps a week of items.")
     dlq_retention_ms: int = Field(30 * 24 * 3600 * 1000, description="news.dlq keeps a month for inspection.")
     health_retention_ms: int = Field(30 * 24 * 3600 * 1000, description="news.feeds.health keeps a month.")
@@ -89,7 +95,11 @@ class KafkaSettings(_Section):
 
 
 class ElasticsearchSettings(_Section):
-    url: str = "http://127.0.0.1:9200"
+    url: str = Field(
+        "http://127.0.0.1:9200",
+        description="The cluster's HTTP address; on a cluster every node's, comma-separated (the client spreads "
+                    "requests over them and retries another node when one does not answer).",
+    )
     username: str | None = None
     password: SecretStr | None = None
     api_key: SecretStr | None = None
@@ -105,11 +115,18 @@ class ElasticsearchSettings(_Section):
     feed_health_index: str = Field("news-feed-health", description="Feed fetch outcomes (the Feed health dashboard).")
     stories_index: str = Field("news-stories", description="One document per story (`newsflow sink` keeps it current).")
     shards: int = Field(1, ge=1)
-    replicas: int = Field(0, ge=0, description="0 on a single node; raise it on a real cluster.")
+    replicas: int | None = Field(
+        None, ge=0, description="Replicas of each shard; unset: 1 when the cluster has 2+ data nodes, else 0."
+    )
 
     @property
     def index_name(self) -> str:
         return f"{self.index_prefix}{self.index_version}"
+
+    @property
+    def node_urls(self) -> list[str]:
+        """Every node URL of `url` (one, or several comma-separated)."""
+        return [part.strip() for part in self.url.split(",") if part.strip()]
 
 
 class ProducerSettings(_Section):
@@ -260,6 +277,14 @@ class StackSettings(_Section):
     elasticsearch_transport_port: int = 9300
     elasticsearch_user: str = Field("newsflow-es", description="Unprivileged user that runs Elasticsearch when we are root.")
     start_timeout_s: float = 180.0
+    # `newsflow stack up --cluster`: three Kafka brokers (each broker and KRaft controller) and two
+    # Elasticsearch nodes under <home>/cluster, on ports of their own (the single stack may run too).
+    cluster_kafka_port: int = Field(19092, description="Broker n (1..3) of the local cluster listens on this port + n - 1.")
+    cluster_kafka_controller_port: int = Field(19192, description="Its KRaft controller on this port + n - 1.")
+    cluster_elasticsearch_port: int = Field(19200, description="Elasticsearch node n (1..2) of the local cluster: HTTP port + n - 1.")
+    cluster_elasticsearch_transport_port: int = Field(19300, description="...and transport port + n - 1.")
+    cluster_kafka_heap: str = "320m"
+    cluster_elasticsearch_heap: str = "512m"
 
 
 class Settings(BaseSettings):
@@ -324,5 +349,5 @@ def render_settings(settings: Settings) -> str:
 
     data = settings.model_dump(mode="json")  # SecretStr serialises as "**********"
     for section in ("elasticsearch", "kibana"):
-        data[section]["url"] = redact_url(data[section]["url"])
+        data[section]["url"] = ",".join(redact_url(part) for part in data[section]["url"].split(","))
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).rstrip()

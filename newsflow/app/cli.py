@@ -30,18 +30,26 @@ address means "use that one": `stack up` and `run` then start no local server fo
 def _stack(settings: Settings, args: argparse.Namespace) -> int:
     from newsflow import stack
 
-    unknown = set(args.services) - {"kafka", "elasticsearch"}
+    cluster = args.cluster
+    names = stack.service_names(settings, cluster=cluster)
+    unknown = set(args.services) - set(names)
     if unknown:
-        raise NewsflowError(f"unknown service {', '.join(sorted(unknown))}: choose kafka or elasticsearch")
+        raise NewsflowError(f"unknown service {', '.join(sorted(unknown))}: choose {', '.join(names)}")
     if args.action == "up":
-        statuses = stack.up(settings)
+        statuses = stack.up(settings, cluster=cluster)
     elif args.action == "down":
-        statuses = stack.down(settings, only=args.services)
+        statuses = stack.down(settings, only=args.services, cluster=cluster)
     else:
-        statuses = stack.status(settings)
+        statuses = stack.status(settings, cluster=cluster)
     for s in statuses:
         pid = f" pid={s.pid}" if s.pid else ""
-        print(f"{s.name:<14} {s.state:<12} {s.address}{pid} {s.detail}".rstrip())
+        print(f"{s.name:<16} {s.state:<12} {s.address}{pid} {s.detail}".rstrip())
+    if cluster and args.action == "up":
+        from newsflow.stack.cluster import bootstrap_servers, elasticsearch_urls
+
+        print("use it with:")
+        print(f"  NEWSFLOW_KAFKA__BOOTSTRAP_SERVERS={bootstrap_servers(settings)}")
+        print(f"  NEWSFLOW_ELASTICSEARCH__URL={elasticsearch_urls(settings)}")
     return 0
 
 
@@ -50,7 +58,26 @@ def _setup(settings: Settings, args: argparse.Namespace) -> int:
 
     for line in run_setup(settings):
         print(line)
+    print(_replication_report(settings))
     return 0
+
+
+def _replication_report(settings: Settings) -> str:
+    """The copies the topics and indices that setup creates get (resolved on the cluster)."""
+    from newsflow.index.indices import make_client, with_replicas
+    from newsflow.runtime.kafka import make_admin, replication
+
+    admin = make_admin(settings.kafka)
+    try:
+        repl = replication(settings.kafka, len(admin.describe_cluster().get("brokers", [])) or None)
+    finally:
+        admin.close()
+    client = make_client(settings.elasticsearch)
+    try:
+        replicas = with_replicas(client, settings.elasticsearch).replicas
+    finally:
+        client.close()
+    return f"replication: topics {repl}; indices {replicas} replica{'s' if replicas != 1 else ''} per shard"
 
 
 def _feeds(settings: Settings, args: argparse.Namespace):
@@ -203,7 +230,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["up", "down", "status"], help="up: start what is missing and wait until healthy (idempotent); "
                    "down: stop what `up` started; status: say what runs where")
     p.add_argument("services", nargs="*", metavar="SERVICE",
-                   help="with down: only these (kafka, elasticsearch); default all")
+                   help="with down: only these (kafka, elasticsearch; with --cluster kafka-1..3, elasticsearch-1..2); default all")
+    p.add_argument("--cluster", action="store_true",
+                   help="the local cluster instead: three Kafka brokers and two Elasticsearch nodes on ports of their own "
+                        "(19092-19094, 19200-19201), data in .stack/cluster/")
     p.set_defaults(func=_stack)
 
     p = sub.add_parser("config", help="print the effective configuration, secrets masked",

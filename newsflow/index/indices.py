@@ -30,6 +30,7 @@ __all__ = [
     "stories_template",
     "stories_template_name",
     "unavailable",
+    "with_replicas",
 ]
 
 log = logging.getLogger(__name__)
@@ -51,19 +52,46 @@ def make_client(settings: ElasticsearchSettings) -> Elasticsearch:
         tls["ssl_assert_fingerprint"] = settings.ssl_assert_fingerprint
     if not settings.verify_certs:
         tls["verify_certs"] = False
+    urls = settings.node_urls
     return Elasticsearch(
-        settings.url,
+        urls,
         request_timeout=settings.request_timeout_s,
-        retry_on_timeout=False,  # our stages own retries and backoff
-        max_retries=0,
+        # Our stages own retries and backoff. On a cluster a request that finds its node gone
+        # (connection refused or reset) is retried once on each other node; never on a timeout
+        # (the node may still apply it) nor on an HTTP status (429 and 503 are the stages' call).
+        retry_on_timeout=False,
+        max_retries=len(urls) - 1,
+        retry_on_status=(),
+        # The client talks to the URLs given, never to the addresses the nodes publish (which
+        # a client outside the cluster's network may not reach).
+        sniff_on_start=False,
+        sniff_on_node_failure=False,
         **auth,
         **tls,
     )
 
 
+def data_nodes(client: Elasticsearch) -> int:
+    """The cluster's nodes that hold shards (any data role)."""
+    nodes = client.nodes.info(filter_path="nodes.*.roles").get("nodes", {}).values()
+    return sum(1 for node in nodes if any(role.startswith("data") for role in node.get("roles", [])))
+
+
+def with_replicas(client: Elasticsearch, settings: ElasticsearchSettings) -> ElasticsearchSettings:
+    """The settings with `replicas` resolved: when unset, 1 on a cluster of 2+ data nodes, else 0."""
+    if settings.replicas is not None:
+        return settings
+    try:
+        replicas = min(1, max(0, data_nodes(client) - 1))
+    except TRANSIENT_ERRORS as exc:
+        raise unavailable(settings, exc) from None
+    return settings.model_copy(update={"replicas": replicas})
+
+
 def unavailable(settings: ElasticsearchSettings, exc: Exception) -> ServiceUnavailable:
     return ServiceUnavailable(
-        f"Elasticsearch is not reachable at {redact_url(settings.url)} ({type(exc).__name__})", service="elasticsearch"
+        f"Elasticsearch is not reachable at {', '.join(redact_url(u) for u in settings.node_urls)} ({type(exc).__name__})",
+        service="elasticsearch",
     )
 
 
@@ -178,7 +206,7 @@ def index_template(settings: ElasticsearchSettings, *, language_analysis: bool =
         "template": {
             "settings": {
                 "number_of_shards": settings.shards,
-                "number_of_replicas": settings.replicas,
+                "number_of_replicas": settings.replicas or 0,  # unset: resolved on the cluster (with_replicas)
                 "refresh_interval": "1s",
             },
             "mappings": article_mappings(language_analysis=language_analysis),
@@ -191,6 +219,7 @@ def put_template(client: Elasticsearch, settings: ElasticsearchSettings) -> bool
     """Install the current template (it only shapes indices created later); returns whether it
     uses language analysis, which depends on the cluster's modules."""
     language_analysis = LANGUAGE_ANALYSIS_MODULE in installed_modules(client)
+    settings = with_replicas(client, settings)
     client.indices.put_index_template(name=settings.template_name, **index_template(settings, language_analysis=language_analysis))
     return language_analysis
 
@@ -287,7 +316,7 @@ def _side_index_template(settings: ElasticsearchSettings, index: str, priority: 
         "index_patterns": [index],
         "priority": priority,
         "template": {
-            "settings": {"number_of_shards": 1, "number_of_replicas": settings.replicas, "refresh_interval": "5s"},
+            "settings": {"number_of_shards": 1, "number_of_replicas": settings.replicas or 0, "refresh_interval": "5s"},
             "mappings": mappings,
         },
         "_meta": {"managed_by": "newsflow", "content": content},
@@ -297,6 +326,7 @@ def _side_index_template(settings: ElasticsearchSettings, index: str, priority: 
 def ensure_feed_health_index(client: Elasticsearch, settings: ElasticsearchSettings) -> bool:
     """Put the feed-health template and create its index; returns True if it created the index.
     Idempotent (see `_ensure_side_index`)."""
+    settings = with_replicas(client, settings)
     return _ensure_side_index(client, settings, settings.feed_health_index, feed_health_template(settings),
                               feed_health_mappings())
 
@@ -373,6 +403,7 @@ def stories_template(settings: ElasticsearchSettings) -> dict[str, Any]:
 def ensure_stories_index(client: Elasticsearch, settings: ElasticsearchSettings) -> bool:
     """Put the stories template and create its index; returns True if it created the index.
     Idempotent (see `_ensure_side_index`)."""
+    settings = with_replicas(client, settings)
     return _ensure_side_index(client, settings, settings.stories_index, stories_template(settings), stories_mappings())
 
 

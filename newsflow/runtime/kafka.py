@@ -3,17 +3,34 @@
 from __future__ import annotations
 
 import logging
+import os
+from dataclasses import dataclass
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from newsflow.errors import ServiceUnavailable
+from newsflow.errors import ConfigError, ServiceUnavailable
 from newsflow.settings import KafkaSettings
 
-__all__ = ["client_config", "ensure_topics", "make_admin", "make_consumer", "make_producer", "topic_specs"]
+__all__ = [
+    "UNSAFE_PRODUCER_ACKS_ENV",
+    "Replication",
+    "client_config",
+    "ensure_topics",
+    "ensure_topics_report",
+    "make_admin",
+    "make_consumer",
+    "make_producer",
+    "replication",
+    "topic_specs",
+]
 
 log = logging.getLogger(__name__)
+
+# Test-only (tests/chaos/test_cluster.py): producers wait for the leader alone (acks=1, no
+# idempotence), which loses acknowledged records when a leader dies before its followers copied them.
+UNSAFE_PRODUCER_ACKS_ENV = "NEWSFLOW_TEST_ONLY_UNSAFE_PRODUCER_ACKS_1"
 
 
 def client_config(settings: KafkaSettings) -> dict[str, Any]:
@@ -51,6 +68,10 @@ def _unavailable(settings: KafkaSettings, exc: Exception) -> ServiceUnavailable:
 def make_producer(settings: KafkaSettings, **overrides: Any) -> KafkaProducer:
     """An idempotent producer that waits for all in-sync replicas: nothing acknowledged is lost."""
     config = client_config(settings) | {"acks": "all", "enable_idempotence": True, "linger_ms": 20}
+    if os.environ.get(UNSAFE_PRODUCER_ACKS_ENV) == "1":
+        log.warning("UNSAFE producer waits for the partition leader only (%s is set: a test that breaks the guarantee "
+                    "on purpose); acknowledged records can be lost", UNSAFE_PRODUCER_ACKS_ENV)
+        config |= {"acks": 1, "enable_idempotence": False}
     try:
         return KafkaProducer(**(config | overrides))
     except KafkaError as exc:
@@ -86,12 +107,39 @@ def make_admin(settings: KafkaSettings) -> KafkaAdminClient:
         raise _unavailable(settings, exc) from None
 
 
-def topic_specs(settings: KafkaSettings) -> dict[str, dict[str, Any]]:
-    """The topics with explicit partitions and retention (docs/architecture.md, "Topics and their keys")."""
+@dataclass(frozen=True)
+class Replication:
+    """How many copies of each partition, and how many an acks=all write needs."""
+
+    factor: int
+    min_insync: int
+    brokers: int | None = None  # the cluster's brokers when they were counted
+
+    def __str__(self) -> str:
+        counted = f" ({self.brokers} broker{'s' if self.brokers != 1 else ''})" if self.brokers is not None else ""
+        return f"replication factor {self.factor}, min.insync.replicas {self.min_insync}{counted}"
+
+
+def replication(settings: KafkaSettings, brokers: int | None = None) -> Replication:
+    """The settings' replication, or where they leave it unset the cluster's default: 3 copies
+    and 2 in sync on 3+ brokers; on fewer, one copy per broker and all but one in sync (1 and 1
+    on a single broker). Without a broker count, unset means 1 and 1."""
     t = settings.topics
+    factor = t.replication_factor or min(3, brokers or 1)
+    min_insync = t.min_insync_replicas or max(1, factor - 1)
+    if min_insync > factor:
+        raise ConfigError(f"kafka.topics.min_insync_replicas {min_insync} exceeds the replication factor {factor}: no write could succeed")
+    return Replication(factor, min_insync, brokers)
+
+
+def topic_specs(settings: KafkaSettings, repl: Replication | None = None) -> dict[str, dict[str, Any]]:
+    """The topics with explicit partitions, replication and retention (docs/architecture.md, "Topics and their keys")."""
+    t = settings.topics
+    repl = repl or replication(settings)
 
     def topic(configs: dict[str, str], partitions: int = t.partitions) -> dict[str, Any]:
-        return {"num_partitions": partitions, "replication_factor": t.replication_factor, "configs": configs}
+        configs = configs | {"min.insync.replicas": str(repl.min_insync)}
+        return {"num_partitions": partitions, "replication_factor": repl.factor, "configs": configs}
 
     return {
         t.raw: topic({"cleanup.policy": "delete", "retention.ms": str(t.raw_retention_ms)}),
@@ -113,16 +161,22 @@ def topic_specs(settings: KafkaSettings) -> dict[str, dict[str, Any]]:
 
 def ensure_topics(settings: KafkaSettings) -> list[str]:
     """Create the topics that do not exist yet; returns the names created. Idempotent."""
+    return ensure_topics_report(settings)[0]
+
+
+def ensure_topics_report(settings: KafkaSettings) -> tuple[list[str], Replication]:
+    """`ensure_topics`, plus the replication the topics it creates get (counted on the cluster)."""
     admin = make_admin(settings)
     try:
+        repl = replication(settings, len(admin.describe_cluster().get("brokers", [])) or None)
         existing = set(admin.list_topics())
-        missing = {name: spec for name, spec in topic_specs(settings).items() if name not in existing}
+        missing = {name: spec for name, spec in topic_specs(settings, repl).items() if name not in existing}
         if missing:
             try:
                 admin.create_topics(missing, wait_for_metadata=True)
             except TopicAlreadyExistsError:
                 pass  # another `setup` won the race: the topic is there, which is all we want
-        return sorted(missing)
+        return sorted(missing), repl
     except KafkaError as exc:
         raise _unavailable(settings, exc) from None
     finally:

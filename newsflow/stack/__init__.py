@@ -19,7 +19,7 @@ from newsflow.stack.base import LocalService, ServiceStatus, remove_pid, stop_pr
 from newsflow.stack.elasticsearch import ElasticsearchService
 from newsflow.stack.kafka import KafkaService
 
-__all__ = ["ServiceStatus", "down", "status", "up"]
+__all__ = ["ServiceStatus", "down", "service_names", "status", "up"]
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +30,27 @@ def _services(settings: Settings) -> list[LocalService]:
     return [KafkaService(settings), ElasticsearchService(settings)]
 
 
-def up(settings: Settings, *, say: Say = print) -> list[ServiceStatus]:
-    """Start whatever is not running yet and wait until both servers are healthy. Idempotent."""
-    services = _services(settings)
+def _cluster_services(settings: Settings) -> list[LocalService]:
+    from newsflow.stack import cluster as local_cluster
+
+    return list(local_cluster.services(settings))
+
+
+def _pick(settings: Settings, cluster: bool) -> list[LocalService]:
+    return _cluster_services(settings) if cluster else _services(settings)
+
+
+def service_names(settings: Settings, *, cluster: bool = False) -> list[str]:
+    return [service.name for service in _pick(settings, cluster)]
+
+
+def up(settings: Settings, *, say: Say = print, cluster: bool = False) -> list[ServiceStatus]:
+    """Start whatever is not running yet and wait until both servers are healthy. Idempotent.
+
+    With `cluster`, the local cluster instead (newsflow/stack/cluster.py): three brokers and two
+    Elasticsearch nodes, then wait until the brokers are registered and the nodes have joined.
+    """
+    services = _pick(settings, cluster)
     found = {service.name: _inspect(service, strict=True) for service in services}
     to_start = [service for service in services if found[service.name].state == "stopped"]
     # Check, download and configure everything before starting anything, so a missing JDK,
@@ -69,16 +87,21 @@ def up(settings: Settings, *, say: Say = print) -> list[ServiceStatus]:
         if state == "started":
             say(f"{service.name}: healthy after {time.monotonic() - started_at:.1f}s")
         found[service.name] = ServiceStatus(service.name, service.address, state, pid, _describe(service))
+    if cluster:
+        from newsflow.stack import cluster as local_cluster
+
+        local_cluster.wait_formed(settings, settings.stack.start_timeout_s, say=say)
     return [found[service.name] for service in services]
 
 
-def down(settings: Settings, *, say: Say = print, only: Collection[str] = ()) -> list[ServiceStatus]:
+def down(settings: Settings, *, say: Say = print, only: Collection[str] = (), cluster: bool = False) -> list[ServiceStatus]:
     """Stop the servers that `up` started (and only those), waiting until they have exited.
 
-    `only` limits it to the named services ("kafka", "elasticsearch").
+    `only` limits it to the named services ("kafka", "elasticsearch"; "kafka-1".."elasticsearch-2"
+    of the cluster).
     """
     results = []
-    for service in _services(settings):
+    for service in _pick(settings, cluster):
         if only and service.name not in only:
             continue
         pid = None if service.configured else service.owned_pid()
@@ -95,9 +118,9 @@ def down(settings: Settings, *, say: Say = print, only: Collection[str] = ()) ->
     return results
 
 
-def status(settings: Settings) -> list[ServiceStatus]:
+def status(settings: Settings, *, cluster: bool = False) -> list[ServiceStatus]:
     """What runs where, without starting or stopping anything."""
-    return [_inspect(service, strict=False) for service in _services(settings)]
+    return [_inspect(service, strict=False) for service in _pick(settings, cluster)]
 
 
 def _inspect(service: LocalService, *, strict: bool) -> ServiceStatus:

@@ -111,7 +111,7 @@ class ElasticsearchService(LocalService):
     def __init__(self, settings: Settings) -> None:
         super().__init__(settings)
         stack = settings.stack
-        self.port = urlsplit(settings.elasticsearch.url).port or DEFAULT_PORT
+        self.port = urlsplit(settings.elasticsearch.node_urls[0]).port or DEFAULT_PORT
         self.host = "127.0.0.1"
         self.transport_port = stack.elasticsearch_transport_port
         self.version = stack.elasticsearch_version
@@ -133,7 +133,7 @@ class ElasticsearchService(LocalService):
     @property
     def address(self) -> str:
         if self.configured:
-            return self.settings.elasticsearch.url
+            return self.settings.elasticsearch.node_urls[0]  # a cluster's first node speaks for it
         return f"http://{self.host}:{self.port}"
 
     @property

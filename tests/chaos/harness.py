@@ -336,6 +336,8 @@ class ChaosRun:
             if stage.alive():
                 stage.proc.kill()
                 stage.proc.wait(timeout=30)
+            if stage._log is not None and not stage._log.closed:
+                stage._log.close()  # a failed scenario's logs too, or the next test fails on the leak
         self.close_readers()
 
 

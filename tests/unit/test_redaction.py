@@ -29,3 +29,11 @@ def test_credentials_are_replaced(url: str, shown: str) -> None:
 )
 def test_urls_without_credentials_are_unchanged(url: str) -> None:
     assert redact_url(url) == url
+
+
+def test_every_url_of_a_node_list_loses_its_credentials() -> None:
+    """`elasticsearch.url` may list several nodes; each may carry the password (issue 19)."""
+    nodes = "http://elastic:s3cret@127.0.0.1:19200, https://elastic:s3cret,2@127.0.0.1:19201/"
+    shown = redact_url(nodes)
+    assert "s3cret" not in shown
+    assert shown == "http://***@127.0.0.1:19200, https://***@127.0.0.1:19201/"

@@ -47,7 +47,7 @@ def test_cluster_ids_are_kafka_uuids():
 
 
 def test_public_surface():
-    assert sorted(stack.__all__) == ["ServiceStatus", "down", "status", "up"]
+    assert sorted(stack.__all__) == ["ServiceStatus", "down", "service_names", "status", "up"]
     status = stack.ServiceStatus("kafka", "127.0.0.1:9092", "stopped")
     assert status.pid is None and status.detail == ""
     with pytest.raises(FrozenInstanceError):
