@@ -8,6 +8,7 @@ shape as the sections below; environment variables win over it.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -347,7 +348,22 @@ def render_settings(settings: Settings) -> str:
     and credentials inside URLs are masked too."""
     import yaml
 
-    data = settings.model_dump(mode="json")  # SecretStr serialises as "**********"
-    for section in ("elasticsearch", "kibana"):
-        data[section]["url"] = ",".join(redact_url(part) for part in data[section]["url"].split(","))
+    data = _masked(settings.model_dump(mode="json"))  # SecretStr serialises as "**********"
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).rstrip()
+
+
+# Query parameters that carry a secret in URLs people configure (a WebSub callback's token, an
+# API key in a feed URL): their values are masked when the configuration is shown.
+_SECRET_QUERY_VALUE = re.compile(r"(?i)([?&](?:[a-z0-9_.-]*(?:token|key|secret|password|passwd|pwd|auth|sig|signature)[a-z0-9_.-]*)=)[^&#]*")
+
+
+def _masked(value: Any) -> Any:
+    """Every URL anywhere in the shown settings loses its user, password and secret query values
+    (not only the Elasticsearch and Kibana URLs: `producer.websub_callback_url` carried all three)."""
+    if isinstance(value, dict):
+        return {k: _masked(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_masked(v) for v in value]
+    if isinstance(value, str) and "://" in value:
+        return _SECRET_QUERY_VALUE.sub(r"\1***", redact_url(value))
+    return value

@@ -205,12 +205,22 @@ def _absolute(bound: str, *, end_of_day: bool) -> datetime | None:
     day_only = bound.endswith("||/d")
     moment = datetime.fromisoformat(bound.removesuffix("||/d"))
     moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return moment + timedelta(days=1) - timedelta(microseconds=1) if day_only and end_of_day else moment
+    if not (day_only and end_of_day):
+        return moment
+    try:
+        return moment + timedelta(days=1) - timedelta(microseconds=1)
+    except OverflowError:  # until=9999-12-31: the day's end is past what datetime holds
+        return datetime.max.replace(tzinfo=UTC)
 
 
 def _starts_after(since: str, until: str) -> bool:
     start, end = _absolute(since, end_of_day=False), _absolute(until, end_of_day=True)
-    return start is not None and end is not None and start > end
+    if start is None or end is None:
+        return False
+    try:
+        return start > end
+    except OverflowError:  # an offset at the edge of the calendar (0001-01-01T00:00+05:00): not comparable
+        return False
 
 
 def parse_search_query(

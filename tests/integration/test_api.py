@@ -322,3 +322,11 @@ def test_openapi_contract(settings, path, mode):
                                        response_schema_conformance])
 
     answers_as_documented()
+
+
+def test_dates_at_the_calendar_edge_are_answered_not_a_500(api):
+    """until=9999-12-31 answered 500 (OverflowError) before (issue 16, item 2)."""
+    body = ok(api.get("/search", params={"since": "2024-01-01", "until": "9999-12-31"}))
+    assert body["total"] >= 1
+    edge = api.get("/search", params={"since": "0001-01-01T00:00:00+05:00", "until": "0001-01-01"})
+    assert edge.status_code in (200, 422), edge.text

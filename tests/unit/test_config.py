@@ -115,3 +115,11 @@ def test_secrets_stay_out_of_debug_logs_of_a_retrying_worker(tmp_path):
     assert "retrying in" in output and "DEBUG" in output
     for secret in ("kafka-pass-7", "es-pass-8", base64.b64encode(b"elastic:es-pass-8").decode()):
         assert secret not in output
+
+
+def test_config_show_masks_every_url_and_its_secret_query_values():
+    """`newsflow config show` printed websub_callback_url with its user, password and token (issue 16, item 6)."""
+    settings = load_settings(producer={"websub_callback_url": "https://hub:pw-1@push.example/cb?token=tk-2&feed=world"})
+    shown = render_settings(settings)
+    assert "pw-1" not in shown and "tk-2" not in shown
+    assert "https://***@push.example/cb?token=***&feed=world" in shown

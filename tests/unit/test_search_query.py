@@ -8,6 +8,8 @@ import sys
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from newsflow.app.cli import build_parser
@@ -407,3 +409,18 @@ def test_the_score_is_left_out_when_it_is_not_relevance():
 def test_the_command_line_shows_the_snippet_as_text():
     shown = format_hit(to_hit(hit({"text": ["Tom &amp; <mark>Jerry</mark> &lt;3 O&#x27;Brien"]}, title="T")), color=False)
     assert shown.splitlines()[-1] == "  Tom & **Jerry** <3 O'Brien"
+
+
+def test_the_calendar_edges_are_valid_bounds_not_a_crash():
+    """until=9999-12-31 overflowed datetime when its day's end was computed: a 500 (issue 16, item 2)."""
+    parse_search_query({"since": "2024-01-01", "until": "9999-12-31"})
+    parse_search_query({"since": "0001-01-01", "until": "0001-01-01"})
+    parse_search_query({"since": "0001-01-01T00:00:00+05:00", "until": "0001-01-01"})
+
+
+@given(st.dates(), st.dates(), st.sampled_from(["", "T00:00:00+14:00", "T23:59:59-12:00", "T12:00:00Z"]))
+def test_any_pair_of_dates_is_accepted_or_refused_by_name(since, until, suffix):
+    try:
+        parse_search_query({"since": since.isoformat() + suffix, "until": until.isoformat()})
+    except InvalidSearch as exc:
+        assert "until" in str(exc)
