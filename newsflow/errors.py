@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from newsflow.redaction import redact_text
+
 __all__ = [
     "ConfigError",
     "DeadLetter",
@@ -19,6 +21,11 @@ class NewsflowError(Exception):
     code = "E000"
 
     def __init__(self, message: str, **fields: object) -> None:
+        # Redacted here, once for the whole family: an error's message and text fields reach logs,
+        # health events, DLQ headers and API answers, and one that quotes a URL must not carry
+        # its password there.
+        message = redact_text(message)
+        fields = {k: redact_text(v) if isinstance(v, str) else v for k, v in fields.items()}
         super().__init__(message)
         self.message = message
         self.fields = fields

@@ -10,11 +10,12 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     YamlConfigSettingsSource,
@@ -32,6 +33,7 @@ __all__ = [
     "ExtractSettings",
     "EntitySettings",
     "TopicClassifierSettings",
+    "SecuritySettings",
     "Settings",
     "SinkSettings",
     "StackSettings",
@@ -264,6 +266,70 @@ class ApiSettings(_Section):
     host: str = Field("127.0.0.1", description="Interface the search API listens on.")
     port: int = Field(8000, ge=1, le=65535)
     max_page_size: int = Field(100, ge=1, description="Largest `size` a search request may ask for.")
+    keys: Annotated[list[str], NoDecode] = Field(
+        [], description="SHA-256 hashes (sha256:<64 hex>, from `newsflow api --new-key`) of the API keys that may call "
+                        "the API in the X-API-Key header; several, so a key can be rotated. Empty: no key asked, and the "
+                        "API then listens only on a loopback address. Comma-separated in the environment.",
+    )
+    allow_anonymous: bool = Field(
+        False, description="Serve without keys on a non-loopback address (only behind your own authentication).",
+    )
+    rate_limit: str = Field(
+        "300/minute", description="Requests one address, and one key, may make (limits syntax: '300/minute', '20/second'); "
+                                  "beyond it 429 with Retry-After. Health and the docs are not counted.",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        [], description="Origins a browser page may call the API from (CORS); empty: none. Comma-separated in the environment.",
+    )
+    search_timeout_s: float = Field(
+        5.0, gt=0, description="Every query's time budget in Elasticsearch (partial results after it) and the API's wait.",
+    )
+    max_query_terms: int = Field(32, ge=1, description="Most words and phrases one query text may hold.")
+    max_prefix_terms: int = Field(
+        2, ge=0, description="Most prefix terms (word*) one query text may hold; each expands to many terms.",
+    )
+
+    @field_validator("keys", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part for part in re.split(r"[,\s]+", value) if part]  # a keys file: one per line
+        return value
+
+    @field_validator("keys")
+    @classmethod
+    def _hashes(cls, value: list[str]) -> list[str]:
+        for key in value:
+            if not _KEY_HASH.fullmatch(key):
+                raise ValueError("each key is a hash, sha256:<64 hex digits> (`newsflow api --new-key` makes one); "
+                                 "the key itself never goes in the settings")
+        return [key.lower() for key in value]
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse_many
+
+        try:
+            parse_many(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate (e.g. '300/minute' or '20/second;1000/hour')") from None
+        return value
+
+
+_KEY_HASH = re.compile(r"(?i)sha256:[0-9a-f]{64}")
+
+
+class SecuritySettings(_Section):
+    """The Elasticsearch users `newsflow security setup` creates (run once with an administrator's
+    credentials); each user is created when its password is set."""
+
+    sink_user: str = Field("newsflow_sink", description="The sink's user: writes the newsflow indices, nothing else.")
+    sink_password: SecretStr | None = None
+    api_user: str = Field("newsflow_api", description="The search API's user: reads the newsflow indices.")
+    api_password: SecretStr | None = None
+    viewer_user: str = Field("newsflow_viewer", description="A Kibana user who reads the newsflow indices and dashboards.")
+    viewer_password: SecretStr | None = None
 
 
 class StackSettings(_Section):
@@ -303,6 +369,7 @@ class Settings(BaseSettings):
     sink: SinkSettings = SinkSettings()
     kibana: KibanaSettings = KibanaSettings()
     api: ApiSettings = ApiSettings()
+    security: SecuritySettings = SecuritySettings()
     stack: StackSettings = StackSettings()
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
@@ -321,11 +388,70 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        sources: list[PydanticBaseSettingsSource] = [init_settings, _FileSettingsSource(settings_cls, env_settings)]
         config_file = os.environ.get("NEWSFLOW_CONFIG")
         if config_file:
             sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=config_file))
         return tuple(sources)
+
+
+class _FileSettingsSource(PydanticBaseSettingsSource):
+    """The environment, where `NEWSFLOW_<NAME>_FILE=/path` means: the value of `NEWSFLOW_<NAME>` is
+    that file's content (a mounted secret: compose secrets, a Kubernetes Secret volume), so no
+    password has to sit in an environment variable. A setting whose own name ends in _file
+    (`producer.feeds_file`) is that setting, not an indirection; setting both a name and its _FILE
+    is refused as ambiguous."""
+
+    def __init__(self, settings_cls: type[BaseSettings], env: PydanticBaseSettingsSource) -> None:
+        super().__init__(settings_cls)
+        self._env = env
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # everything is done in __call__
+
+    def __call__(self) -> dict[str, Any]:
+        values = self._env()
+        for name, path in os.environ.items():
+            keys = self._indirection(name)
+            if keys is None:
+                continue
+            parent = values
+            for key in keys[:-1]:
+                parent = parent.setdefault(key, {})
+            parent.pop(keys[-1] + "_file", None)  # the env source read it as a setting of that name
+            parent[keys[-1]] = _read_secret_file(name, path)
+        return values
+
+    def _indirection(self, name: str) -> list[str] | None:
+        from newsflow.errors import ConfigError
+
+        upper = name.upper()
+        if not (upper.startswith("NEWSFLOW_") and upper.endswith("_FILE")):
+            return None
+        keys = upper.removeprefix("NEWSFLOW_").removesuffix("_FILE").lower().split("__")
+        if _is_setting(self.settings_cls, [*keys[:-1], keys[-1] + "_file"]):
+            return None
+        if name[: -len("_FILE")] in os.environ:
+            raise ConfigError(f"{name} and {name[: -len('_FILE')]} are both set: keep one")
+        return keys
+
+
+def _read_secret_file(name: str, path: str) -> str:
+    from newsflow.errors import ConfigError
+
+    try:
+        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{name}: cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from None
+
+
+def _is_setting(model: Any, path: list[str]) -> bool:
+    for key in path:
+        fields = getattr(model, "model_fields", None)
+        if not fields or key not in fields:
+            return False
+        model = fields[key].annotation
+    return True
 
 
 def load_settings(**overrides: Any) -> Settings:

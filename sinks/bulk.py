@@ -36,6 +36,7 @@ from pydantic_core import to_json
 
 from newsflow.errors import DeadLetter, ServiceUnavailable
 from newsflow.index.indices import TRANSIENT_ERRORS
+from newsflow.redaction import redact_url
 from newsflow.runtime.deadletter import Rejected
 from sinks.base import Sink, Write
 
@@ -154,7 +155,7 @@ class BulkSink(Sink):
     def __init__(self, *, client: Elasticsearch, target: str, url: str, require_alias: bool = False) -> None:
         self._client = client
         self.target = target  # the index or alias written to
-        self.url = url  # for messages: pass it redacted
+        self.url = redact_url(url)  # for messages
         self._require_alias = require_alias
 
     @abstractmethod

@@ -58,12 +58,14 @@ def add_search_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_search_command(settings: Settings, args: argparse.Namespace) -> int:
     from newsflow.index.indices import make_client
+    from newsflow.read.search import BoundedSearches
 
     fields = {o.field: getattr(args, o.field) for o in _FILTER_OPTIONS}
     fields |= {"text": " ".join(args.query), "sort": args.sort, "size": args.size, "offset": args.offset,
                "collapse_duplicates": args.collapse_duplicates}
-    query = parse_search_query(fields, max_page_size=settings.api.max_page_size, names=_CLI_NAMES)
-    client = make_client(settings.elasticsearch)
+    query = parse_search_query(fields, max_page_size=settings.api.max_page_size, names=_CLI_NAMES,
+                               max_terms=settings.api.max_query_terms, max_prefix_terms=settings.api.max_prefix_terms)
+    client = BoundedSearches(make_client(settings.elasticsearch), settings.api.search_timeout_s)
     try:
         result = search_articles(client, settings.elasticsearch, query)
     finally:

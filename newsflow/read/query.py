@@ -47,6 +47,11 @@ TRENDING_FIELDS = ("persons", "organisations", "places")
 # Elasticsearch refuses from + size beyond index.max_result_window (10,000 by default): say so
 # before asking rather than relay its error.
 MAX_RESULT_WINDOW = 10_000
+# The cost cap on a query text (the API's settings can lower or raise the first two): every word
+# is a term lookup on several fields, and a prefix term expands to up to max_expansions terms.
+DEFAULT_MAX_TERMS = 32
+DEFAULT_MAX_PREFIX_TERMS = 2
+MIN_PREFIX_CHARS = 3
 
 MARK_START, MARK_END = "<mark>", "</mark>"
 
@@ -147,6 +152,27 @@ class SearchQuery(BaseModel):
     def _blank_is_absent(cls, value: str | None) -> str | None:
         return value or None  # `?topic=` from a form means "any topic", not "the empty topic"
 
+    @field_validator("text")
+    @classmethod
+    def _within_query_cost(cls, value: str | None, info: ValidationInfo) -> str | None:
+        if value is None:
+            return None
+        context = info.context or {}
+        phrases = _QUOTED.findall(value)
+        words = _WORD.findall(_QUOTED.sub(" ", value))  # excluded (-word) ones cost as much
+        terms = sum(len(_WORD.findall(p)) for p in phrases) + len(words)
+        most = context.get("max_terms", DEFAULT_MAX_TERMS)
+        if terms > most:
+            raise ValueError(f"holds {terms} words; at most {most}")
+        prefixes = [w for w in words if w.endswith("*")]
+        most_prefixes = context.get("max_prefix_terms", DEFAULT_MAX_PREFIX_TERMS)
+        if len(prefixes) > most_prefixes:
+            raise ValueError(f"holds {len(prefixes)} prefix terms (word*); at most {most_prefixes}")
+        short = [w for w in prefixes if len(w.lstrip("-").rstrip("*")) < MIN_PREFIX_CHARS]
+        if short:
+            raise ValueError(f"{short[0]!r}: a prefix term needs at least {MIN_PREFIX_CHARS} letters before *")
+        return value
+
     @field_validator("entity_type")
     @classmethod
     def _known_label_shape(cls, value: str | None) -> str | None:
@@ -224,12 +250,15 @@ def _starts_after(since: str, until: str) -> bool:
 
 
 def parse_search_query(
-    fields: Mapping[str, Any], *, max_page_size: int | None = None, names: Mapping[str, str] | None = None
+    fields: Mapping[str, Any], *, max_page_size: int | None = None, names: Mapping[str, str] | None = None,
+    max_terms: int = DEFAULT_MAX_TERMS, max_prefix_terms: int = DEFAULT_MAX_PREFIX_TERMS,
 ) -> SearchQuery:
     """Validate search parameters; `names` maps query fields to the caller's names (text -> q) so
-    that InvalidSearch says which parameter was wrong in the caller's words."""
+    that InvalidSearch says which parameter was wrong in the caller's words. The text's cost is
+    capped: at most `max_terms` words and `max_prefix_terms` prefix terms (word*)."""
+    context = {"max_page_size": max_page_size, "max_terms": max_terms, "max_prefix_terms": max_prefix_terms}
     try:
-        return SearchQuery.model_validate(dict(fields), context={"max_page_size": max_page_size})
+        return SearchQuery.model_validate(dict(fields), context=context)
     except ValidationError as exc:
         raise InvalidSearch(_problems(exc, names or {})) from None
 

@@ -33,9 +33,11 @@ from newsflow.read.query import (
     scores_relevance,
     trending_periods,
 )
+from newsflow.redaction import redact_url
 from newsflow.settings import ElasticsearchSettings
 
 __all__ = [
+    "BoundedSearches",
     "FacetBucket",
     "Hit",
     "IndexMissing",
@@ -249,6 +251,30 @@ def _to_facets(aggregations: dict[str, Any]) -> dict[str, list[FacetBucket]]:
 
 # -- calls -------------------------------------------------------------------------------------
 
+
+class BoundedSearches:
+    """A client whose every search carries a time budget: Elasticsearch stops looking after
+    `timeout_s` (and answers what it found, `timed_out: true`), and the client waits a little
+    longer than that, never the settings' general request timeout. The read side's calls go
+    through it, so no query can hold the cluster longer than the budget, whoever sends it."""
+
+    def __init__(self, client: Elasticsearch, timeout_s: float) -> None:
+        self._client = client.options(request_timeout=timeout_s + 5.0)
+        self._timeout = f"{max(1, round(timeout_s * 1000))}ms"
+
+    def search(self, **kwargs: Any) -> Any:
+        return self._client.search(timeout=self._timeout, **kwargs)
+
+    def options(self, **kwargs: Any) -> BoundedSearches:
+        bounded = object.__new__(BoundedSearches)
+        bounded._client = self._client.options(**kwargs)
+        bounded._timeout = self._timeout
+        return bounded
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
+
+
 # Statuses that mean "the cluster cannot answer now", not "the request is wrong".
 _BUSY_STATUS = {429, 502, 503, 504}
 
@@ -266,7 +292,8 @@ def translated_errors(settings: ElasticsearchSettings, what: str, *, index: str 
             missing = f"index {index!r}" if index else f"index alias {settings.alias!r}"
             raise IndexMissing(f"{missing} does not exist: run `newsflow setup` first") from None
         if exc.meta.status in _BUSY_STATUS:
-            raise ServiceUnavailable(f"Elasticsearch at {settings.url} is busy ({exc.meta.status})", service="elasticsearch") from None
+            raise ServiceUnavailable(f"Elasticsearch at {redact_url(settings.url)} is busy ({exc.meta.status})",
+                                     service="elasticsearch") from None
         if exc.meta.status == 400:
             raise SearchRejected(f"Elasticsearch refused the {what}: {_reason(exc)}") from None
         log.warning("%s failed status=%s error=%s", what, exc.meta.status, _reason(exc))

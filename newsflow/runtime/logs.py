@@ -6,7 +6,17 @@ import json
 import logging
 import sys
 
+from newsflow.redaction import redact_text
+
 __all__ = ["configure_logging", "logging_config"]
+
+
+class _TextFormatter(logging.Formatter):
+    """Every line redacted, tracebacks included: a library's message (a client's connection error)
+    may quote a URL with its password, and only the last step sees every line."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_text(super().format(record))
 
 
 class _JsonFormatter(logging.Formatter):
@@ -15,8 +25,10 @@ class _JsonFormatter(logging.Formatter):
             "time": self.formatTime(record),
             "level": record.levelname,
             "logger": record.name,
-            "message": record.getMessage(),
+            "message": redact_text(record.getMessage()),
         }
+        if record.exc_info:
+            entry["traceback"] = redact_text(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False)
 
 
@@ -25,7 +37,7 @@ def configure_logging(level: str = "INFO", fmt: str = "text") -> None:
     if fmt == "json":
         handler.setFormatter(_JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(_TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())

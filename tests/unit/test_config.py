@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from newsflow.errors import ConfigError
 from newsflow.index.indices import make_client
 from newsflow.runtime.kafka import client_config
 from newsflow.settings import ElasticsearchSettings, KafkaSettings, load_settings, render_settings
@@ -123,3 +124,44 @@ def test_config_show_masks_every_url_and_its_secret_query_values():
     shown = render_settings(settings)
     assert "pw-1" not in shown and "tk-2" not in shown
     assert "https://***@push.example/cb?token=***&feed=world" in shown
+
+
+# -- secrets from files (issue 16) ---------------------------------------------------------------
+
+
+def test_a_setting_can_be_read_from_a_file(tmp_path, monkeypatch) -> None:
+    secret = tmp_path / "es_password"
+    secret.write_text("s3cret-from-file\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE", str(secret))
+    monkeypatch.setenv("NEWSFLOW_KAFKA__SASL_PASSWORD_FILE", str(secret))
+    settings = load_settings()
+    assert settings.elasticsearch.password.get_secret_value() == "s3cret-from-file"
+    assert settings.kafka.sasl_password.get_secret_value() == "s3cret-from-file"
+
+
+def test_api_keys_from_a_file_one_hash_per_line(tmp_path, monkeypatch) -> None:
+    hashes = [f"sha256:{'a' * 64}", f"sha256:{'b' * 64}"]
+    keys = tmp_path / "api_keys"
+    keys.write_text("\n".join(hashes) + "\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSFLOW_API__KEYS_FILE", str(keys))
+    assert load_settings().api.keys == hashes
+
+
+def test_a_setting_named_file_is_not_an_indirection(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("NEWSFLOW_PRODUCER__FEEDS_FILE", str(tmp_path / "feeds.yaml"))
+    assert load_settings().producer.feeds_file == tmp_path / "feeds.yaml"
+
+
+def test_a_missing_secret_file_is_a_clear_error(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE", str(tmp_path / "absent"))
+    with pytest.raises(ConfigError, match="NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE: cannot read"):
+        load_settings()
+
+
+def test_a_value_and_its_file_together_are_refused(tmp_path, monkeypatch) -> None:
+    secret = tmp_path / "p"
+    secret.write_text("x", encoding="utf-8")
+    monkeypatch.setenv("NEWSFLOW_ELASTICSEARCH__PASSWORD", "y")
+    monkeypatch.setenv("NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE", str(secret))
+    with pytest.raises(ConfigError, match="both set"):
+        load_settings()

@@ -39,7 +39,7 @@ from newsflow.read.query import (
     scores_relevance,
     trending_periods,
 )
-from newsflow.read.search import to_hit
+from newsflow.read.search import BoundedSearches, to_hit
 
 
 def body(**fields) -> dict:
@@ -424,3 +424,53 @@ def test_any_pair_of_dates_is_accepted_or_refused_by_name(since, until, suffix):
         parse_search_query({"since": since.isoformat() + suffix, "until": until.isoformat()})
     except InvalidSearch as exc:
         assert "until" in str(exc)
+
+
+# -- the cost cap and the time budget (issue 16) ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (" ".join(f"w{n}" for n in range(33)), "holds 33 words; at most 32"),
+        ('"' + " ".join(f"w{n}" for n in range(20)) + '" ' + " ".join(f"-x{n}" for n in range(13)), "holds 33 words"),
+        ("abc* bcd* cde*", "holds 3 prefix terms"),
+        ("ab*", "'ab*': a prefix term needs at least 3 letters"),
+        ("*", "needs at least 3 letters"),
+    ],
+)
+def test_a_costly_text_is_refused_by_name(text: str, reason: str) -> None:
+    with pytest.raises(InvalidSearch) as caught:
+        parse_search_query({"text": text}, names={"text": "q"})
+    assert caught.value.problems[0]["loc"] == ["q"]
+    assert reason in caught.value.problems[0]["msg"]
+
+
+def test_the_cost_cap_is_a_setting() -> None:
+    assert parse_search_query({"text": "one two three"}, max_terms=3).text == "one two three"
+    with pytest.raises(InvalidSearch):
+        parse_search_query({"text": "one two three"}, max_terms=2)
+    assert parse_search_query({"text": "elect* vot*"}).text == "elect* vot*"
+
+
+class _RecordingClient:
+    def __init__(self) -> None:
+        self.calls: list[dict] = []
+
+    def options(self, **kwargs):
+        self.calls.append({"options": kwargs})
+        return self
+
+    def search(self, **kwargs):
+        self.calls.append(kwargs)
+        return {"hits": {"hits": [], "total": {"value": 0}}}
+
+
+def test_every_search_carries_the_time_budget() -> None:
+    raw = _RecordingClient()
+    client = BoundedSearches(raw, timeout_s=2.5)
+    client.search(index="a", query={"match_all": {}})
+    client.options(ignore_status=404).search(index="b")
+    searches = [c for c in raw.calls if "options" not in c]
+    assert [c["timeout"] for c in searches] == ["2500ms", "2500ms"]
+    assert raw.calls[0] == {"options": {"request_timeout": 7.5}}

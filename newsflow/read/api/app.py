@@ -18,14 +18,18 @@ from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from newsflow.errors import NewsflowError, ServiceUnavailable
 from newsflow.index.indices import make_client
+from newsflow.read.api.docs import add_docs_routes
+from newsflow.read.api.guard import API_KEY_HEADER, ApiGuard
 from newsflow.read.api.stories import MAX_HOURS, StoryDetail, StoryList, StoryQuery, StorySort, get_story, list_stories
 from newsflow.read.query import TRENDING_FIELDS, InvalidSearch, SortOrder, parse_search_query
 from newsflow.read.search import (
+    BoundedSearches,
     Hit,
     IndexMissing,
     SearchRejected,
@@ -37,7 +41,7 @@ from newsflow.read.search import (
     search_articles,
     trending_entities,
 )
-from newsflow.settings import Settings
+from newsflow.settings import ApiSettings, Settings
 
 __all__ = ["create_app"]
 
@@ -115,7 +119,7 @@ def create_app(settings: Settings) -> FastAPI:
     """The API over the read alias of `settings.elasticsearch`; its client closes at shutdown."""
     es_settings = settings.elasticsearch
     max_size = settings.api.max_page_size
-    client = make_client(es_settings)
+    client = BoundedSearches(make_client(es_settings), settings.api.search_timeout_s)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -130,8 +134,12 @@ def create_app(settings: Settings) -> FastAPI:
                     "Bad parameters answer 422 with the parameter and the reason.",
         lifespan=lifespan,
         dependencies=[Depends(_reject_unknown_parameters)],
+        docs_url=None,  # served by add_docs_routes from the API's own files: no CDN
+        redoc_url=None,
     )
+    add_docs_routes(app)
     _add_error_handlers(app)
+    _add_guards(app, settings.api)
 
     @app.get("/search", response_model=SearchResult, responses=_UNAVAILABLE, tags=["search"])
     def search(
@@ -163,6 +171,7 @@ def create_app(settings: Settings) -> FastAPI:
              "language": language, "since": since, "until": until, "sort": sort, "size": size, "offset": offset,
              "collapse_duplicates": collapse_duplicates},
             max_page_size=max_size, names=_SEARCH_NAMES,
+            max_terms=settings.api.max_query_terms, max_prefix_terms=settings.api.max_prefix_terms,
         )
         return search_articles(client, es_settings, query, facets=True, facet_size=facet_size)
 
@@ -261,6 +270,19 @@ def _reject_unknown_parameters(request: Request) -> None:
             [{"loc": ("query", name), "msg": f"unknown parameter (expected: {expected})", "type": "extra_forbidden"}
              for name in unknown]
         )
+
+
+# Never keyed nor rate-limited: a load balancer's health check, and the API's own documentation.
+OPEN_PATHS = ("/health", "/docs", "/redoc", "/openapi.json")  # /docs/static/ (the docs' files) too
+
+
+def _add_guards(app: FastAPI, api: ApiSettings) -> None:
+    """API keys and the rate limit; CORS only for the origins configured (none by default), added
+    last so that it runs first and answers a browser's preflight without a key."""
+    app.add_middleware(ApiGuard, key_hashes=api.keys, rate_limit=api.rate_limit, open_paths=OPEN_PATHS)
+    if api.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=api.cors_origins, allow_methods=["GET"],
+                           allow_headers=[API_KEY_HEADER], max_age=600)
 
 
 def _add_error_handlers(app: FastAPI) -> None:
