@@ -122,6 +122,11 @@ class ElasticsearchSettings(_Section):
         None, ge=0, description="Replicas of each shard; unset: 1 when the cluster has 2+ data nodes, else 0."
     )
 
+    @field_validator("url")
+    @classmethod
+    def _node_urls(cls, value: str) -> str:
+        return _valid_http_urls(value, what="an Elasticsearch node URL")
+
     @property
     def index_name(self) -> str:
         return f"{self.index_prefix}{self.index_version}"
@@ -254,12 +259,39 @@ class SinkSettings(_Section):
 
 class KibanaSettings(_Section):
     url: str = "http://127.0.0.1:5601"
+
+    @field_validator("url")
+    @classmethod
+    def _kibana_url(cls, value: str) -> str:
+        return _valid_http_urls(value, what="a Kibana URL")
+
     username: str | None = None
     password: SecretStr | None = None
     api_key: SecretStr | None = None
     space: str | None = Field(None, description="Kibana space to import into; default space when unset.")
     ca_certs: Path | None = Field(None, description="CA bundle that signed Kibana's certificate.")
     request_timeout_s: float = 30.0
+
+
+def _valid_http_urls(value: str, *, what: str) -> str:
+    """`value` when every comma-separated URL in it is http(s)://host[:port][/path], as the clients
+    parse it; else a one-line error that shows the URL without its password (no traceback)."""
+    from elastic_transport.client_utils import url_to_node_config
+
+    urls = [part.strip() for part in value.split(",") if part.strip()]
+    if not urls:
+        raise ValueError(f"must be {what} such as http://127.0.0.1:9200")
+    for url in urls:
+        try:
+            node = url_to_node_config(url, use_default_ports_for_scheme=True)
+        except ValueError:
+            node = None
+        if node is None or node.scheme not in ("http", "https"):
+            shown = redact_url(url)
+            if "@" in shown and "***@" not in shown:  # no scheme to find the user info by: hide all before "@"
+                shown = "***@" + shown.rpartition("@")[2]
+            raise ValueError(f"{shown!r} is not {what}: expected http(s)://host[:port], e.g. http://127.0.0.1:9200")
+    return value
 
 
 class ApiSettings(_Section):
@@ -464,7 +496,7 @@ def load_settings(**overrides: Any) -> Settings:
         return Settings(**overrides)
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
+            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}" for err in exc.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from None
 

@@ -53,6 +53,19 @@ def _stack(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _security(settings: Settings, args: argparse.Namespace) -> int:
+    from newsflow.index.indices import make_client
+    from newsflow.index.security import ensure_security
+
+    client = make_client(settings.elasticsearch)
+    try:
+        for line in ensure_security(client, settings.elasticsearch, settings.security):
+            print(line)
+    finally:
+        client.close()
+    return 0
+
+
 def _setup(settings: Settings, args: argparse.Namespace) -> int:
     from newsflow.app.wiring import run_setup
 
@@ -246,6 +259,16 @@ def build_parser() -> argparse.ArgumentParser:
                        description="Idempotent: creates news.raw, news.enriched (compacted) and news.dlq, and the "
                                    "articles index template, a versioned index and its alias, when missing.")
     p.set_defaults(func=_setup)
+
+    p = sub.add_parser("security", help="create the Elasticsearch roles and users of the sink, the API and Kibana readers",
+                       description="setup: with an administrator's credentials (elasticsearch.username/password), "
+                                   "create the roles newsflow_writer (write the newsflow indices), newsflow_reader "
+                                   "(read them) and newsflow_viewer (read them and the Kibana dashboards), and the "
+                                   "users newsflow_sink, newsflow_api and newsflow_viewer, each whose password is set "
+                                   "(NEWSFLOW_SECURITY__SINK_PASSWORD, __API_PASSWORD, __VIEWER_PASSWORD, or their "
+                                   "_FILE forms). Idempotent: roles are replaced, passwords reset.")
+    p.add_argument("action", choices=["setup"], help="setup: create or update the roles and users")
+    p.set_defaults(func=_security)
 
     p = sub.add_parser("produce", help="poll feeds and produce articles to news.raw",
                        description="Poll the feeds of the registry (default examples/feeds.yaml; manage it with "

@@ -254,12 +254,12 @@ def _to_facets(aggregations: dict[str, Any]) -> dict[str, list[FacetBucket]]:
 
 class BoundedSearches:
     """A client whose every search carries a time budget: Elasticsearch stops looking after
-    `timeout_s` (and answers what it found, `timed_out: true`), and the client waits a little
-    longer than that, never the settings' general request timeout. The read side's calls go
+    `timeout_s` (and answers what it found, `timed_out: true`), and the client waits half as long
+    again, never the settings' general request timeout. The read side's calls go
     through it, so no query can hold the cluster longer than the budget, whoever sends it."""
 
     def __init__(self, client: Elasticsearch, timeout_s: float) -> None:
-        self._client = client.options(request_timeout=timeout_s + 5.0)
+        self._client = client.options(request_timeout=timeout_s * 1.5 + 0.5)
         self._timeout = f"{max(1, round(timeout_s * 1000))}ms"
 
     def search(self, **kwargs: Any) -> Any:
@@ -293,6 +293,13 @@ def translated_errors(settings: ElasticsearchSettings, what: str, *, index: str 
             raise IndexMissing(f"{missing} does not exist: run `newsflow setup` first") from None
         if exc.meta.status in _BUSY_STATUS:
             raise ServiceUnavailable(f"Elasticsearch at {redact_url(settings.url)} is busy ({exc.meta.status})",
+                                     service="elasticsearch") from None
+        if exc.meta.status in (401, 403):
+            # The server's own credentials are wrong or too weak: not the caller's fault, and a
+            # client gets no more than that (the reason goes to the log).
+            log.warning("%s refused status=%s error=%s", what, exc.meta.status, _reason(exc))
+            raise ServiceUnavailable(f"Elasticsearch refused newsflow's credentials for the {what} ({exc.meta.status}): "
+                                     "check the elasticsearch.username/password or api_key settings",
                                      service="elasticsearch") from None
         if exc.meta.status == 400:
             raise SearchRejected(f"Elasticsearch refused the {what}: {_reason(exc)}") from None

@@ -12,6 +12,7 @@ from newsflow import stack
 from newsflow.app.wiring import run_setup
 from newsflow.errors import ServiceUnavailable
 from newsflow.index.indices import make_client
+from newsflow.redaction import redact_url
 from newsflow.runtime.kafka import make_admin
 from newsflow.settings import Settings, load_settings
 from tests.support import FeedServer, isolated
@@ -28,7 +29,7 @@ def base_settings() -> Settings:
     try:
         client.cluster.health()
     except Exception as exc:  # noqa: BLE001
-        pytest.fail(f"Elasticsearch is not reachable at {settings.elasticsearch.url} ({type(exc).__name__}): run `newsflow stack up`")
+        pytest.fail(f"Elasticsearch is not reachable at {redact_url(settings.elasticsearch.url)} ({type(exc).__name__}): run `newsflow stack up`")
     finally:
         client.close()
     return settings

@@ -165,3 +165,15 @@ def test_a_value_and_its_file_together_are_refused(tmp_path, monkeypatch) -> Non
     monkeypatch.setenv("NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE", str(secret))
     with pytest.raises(ConfigError, match="both set"):
         load_settings()
+
+
+@pytest.mark.parametrize("url", ["htp//elastic:S3CRET@es", "http://elastic:S3CRET@127.0.0.1:notaport",
+                                 "ftp://elastic:S3CRET@es:21", "", "http://ok:9200,https://elastic:S3CRET@:9200"])
+def test_an_invalid_elasticsearch_url_is_one_line_without_its_password(url: str) -> None:
+    """Before: a Python traceback from the client, quoting the URL with its password (issue 16)."""
+    result = subprocess.run([sys.executable, "-m", "newsflow", "search", "x"], capture_output=True, text=True,
+                            env={**os.environ, "NEWSFLOW_ELASTICSEARCH__URL": url}, timeout=60)
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    assert "S3CRET" not in result.stderr + result.stdout
+    assert "elasticsearch.url" in result.stderr

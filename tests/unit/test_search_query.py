@@ -473,4 +473,4 @@ def test_every_search_carries_the_time_budget() -> None:
     client.options(ignore_status=404).search(index="b")
     searches = [c for c in raw.calls if "options" not in c]
     assert [c["timeout"] for c in searches] == ["2500ms", "2500ms"]
-    assert raw.calls[0] == {"options": {"request_timeout": 7.5}}
+    assert raw.calls[0] == {"options": {"request_timeout": 4.25}}

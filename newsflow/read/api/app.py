@@ -239,7 +239,7 @@ def create_app(settings: Settings) -> FastAPI:
         """Ready when the cluster answers (not red) and the read alias exists."""
         try:
             return check_health(client, es_settings)
-        except (ServiceUnavailable, IndexMissing) as exc:
+        except NewsflowError as exc:  # unreachable, refused, red, the alias missing: not ready
             log.warning("health check failed: %s", exc)
             return JSONResponse(status_code=503, content={"status": "unavailable", "reason": str(exc)})
 
