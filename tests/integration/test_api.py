@@ -14,6 +14,7 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import content_type_conformance, response_schema_conformance, status_code_conformance
 
 from newsflow.read.api.app import create_app
+from tests.integration.faults import FaultyProxy
 from tests.support import index_articles, sample_articles
 
 NOW = datetime.now(UTC).replace(microsecond=0)
@@ -330,3 +331,31 @@ def test_dates_at_the_calendar_edge_are_answered_not_a_500(api):
     assert body["total"] >= 1
     edge = api.get("/search", params={"since": "0001-01-01T00:00:00+05:00", "until": "0001-01-01"})
     assert edge.status_code in (200, 422), edge.text
+
+
+@pytest.mark.parametrize("path", [*WITH_PARAMETERS, "/health"])
+def test_openapi_contract_while_elasticsearch_fails_now_and_then(settings, path):
+    """The same fuzzing with Elasticsearch behind a proxy that answers some requests with 401, 429,
+    500 or 503 (issue 16): every answer, error or not, is one the description documents, in its
+    documented shape (a 5xx is allowed here, an undocumented status or a traceback is not)."""
+    index_articles(settings, ARTICLES)
+    proxy = FaultyProxy(settings.elasticsearch.node_urls[0].rstrip("/"))
+    proxy.mode = "mixed"
+    faulty = settings.model_copy(update={"elasticsearch": settings.elasticsearch.model_copy(
+        update={"url": f"http://127.0.0.1:{proxy.port}"})})
+    statuses: set[int] = set()
+    try:
+        operation = schemathesis.openapi.from_asgi("/openapi.json", create_app(faulty))[path]["GET"]
+
+        @given(case=operation.as_strategy(GenerationMode.POSITIVE))
+        @hypothesis_settings(max_examples=30, deadline=None, derandomize=True, database=None,
+                             phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
+        def answers_as_documented(case):
+            response = case.call_and_validate(checks=[status_code_conformance, content_type_conformance,
+                                                      response_schema_conformance])
+            statuses.add(response.status_code)
+
+        answers_as_documented()
+    finally:
+        proxy.close()
+    assert statuses & {502, 503}, f"no injected failure reached {path}: {statuses}"

@@ -2,95 +2,29 @@
 path driven (Elasticsearch answering 401, 403, 429, 503, too slowly, or not at all; Kafka down;
 Kibana down), and every answer, output and log line grepped for it.
 
-Elasticsearch is the real one, behind a proxy that forwards each request or, by mode, answers an
-error instead: the success path is the real cluster, the failures are injected in front of it.
+Elasticsearch is the real one, behind a proxy (tests.integration.faults) that forwards each
+request or, by mode, answers an error instead.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import secrets
 import subprocess
 import sys
-import threading
-import time
-import urllib.request
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
 
 from newsflow.read.api.app import create_app
 from newsflow.settings import Settings
+from tests.integration.faults import FaultyProxy
 from tests.support import as_env, index_articles, sample_articles
 
 SECRET = "S3cr3t" + secrets.token_hex(6)
-# What an Elasticsearch error looks like, per status (the client parses these bodies).
-_ERRORS = {
-    401: ("security_exception", "unable to authenticate user [elastic] for REST request [/_search]"),
-    403: ("security_exception", "action [indices:data/read/search] is unauthorized for user [elastic]"),
-    429: ("es_rejected_execution_exception", "rejected execution of coordinating operation"),
-    503: ("cluster_block_exception", "blocked by: [SERVICE_UNAVAILABLE/1/state not recovered]"),
-}
 MODES = ["pass", 401, 403, 429, 503, "slow", "down"]
-
-
-class FaultyProxy:
-    """Forwards every request to `upstream`, or answers the error of `mode` instead."""
-
-    def __init__(self, upstream: str) -> None:
-        self.mode: object = "pass"
-        proxy = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def _any(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length) if length else None
-                if proxy.mode == "slow":
-                    time.sleep(3.0)
-                if isinstance(proxy.mode, int):
-                    kind, reason = _ERRORS[proxy.mode]
-                    error = {"type": kind, "reason": reason}
-                    payload = json.dumps({"error": {"root_cause": [error], **error}, "status": proxy.mode}).encode()
-                    self._answer(proxy.mode, payload, {"Content-Type": "application/json"})
-                    return
-                request = urllib.request.Request(upstream + self.path, data=body, method=self.command,
-                                                 headers={k: v for k, v in self.headers.items() if k.lower() != "host"})
-                try:
-                    with urllib.request.urlopen(request, timeout=30) as answer:
-                        self._answer(answer.status, answer.read(), dict(answer.headers))
-                except urllib.error.HTTPError as error:
-                    self._answer(error.code, error.read(), dict(error.headers))
-
-            def _answer(self, status: int, payload: bytes, headers: dict[str, str]) -> None:
-                try:
-                    self.send_response(status)
-                    for key, value in headers.items():
-                        if key.lower() not in ("content-length", "transfer-encoding", "connection", "x-elastic-product"):
-                            self.send_header(key, value)
-                    self.send_header("X-Elastic-Product", "Elasticsearch")
-                    self.send_header("Content-Length", str(len(payload)))
-                    self.end_headers()
-                    self.wfile.write(payload)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up (the slow mode): nothing to answer
-
-            do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _any  # noqa: N815 - http.server's naming
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
 
 
 def _closed_port() -> int:

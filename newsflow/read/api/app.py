@@ -16,10 +16,11 @@ from enum import StrEnum
 from importlib.metadata import PackageNotFoundError, version
 from typing import Annotated, Any
 
-from fastapi import Depends, FastAPI, Path, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request, Security
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, ConfigDict, Field
 
 from newsflow.errors import NewsflowError, ServiceUnavailable
@@ -109,6 +110,10 @@ class Related(BaseModel):
 
 
 _UNAVAILABLE = {503: {"model": Problem, "description": "Elasticsearch unreachable, busy, or the index not set up"}}
+# Every route: the rate limit (newsflow.read.api.guard) and Elasticsearch failing otherwise.
+_GUARDED = {429: {"model": Problem, "description": "Rate limit reached: retry after the Retry-After header's seconds"},
+            502: {"model": Problem, "description": "Elasticsearch failed to answer the request"}}
+_KEYED = {401: {"model": Problem, "description": "No API key, or not a valid one (header X-API-Key)"}}
 _NOT_FOUND = {404: {"model": Problem, "description": "No article with this id"}}
 _NO_STORY = {404: {"model": Problem, "description": "No story with this id"}}
 _DATE = "ISO date or time (2024-05-01, 2024-05-01T12:00:00Z) or date math (now-7d)"
@@ -133,7 +138,8 @@ def create_app(settings: Settings) -> FastAPI:
                     "trending entities, stories (the same event across sources). "
                     "Bad parameters answer 422 with the parameter and the reason.",
         lifespan=lifespan,
-        dependencies=[Depends(_reject_unknown_parameters)],
+        dependencies=[Depends(_reject_unknown_parameters), *_key_scheme(settings.api)],
+        responses=_GUARDED | (_KEYED if settings.api.keys else {}),
         docs_url=None,  # served by add_docs_routes from the API's own files: no CDN
         redoc_url=None,
     )
@@ -270,6 +276,14 @@ def _reject_unknown_parameters(request: Request) -> None:
             [{"loc": ("query", name), "msg": f"unknown parameter (expected: {expected})", "type": "extra_forbidden"}
              for name in unknown]
         )
+
+
+def _key_scheme(api: ApiSettings) -> list[Any]:
+    """Documents the X-API-Key header in the OpenAPI description (Swagger UI's Authorize button)
+    when keys are configured; checking it is the guard's job, so this one never refuses."""
+    if not api.keys:
+        return []
+    return [Security(APIKeyHeader(name=API_KEY_HEADER, auto_error=False, description="An API key (api.keys)."))]
 
 
 # Never keyed nor rate-limited: a load balancer's health check, and the API's own documentation.
