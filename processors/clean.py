@@ -16,6 +16,11 @@ on purpose: a real sentence is never dropped.
   trails the last sentence, and a "related" heading with the headlines under it.
 
 The lead-ins cover the languages of the feeds (en, de, fr, it, es, pt).
+
+Title, text and summary also leave this step without markup (`newsflow.contract.text.markup_free`):
+producers remove it already, and this is the second line of defence, for events of an older
+producer (or any other writer of ``news.raw``) and for what removing invisible characters joins
+("<", a soft hyphen, "script" is "<script" once the soft hyphen goes).
 """
 
 from __future__ import annotations
@@ -25,12 +30,13 @@ import unicodedata
 from collections.abc import Sequence
 from typing import Any
 
-from newsflow.contract.text import plain_text
+from newsflow.contract.text import markup_free, plain_text
 from newsflow.settings import ProcessorSettings
 from processors.base import Draft, register_step
 
 __all__ = [
     "CleanStep",
+    "clean_summary",
     "clean_text",
     "clean_title",
     "is_boilerplate",
@@ -171,23 +177,30 @@ def _is_headline(line: str) -> bool:
 
 def clean_text(text: str) -> str:
     """Body text: NFC, invisible characters gone, white space tidied (paragraph breaks kept as
-    one blank line), boilerplate lines at either end dropped."""
+    one blank line), no markup, boilerplate lines at either end dropped (dropping whole lines
+    never makes a tag)."""
     if not text:
         return ""
-    return strip_boilerplate(plain_text(remove_invisible(text)))
+    return strip_boilerplate(markup_free(plain_text(remove_invisible(text))))
 
 
 def clean_title(title: str) -> str:
-    """A title is one line: every run of white space, line breaks included, becomes one space."""
+    """A title is one line without markup: every run of white space, line breaks included,
+    becomes one space."""
     if not title:
         return ""
-    return " ".join(plain_text(remove_invisible(title)).split())
+    return " ".join(markup_free(plain_text(remove_invisible(title))).split())
+
+
+def clean_summary(summary: str) -> str:
+    """The summary as the producer made it, only without markup."""
+    return markup_free(summary) if summary else ""
 
 
 @register_step("news.clean.v1")
 class CleanStep:
     reads = ("title", "text", "summary")
-    writes = ("title", "text")
+    writes = ("title", "text", "summary")
 
     def __init__(self, *, settings: ProcessorSettings) -> None:
         del settings  # nothing to configure: the rules are fixed so that results are reproducible
@@ -202,7 +215,7 @@ class CleanStep:
             # Text that was all furniture (or nothing): the summary is the best text there is.
             # A text equal to the summary is kept as it is; feeds often give nothing more.
             text = clean_text(draft.get("summary"))
-        return {"title": clean_title(draft.get("title")), "text": text}
+        return {"title": clean_title(draft.get("title")), "text": text, "summary": clean_summary(draft.get("summary"))}
 
     def provenance(self) -> dict[str, str]:
         return {}

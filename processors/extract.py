@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 import trafilatura
 from protego import Protego
 
+from newsflow.contract.text import markup_free
 from newsflow.errors import FeedError, ProcessingError
 from newsflow.net.politeness import HostGate
 from newsflow.net.response import FetchedFeed
@@ -225,7 +226,8 @@ class ExtractStep:
         kept = {"text": feed_text, "text_source": "feed"}
         if outcome.reason:
             return kept | {"notes": (_note(outcome.reason, url),)}
-        text = strip_leading_title(outcome.text, draft.get("title"))
+        # A page's text is text: markup in it (an escaped "&lt;script&gt;" reads as "<script>") goes.
+        text = markup_free(strip_leading_title(outcome.text, draft.get("title")))
         if word_count(text) <= word_count(feed_text):
             return kept | {"notes": (_note("extracted-not-longer", url),)}
         # The recall pass finds more and also more that is not the article: the reader is told.

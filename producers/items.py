@@ -6,12 +6,20 @@ are turned into plain text here anyway, and item links are resolved here. JSON F
 `producers.jsonfeed`. Both give entries in feedparser's shape.
 
 Character encodings are settled before feedparser sees the bytes (`producers.charsets`).
+
+Stored text is text and stored links are web links: every text field of an article (title,
+summary, text, authors, tags, source, declared language, a GUID holding markup) is free of
+anything an HTML parser would read as a tag (`newsflow.contract.text.markup_free`), and its URL
+is an absolute, well-formed http(s) URL or None (`web_url`): whatever renders the API's output
+never runs a feed's markup or a `javascript:` link.
 """
 
 from __future__ import annotations
 
 import calendar
 import io
+import ipaddress
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -19,10 +27,11 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
+import httpx
 
 from newsflow.contract.ids import article_id, canonical_url
 from newsflow.contract.schema import RawArticle
-from newsflow.contract.text import html_to_text, plain_text
+from newsflow.contract.text import html_to_text, markup_free, plain_text
 from newsflow.errors import FeedError
 from newsflow.net.response import FetchedFeed
 from newsflow.redaction import redact_url
@@ -32,7 +41,7 @@ from producers.dates import with_localised_dates
 from producers.discovery import discover_feed_urls, looks_like_html
 from producers.jsonfeed import looks_like_json, parse_jsonfeed
 
-__all__ = ["FUTURE_TOLERANCE", "decode_xml", "parse_feed", "to_article"]
+__all__ = ["FUTURE_TOLERANCE", "decode_xml", "parse_feed", "to_article", "web_url"]
 
 # A publish date later than the fetch by more than this is a publisher's clock or time-zone
 # error (or an embargo): the article is dated by its fetch, the reported date kept beside.
@@ -164,10 +173,13 @@ def _positive_number(value: Any) -> float | None:
 
 
 def _clean(detail: Mapping[str, Any] | None, value: str) -> str:
-    """Text of a feed field: HTML (or XHTML) made plain, plain text only tidied.
+    """Text of a feed field: HTML (or XHTML) made plain, plain text tidied; either way without
+    markup (`markup_free`).
 
     Atom says which a field is; for RSS feedparser guesses from the value, as readers do.
-    Plain text is kept as is: an Atom title "History of the <blink> tag" of type text is that.
+    Entities are decoded once: an Atom title "AT&amp;amp;T" of type text is "AT&amp;T". Tags go
+    even from plain text (an Atom title "History of the <blink> tag" of type text is "History of
+    the tag"): stored text is served to pages that would read them as tags.
     """
     if not value:
         return ""
@@ -176,7 +188,7 @@ def _clean(detail: Mapping[str, Any] | None, value: str) -> str:
         return ""  # Atom content of a media type that is not text: no text
     # Any other type is read as HTML: feedparser has decoded base64 content (whose Atom type is
     # often application/octet-stream) into what publishers put there, markup as a rule.
-    return plain_text(value) if kind == "text/plain" else html_to_text(value)
+    return markup_free(plain_text(value) if kind == "text/plain" else html_to_text(value))
 
 
 def _timestamp(entry: Mapping[str, Any], key: str) -> datetime | None:
@@ -220,33 +232,81 @@ def _text(entry: Mapping[str, Any]) -> str:
     return summary if len(summary) >= _MUCH_LONGER * len(text) else text
 
 
+def _line(value: str) -> str:
+    """A short text field (an author, a tag, a name): tidied, without markup."""
+    return markup_free(plain_text(value)) if value else ""
+
+
 def _authors(entry: Mapping[str, Any]) -> tuple[str, ...]:
-    names = [plain_text(a.get("name") or "") for a in entry.get("authors") or ()]
+    names = [_line(a.get("name") or "") for a in entry.get("authors") or ()]
     if not any(names) and entry.get("author"):
-        names = [plain_text(entry["author"])]
+        names = [_line(entry["author"])]
     return tuple(dict.fromkeys(n for n in names if n))
 
 
 def _is_web_url(url: str) -> bool:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # "http://[bad/": no URL at all
+        return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+# Never in a URL that a page may write into an attribute: white space, quotes, angle brackets,
+# backslashes, backticks, control and invisible format characters. A well-formed URL has them
+# percent-encoded; a link that holds one raw, anywhere, is refused.
+_URL_REFUSED = re.compile(
+    r"[\s\"'<>\\`\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
+# A host name: labels of letters, digits, "-" and "_" (or non-ASCII: an IDN), dot-separated.
+_HOST = re.compile(r"(?:[A-Za-z0-9_-]|[^\x00-\x7f])+(?:\.(?:[A-Za-z0-9_-]|[^\x00-\x7f])+)*\.?")
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` when it is an absolute, well-formed http(s) URL that is safe to write into a page,
+    else None: a scheme of http or https, a host name or IP address, a valid port, nothing in it
+    that `_URL_REFUSED` names, and httpx can read it."""
+    if not url or _URL_REFUSED.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number or out of range
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL):  # IDNAError is a ValueError
+        return None
+    host = parts.hostname or ""
+    if parts.scheme.lower() not in ("http", "https") or not (_HOST.fullmatch(host) or _is_ip(host)):
+        return None
+    return url
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _link(entry: Mapping[str, Any], bases: tuple[str | None, ...]) -> str | None:
     """The item's link as an absolute http(s) URL: a relative one is resolved against the
     feed's URL (else its site link); anything else (javascript:, mailto:, a relative GUID that
-    feedparser took for a link) is no link."""
+    feedparser took for a link) is no link, and so is a link that is not well-formed (`web_url`:
+    `https://x/a"onmouseover="...`)."""
     link = (entry.get("link") or "").strip()
     if not link:
         return None
     if _is_web_url(link):
-        return link
+        return web_url(link)
     if link == entry.get("id") and not any(other.get("href") == link for other in entry.get("links") or ()):
         return None  # feedparser's guid-as-link, and this GUID is no URL
     for base in bases:
         if base and _is_web_url(base):
-            resolved = urljoin(base, link)
-            return resolved if _is_web_url(resolved) else None
+            try:
+                resolved = urljoin(base, link)
+            except ValueError:
+                return None
+            return web_url(resolved) if _is_web_url(resolved) else None
     return None
 
 
@@ -255,14 +315,22 @@ def _language(entry: Mapping[str, Any]) -> str | None:
     it, inherited from the entry or the feed, on each of them), else the entry's language."""
     details = [*(entry.get("content") or ()), entry.get("summary_detail") or {}, entry.get("title_detail") or {}]
     for detail in details:
-        language = (detail.get("language") or "").strip()
+        language = _line(detail.get("language") or "")
         if language:
             return language
-    return (entry.get("language") or "").strip() or None
+    return _line(entry.get("language") or "") or None
 
 
 def _source(feed: FeedSpec, parsed: ParsedFeed, fetched_url: str) -> str:
-    return feed.name or parsed.title or urlsplit(fetched_url).hostname or fetched_url
+    return _line(feed.name or "") or _line(parsed.title) or urlsplit(fetched_url).hostname or fetched_url
+
+
+def _stored_guid(guid: str | None) -> str | None:
+    """The GUID as the article carries it: as the feed gave it, unless it holds markup. (The id
+    is made from the feed's GUID as it is, so that it never changes.)"""
+    if guid is None or "<" not in guid:
+        return guid
+    return markup_free(guid) or None
 
 
 def to_article(
@@ -281,6 +349,9 @@ def to_article(
     fetched_at = fetched_at.astimezone(UTC)
     latest = fetched_at + FUTURE_TOLERANCE
     link = _link(entry, (fetched_url, parsed.link, feed.url))
+    url = web_url(canonical_url(link)) if link else None
+    if url is None:
+        link = None  # a refused link makes no id either: the GUID or the content does
     guid = (entry.get("id") or "").strip() or None
     reported = _timestamp(entry, "published")
     updated = _timestamp(entry, "updated")
@@ -294,14 +365,14 @@ def to_article(
     else:
         published = fetched_at if published_reported else reported
     stamp = updated or (reported if published_reported is None else None) or fetched_at
-    tags = tuple(dict.fromkeys(plain_text(t.get("term") or "") for t in entry.get("tags") or ()))
+    tags = tuple(dict.fromkeys(_line(t.get("term") or "") for t in entry.get("tags") or ()))
     title = _clean(entry.get("title_detail"), entry.get("title", ""))
     text = _text(entry)
     return RawArticle(
         id=article_id(link=link, feed_url=feed.url, guid=guid, content=f"{title}\n{text}"),
         version=max(1, int(stamp.timestamp() * 1000)),
-        url=canonical_url(link) if link else None,
-        guid=guid,
+        url=url,
+        guid=_stored_guid(guid),
         feed_url=redact_url(feed.url),  # the registry URL may carry credentials the fetch needs
         source=_source(feed, parsed, fetched_url),
         title=title,
@@ -309,7 +380,7 @@ def to_article(
         text=text,
         authors=_authors(entry),
         tags=tuple(feed.tags) + tuple(t for t in tags if t and t not in feed.tags),
-        language=_language(entry) or parsed.language or feed.language or None,
+        language=_language(entry) or _line(parsed.language or "") or feed.language or None,
         published=published,
         # The fetch time stands in for a missing or future date: said so, never passed off as a publish time.
         date_source="fetched" if published_reported is not None or (reported is None and updated is None) else "feed",

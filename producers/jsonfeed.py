@@ -20,7 +20,7 @@ from typing import Any
 
 from feedparser.datetimes import _parse_date as _feedparser_date
 
-from newsflow.contract.text import html_to_text, plain_text
+from newsflow.contract.text import html_to_text, markup_free, plain_text
 from newsflow.errors import FeedError
 from producers.base import ParsedFeed
 
@@ -144,7 +144,7 @@ def _hub(hubs: Any) -> str | None:
 
 def _feed_title(value: Any) -> str:
     title = _string(value) or ""
-    return html_to_text(title) if _HTMLISH.search(title) else plain_text(title)
+    return markup_free(html_to_text(title) if _HTMLISH.search(title) else plain_text(title))
 
 
 def _detail(value: str) -> dict[str, Any]:

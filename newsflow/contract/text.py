@@ -13,7 +13,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["MAX_NESTING", "html_to_text", "nesting_depth", "plain_text"]
+__all__ = ["MAX_NESTING", "html_to_text", "markup_free", "nesting_depth", "plain_text"]
 
 # Block elements end a paragraph: a blank line after each one.
 _BLOCK_TAGS = (
@@ -47,6 +47,24 @@ _HIDDEN_END = {name: re.compile(rf"</{name}\b", re.IGNORECASE) for name in ("scr
 _BLOCK_TAG = re.compile(r"</?(?:" + "|".join(_BLOCK_TAGS) + r"|br)\b[^<>]*>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^<>]*>")
 
+# What an HTML parser reads as the start of a tag, a comment or a declaration: "<" and then a
+# letter, "/", "!" or "?" ("< b", "3 < 5" are text). Characters in between that a cleaning may
+# later delete (controls, format characters such as zero width spaces, soft hyphens, bidi
+# marks) count as nothing: "<\u00adimg" becomes "<img" once the soft hyphen goes.
+_IGNORABLE = (
+    r"[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u00ad\u0600-\u0605\u061c\u06dd\u070f"
+    r"\u0890\u0891\u08e2\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+    r"\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    r"\U000e0001\U000e0020-\U000e007f]"
+)
+_TAG_OPEN = re.compile(f"<{_IGNORABLE}*[A-Za-z!/?]")
+_LT_IGNORABLE = re.compile(f"<{_IGNORABLE}+")
+_TAG_OPENERS = re.compile("<+(?=[A-Za-z!/?])")
+# Text of raw-text elements (<textarea>, <title>, <xmp>, <iframe>...) is markup again once read:
+# each pass peels one such layer. Real text needs one pass at most; what is left after the last
+# one loses the "<" of its tags.
+_MARKUP_PASSES = 3
+
 
 def html_to_text(html: str) -> str:
     """Plain text with paragraphs kept as blank-line separated blocks.
@@ -72,6 +90,25 @@ def html_to_text(html: str) -> str:
         node.replace_with("\n")
     root = tree.root
     return plain_text(root.text(deep=True, separator="", strip=False) if root is not None else "")
+
+
+def markup_free(text: str) -> str:
+    """`text` (plain text already: the output of `html_to_text` or `plain_text`) with nothing an
+    HTML parser would read as a tag, a comment or a declaration left in it.
+
+    Text that holds tags (a plain-text field with markup, entities that decoded to markup, the
+    text of a <textarea> or <title>) is read as HTML again, its ampersands escaped first so that
+    no entity is decoded a second time: tags go, their text stays, scripts and styles go whole.
+    A "<" that starts no tag ("a < b", "3 < 5", "<>") stays. Text without a tag is returned as is.
+    """
+    if "<" not in text:
+        return text
+    for _ in range(_MARKUP_PASSES):
+        text = _LT_IGNORABLE.sub("<", text)
+        if not _TAG_OPEN.search(text):
+            return text
+        text = html_to_text(text.replace("&", "&amp;"))
+    return _TAG_OPENERS.sub("", _LT_IGNORABLE.sub("<", text))
 
 
 def nesting_depth(html: str) -> int:

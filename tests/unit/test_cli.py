@@ -10,7 +10,7 @@ import pytest
 
 from newsflow.app.cli import build_parser
 
-COMMANDS = ["stack", "config", "setup", "feeds", "produce", "reprocess", "topics", "eval", "process", "sink", "run", "search", "index", "kibana", "api"]
+COMMANDS = ["stack", "config", "setup", "security", "feeds", "produce", "reprocess", "topics", "eval", "process", "sink", "run", "search", "index", "kibana", "api"]
 
 
 def newsflow(*args: str, **env: str) -> subprocess.CompletedProcess:

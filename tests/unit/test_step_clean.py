@@ -96,7 +96,7 @@ def test_boilerplate_is_dropped_only_at_the_start_and_the_end():
 
 def test_step_cleans_title_and_text_and_returns_only_what_it_writes(step):
     [fields] = step.run([draft("Raisi\u200b met Tokayev.\n\nRead more »", title="  Raisi\nmeets To\u00adkayev ")])
-    assert fields == {"title": "Raisi meets Tokayev", "text": "Raisi met Tokayev."}
+    assert fields == {"title": "Raisi meets Tokayev", "text": "Raisi met Tokayev.", "summary": ""}
     assert set(fields) == set(CleanStep.writes)
 
 
@@ -112,7 +112,7 @@ def test_text_that_was_only_boilerplate_falls_back_to_the_summary(step):
 
 
 def test_empty_article_stays_empty(step):
-    assert step.run([draft("", title="")]) == [{"title": "", "text": ""}]
+    assert step.run([draft("", title="")]) == [{"title": "", "text": "", "summary": ""}]
     assert clean_title("\u200b \n") == ""
 
 
