@@ -55,8 +55,11 @@ def _stack(settings: Settings, args: argparse.Namespace) -> int:
 
 def _security(settings: Settings, args: argparse.Namespace) -> int:
     from newsflow.index.indices import make_client
-    from newsflow.index.security import ensure_security
+    from newsflow.index.security import ensure_security, roles_yaml
 
+    if args.action == "roles":
+        print(roles_yaml(settings.elasticsearch), end="")
+        return 0
     client = make_client(settings.elasticsearch)
     try:
         for line in ensure_security(client, settings.elasticsearch, settings.security):
@@ -267,7 +270,10 @@ def build_parser() -> argparse.ArgumentParser:
                                    "users newsflow_sink, newsflow_api and newsflow_viewer, each whose password is set "
                                    "(NEWSFLOW_SECURITY__SINK_PASSWORD, __API_PASSWORD, __VIEWER_PASSWORD, or their "
                                    "_FILE forms). Idempotent: roles are replaced, passwords reset.")
-    p.add_argument("action", choices=["setup"], help="setup: create or update the roles and users")
+    p.add_argument("action", choices=["setup", "roles"],
+                   help="setup: create or update the roles and users through the security API; roles: print the "
+                        "roles as a roles.yml, for clusters whose roles are files (then add the users with the "
+                        "cluster's own tool, e.g. bin/elasticsearch-users useradd newsflow_api -r newsflow_reader)")
     p.set_defaults(func=_security)
 
     p = sub.add_parser("produce", help="poll feeds and produce articles to news.raw",

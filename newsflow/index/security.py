@@ -1,7 +1,8 @@
 """Least privilege in Elasticsearch: the roles and users each part of newsflow runs as.
 
 `newsflow security setup` runs this once, with an administrator's credentials (the `elastic`
-user, or any with `manage_security`), after `newsflow setup`. Then:
+user, or any with `manage_security`), after `newsflow setup`; on a cluster whose roles are files,
+`newsflow security roles` prints them as a roles.yml instead. Then:
 - the sink runs as `newsflow_sink` (role `newsflow_writer`): writes the newsflow indices and
   nothing else, reads none of them;
 - the search API as `newsflow_api` (role `newsflow_reader`): reads them, writes nothing;
@@ -20,7 +21,7 @@ from newsflow.errors import ConfigError
 from newsflow.index.indices import TRANSIENT_ERRORS, unavailable
 from newsflow.settings import ElasticsearchSettings, SecuritySettings
 
-__all__ = ["WRITER_ROLE", "READER_ROLE", "VIEWER_ROLE", "ensure_security", "role_definitions"]
+__all__ = ["READER_ROLE", "VIEWER_ROLE", "WRITER_ROLE", "ensure_security", "role_definitions", "roles_yaml"]
 
 WRITER_ROLE = "newsflow_writer"
 READER_ROLE = "newsflow_reader"
@@ -41,13 +42,23 @@ def role_definitions(es: ElasticsearchSettings) -> dict[str, dict[str, Any]]:
     return {
         # monitor: the readiness probe reads cluster health. view_index_metadata: the alias checks.
         WRITER_ROLE: {"cluster": ["monitor"],
-                      "indices": [{"names": names, "privileges": ["write", "view_index_metadata"]}]},
+                      "indices": [{"names": [*names], "privileges": ["write", "view_index_metadata"]}]},
         READER_ROLE: {"cluster": ["monitor"],
-                      "indices": [{"names": names, "privileges": ["read", "view_index_metadata"]}]},
-        VIEWER_ROLE: {"indices": [{"names": names, "privileges": ["read", "view_index_metadata"]}],
+                      "indices": [{"names": [*names], "privileges": ["read", "view_index_metadata"]}]},
+        VIEWER_ROLE: {"indices": [{"names": [*names], "privileges": ["read", "view_index_metadata"]}],
                       "applications": [{"application": "kibana-.kibana", "privileges": _KIBANA_READ,
                                         "resources": ["*"]}]},
     }
+
+
+def roles_yaml(es: ElasticsearchSettings) -> str:
+    """The roles as a roles.yml, for clusters whose roles are files: a self-managed node's
+    config/roles.yml, ECK's `spec.auth.roles` secret. Users then come from that cluster's own
+    tooling (bin/elasticsearch-users, ECK's file realm secret) with these role names."""
+    import yaml
+
+    header = "# newsflow's Elasticsearch roles (`newsflow security roles`); see `newsflow security --help`.\n"
+    return header + yaml.safe_dump(role_definitions(es), sort_keys=False)
 
 
 def _users(security: SecuritySettings) -> list[tuple[str, str, Any]]:

@@ -15,6 +15,7 @@ from newsflow.index.indices import make_client
 from newsflow.redaction import redact_url
 from newsflow.runtime.kafka import make_admin
 from newsflow.settings import Settings, load_settings
+from tests.integration.secured_es import secured_elasticsearch  # noqa: F401 - a second node, security on
 from tests.support import FeedServer, isolated
 
 
