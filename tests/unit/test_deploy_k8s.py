@@ -9,6 +9,12 @@
   parse with `newsflow.app.cli.build_parser()`; probes hit /healthz and /readyz on the metrics port;
   no secret sits in a ConfigMap; the operator-made Secrets and Services are named as the
   operators name them.
+- Least privilege: no password is an environment value or a secretKeyRef, every one is a file of a
+  read-only Secret volume named by a NEWSFLOW_<SETTING>_FILE variable, and each pod mounts only its
+  own keys; the sink and the API log in to Elasticsearch as newsflow_sink and newsflow_api (made by
+  the newsflow-security-setup Job), only the two setup Jobs as elastic; NetworkPolicies isolate
+  every pod and open only the API's and the metrics ports, Elasticsearch to its clients, and the
+  Strimzi listener to the workloads that use Kafka.
 
 Unit tier: no cluster, no network. `kubectl` must be installed (it is on this project's machines):
 without it these tests fail, they never skip.
@@ -17,11 +23,13 @@ without it these tests fail, they never skip.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import re
 import shutil
 import subprocess
+import tempfile
 import types
 import typing
 from collections.abc import Iterator
@@ -35,7 +43,7 @@ import yaml
 from pydantic import BaseModel, SecretStr
 
 from newsflow.app.cli import build_parser
-from newsflow.settings import Settings
+from newsflow.settings import SecuritySettings, Settings
 from producers.registry import load_registry
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,10 +55,14 @@ IMAGE = "ghcr.io/newsflow/newsflow:0.1.0"
 METRICS_PORT = 9100
 API_PORT = 8000
 EXTERNAL_SECRET = "newsflow-secrets"  # created by the operator; secret.example.yaml shows it
+SECRET_EXAMPLE = K8S / "base" / "secret.example.yaml"
 
 # What each container is, by its app.kubernetes.io/component label: the CLI command it runs and
 # the settings sections it uses.
-COMMANDS = {"producer": "produce", "processor": "process", "sink": "sink", "api": "api", "setup": "setup"}
+COMMANDS = {
+    "producer": "produce", "processor": "process", "sink": "sink", "api": "api", "setup": "setup",
+    "security-setup": "security",
+}
 STAGES = {"producer", "processor", "sink"}  # long-running, with /metrics, /healthz, /readyz
 USES = {
     "producer": {"kafka", "producer"},
@@ -58,6 +70,16 @@ USES = {
     "sink": {"kafka", "elasticsearch", "sink"},
     "api": {"elasticsearch", "api"},
     "setup": {"kafka", "elasticsearch"},
+    "security-setup": {"elasticsearch", "security"},
+}
+# Who logs in to Elasticsearch as whom: the users `newsflow security setup` creates for the sink and
+# the API, the administrator for the two one-shot setup Jobs only.
+ADMIN_JOBS = {"setup", "security-setup"}
+ES_USERS = {
+    "sink": SecuritySettings().sink_user,  # newsflow_sink
+    "api": SecuritySettings().api_user,  # newsflow_api
+    "setup": "elastic",
+    "security-setup": "elastic",
 }
 WORKLOAD_KINDS = {"Deployment", "Job"}
 
@@ -155,12 +177,27 @@ def _environment(objects, container: dict[str, Any]) -> dict[str, str]:
     return {k: v for k, v in env.items() if k.startswith("NEWSFLOW_")}
 
 
+def stand_in(path: str) -> str:
+    """The content the tests give the mounted secret file at `path`: a password, or for the API's
+    keys file a key hash (the API refuses anything else)."""
+    if PurePosixPath(path).name == "api-keys":
+        return "sha256:" + hashlib.sha256(path.encode()).hexdigest()
+    return f"stand-in for {path}"
+
+
 def _settings_for(objects, container, monkeypatch) -> Settings:
+    """The container's settings as newsflow loads them; each NEWSFLOW_<NAME>_FILE points at a
+    local file holding stand_in(<the path in the pod>), so the _FILE indirection itself runs."""
     for name in [n for n in os.environ if n.startswith("NEWSFLOW_")]:
         monkeypatch.delenv(name)
-    for name, value in _environment(objects, container).items():
-        monkeypatch.setenv(name, value)
-    return Settings()
+    with tempfile.TemporaryDirectory() as files:
+        for name, value in _environment(objects, container).items():
+            if resolve_variable(name)[1]:
+                local = Path(files) / name
+                local.write_text(stand_in(value) + "\n", encoding="utf-8")
+                value = str(local)
+            monkeypatch.setenv(name, value)
+        return Settings()  # reads the files
 
 
 # --- the settings model ----------------------------------------------------------------------
@@ -189,6 +226,21 @@ def settings_field(variable: str):
     return field
 
 
+def resolve_variable(variable: str) -> tuple[str, bool]:
+    """(the setting's variable, whether it is given as a file): NEWSFLOW_<NAME>_FILE=/path means
+    NEWSFLOW_<NAME> is that file's content, unless NEWSFLOW_<NAME>_FILE is itself a setting (such as
+    NEWSFLOW_PRODUCER__FEEDS_FILE). AssertionError if neither is a setting."""
+    try:
+        settings_field(variable)
+        return variable, False
+    except AssertionError:
+        if not variable.endswith("_FILE"):
+            raise
+    base = variable.removesuffix("_FILE")
+    settings_field(base)
+    return base, True
+
+
 def is_secret(variable: str) -> bool:
     return SecretStr in _leaf_types(settings_field(variable).annotation)
 
@@ -204,6 +256,12 @@ def test_settings_walk_accepts_real_fields_and_refuses_others():
     for wrong in ("NEWSFLOW_KAFKA__BOOTSTRAP", "NEWSFLOW_KAFKA", "NEWSFLOW_METRICS_PORT__X", "NEWSFLOW_KAFKA_BOOTSTRAP_SERVERS"):
         with pytest.raises(AssertionError):
             settings_field(wrong)
+    assert resolve_variable("NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE") == ("NEWSFLOW_ELASTICSEARCH__PASSWORD", True)
+    assert resolve_variable("NEWSFLOW_SECURITY__SINK_PASSWORD_FILE") == ("NEWSFLOW_SECURITY__SINK_PASSWORD", True)
+    assert resolve_variable("NEWSFLOW_PRODUCER__FEEDS_FILE") == ("NEWSFLOW_PRODUCER__FEEDS_FILE", False)
+    for wrong in ("NEWSFLOW_ELASTICSEARCH__PASSWORDS_FILE", "NEWSFLOW_KAFKA_FILE", "NEWSFLOW_KAFKA__SASL_PASSWORD_FILES"):
+        with pytest.raises(AssertionError):
+            resolve_variable(wrong)
 
 
 # --- the tree --------------------------------------------------------------------------------
@@ -362,7 +420,7 @@ def test_every_newsflow_variable_is_a_settings_field(directory):
     assert variables, directory
     for variable in sorted(variables):
         assert variable.startswith("NEWSFLOW_"), f"{variable}: only NEWSFLOW_* settings belong here"
-        settings_field(variable)
+        resolve_variable(variable)
 
 
 @pytest.mark.parametrize("directory", BUILDABLE, ids=IDS)
@@ -375,6 +433,8 @@ def test_settings_of_every_container_load(directory, monkeypatch):
             assert (settings.metrics_host, settings.metrics_port) == ("0.0.0.0", METRICS_PORT)
         if component == "api":
             assert (settings.api.host, settings.api.port) == ("0.0.0.0", API_PORT)
+            # Beyond loopback `newsflow api` serves only with keys: their hashes from a Secret file.
+            assert settings.api.keys and not getattr(settings.api, "allow_anonymous", False)
 
 
 @pytest.mark.parametrize("directory", BUILDABLE, ids=IDS)
@@ -390,9 +450,10 @@ def test_container_args_are_newsflow_commands(directory):
         assert not getattr(parsed, "once", False), "a Deployment's producer must keep polling"
 
 
-def test_the_setup_job_runs_setup_once_with_retries():
-    job = _one(render(K8S / "base"), "Job", "newsflow-setup")
-    assert job["spec"]["template"]["spec"]["containers"][0]["args"] == ["setup"]
+@pytest.mark.parametrize(("name", "args"), [("newsflow-setup", ["setup"]), ("newsflow-security-setup", ["security", "setup"])])
+def test_the_setup_jobs_run_once_with_retries(name, args):
+    job = _one(render(K8S / "base"), "Job", name)
+    assert job["spec"]["template"]["spec"]["containers"][0]["args"] == args
     assert job["spec"]["template"]["spec"]["restartPolicy"] in {"Never", "OnFailure"}
     assert job["spec"]["backoffLimit"] >= 3
 
@@ -447,30 +508,17 @@ def test_services_select_pods_and_their_named_ports(directory):
 
 # --- secrets ---------------------------------------------------------------------------------
 
-SECRETISH = re.compile(r"PASSWORD|API_KEY|TOKEN|SECRET|PRIVATE", re.I)
+SECRETISH = re.compile(r"PASSWORD|API_KEY|TOKEN|SECRET|PRIVATE|JAAS", re.I)
 
 
-@pytest.mark.parametrize("directory", BUILDABLE, ids=IDS)
-def test_no_secret_in_config_maps_or_plain_env(directory):
-    objects = render(directory)
-    for config_map in _of_kind(objects, "ConfigMap"):
-        for key, value in config_map.get("data", {}).items():
-            if key.startswith("NEWSFLOW_"):
-                assert not is_secret(key), f"{key} is a secret setting: it belongs in a Secret, not {config_map['metadata']['name']}"
-            assert not SECRETISH.search(key), f"{config_map['metadata']['name']}: {key} looks like a secret"
-            assert not re.search(r"://[^/\s:@]+:[^/\s@]+@", value), f"{config_map['metadata']['name']}: {key} has credentials in a URL"
-    assert not _of_kind(objects, "Secret"), "no Secret is rendered: the operator (or an operator's controller) makes them"
-    for workload, _, _, container in _workloads(objects):
-        for var in container.get("env", []):
-            if var["name"].startswith("NEWSFLOW_") and is_secret(var["name"]):
-                assert "secretKeyRef" in var.get("valueFrom", {}), f"{workload['metadata']['name']}: {var['name']} must come from a Secret"
-        # Every container also reads the operator's Secret, for whatever credentials it holds.
-        assert {"secretRef": {"name": EXTERNAL_SECRET}} in container["envFrom"], workload["metadata"]["name"]
+def _secret_example_keys() -> set[str]:
+    return set(yaml.safe_load(SECRET_EXAMPLE.read_text(encoding="utf-8"))["stringData"])
 
 
 def _operator_secrets(objects) -> dict[str, set[str]]:
-    """Secrets (name -> keys) that the operators in this render make, as they document them."""
-    made: dict[str, set[str]] = {}
+    """Secrets (name -> keys) that the operators in this render make, as they document them, and
+    the one the user makes (its keys as secret.example.yaml shows them)."""
+    made: dict[str, set[str]] = {EXTERNAL_SECRET: _secret_example_keys()}
     for es in _of_kind(objects, "Elasticsearch"):
         name = es["metadata"]["name"]
         made[f"{name}-es-elastic-user"] = {"elastic"}
@@ -481,6 +529,92 @@ def _operator_secrets(objects) -> dict[str, set[str]]:
         if user["spec"].get("authentication", {}).get("type") == "scram-sha-512":
             made[user["metadata"]["name"]] = {"password", "sasl.jaas.config"}
     return made
+
+
+def _mounted_file(objects, pod: dict[str, Any], container: dict[str, Any], path: str) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """(volume mount, volume, key in the Secret or ConfigMap) of the file at `path` in the container."""
+    path_ = PurePosixPath(path)
+    mounts = [m for m in container.get("volumeMounts", []) if PurePosixPath(m["mountPath"]) == path_.parent]
+    assert len(mounts) == 1, f"nothing is mounted at {path_.parent} (for {path})"
+    volume = _volume(pod, mounts[0]["name"])
+    source = volume.get("secret") or volume.get("configMap")
+    assert source is not None, f"{path}: volume {volume['name']} is neither a Secret nor a ConfigMap"
+    if "items" in source:
+        files = {item["path"]: item["key"] for item in source["items"]}
+    else:  # a whole ConfigMap (Secrets are always projected key by key here)
+        assert "configMap" in volume, f"{volume['name']}: a Secret volume must list its items"
+        files = {key: key for key in _config_maps_by_name(objects)[source["name"]]["data"]}
+    assert path_.name in files, f"{path}: volume {volume['name']} holds only {sorted(files)}"
+    return mounts[0], volume, files[path_.name]
+
+
+def _secret_file_of(objects, pod, container, variable: str) -> tuple[str, str]:
+    """(Secret name, key) behind the file a NEWSFLOW_..._FILE variable of the container names."""
+    value = next(v["value"] for v in container.get("env", []) if v["name"] == variable)
+    _, volume, key = _mounted_file(objects, pod, container, value)
+    assert "secret" in volume, f"{variable}={value} is not a file of a Secret"
+    return volume["secret"]["secretName"], key
+
+
+@pytest.mark.parametrize("directory", BUILDABLE, ids=IDS)
+def test_no_secret_in_config_maps_or_environment_values(directory):
+    """Secrets are files of read-only Secret volumes, named by NEWSFLOW_<SETTING>_FILE: never a
+    ConfigMap entry, an env value, a secretKeyRef or an envFrom Secret (all of which land in the
+    process environment, where any crash dump, /proc reader or `kubectl describe` may see them)."""
+    objects = render(directory)
+    for config_map in _of_kind(objects, "ConfigMap"):
+        for key, value in config_map.get("data", {}).items():
+            if key.startswith("NEWSFLOW_"):
+                setting, as_file = resolve_variable(key)
+                assert not is_secret(setting), f"{key} is a secret setting: it belongs in a Secret, not {config_map['metadata']['name']}"
+                assert not as_file, f"{config_map['metadata']['name']}: {key} belongs beside the volume that holds the file, in the container"
+            assert not SECRETISH.search(key), f"{config_map['metadata']['name']}: {key} looks like a secret"
+            assert not re.search(r"://[^/\s:@]+:[^/\s@]+@", value), f"{config_map['metadata']['name']}: {key} has credentials in a URL"
+    assert not _of_kind(objects, "Secret"), "no Secret is rendered: the operator (or an operator's controller) makes them"
+    for workload, _, _, container in _workloads(objects):
+        name = workload["metadata"]["name"]
+        assert all("configMapRef" in source for source in container.get("envFrom", [])), f"{name}: envFrom a Secret"
+        for var in container.get("env", []):
+            assert "secretKeyRef" not in var.get("valueFrom", {}), f"{name}: {var['name']} from a secretKeyRef: mount it as a file"
+            if not var["name"].startswith("NEWSFLOW_"):
+                continue
+            setting, as_file = resolve_variable(var["name"])
+            if is_secret(setting):
+                assert as_file, f"{name}: {var['name']} is a secret; give NEWSFLOW_..._FILE with a mounted file instead"
+            elif SECRETISH.search(var["name"]):
+                assert as_file, f"{name}: {var['name']} looks like a secret"
+
+
+@pytest.mark.parametrize("directory", BUILDABLE, ids=IDS)
+def test_secret_files_are_read_only_volumes_with_only_the_pods_own_keys(directory, monkeypatch):
+    objects = render(directory)
+    for workload, _, pod, container in _workloads(objects):
+        name = workload["metadata"]["name"]
+        used: set[tuple[str, str]] = set()
+        for variable, value in _environment(objects, container).items():
+            if not resolve_variable(variable)[1]:
+                continue
+            mount, volume, key = _mounted_file(objects, pod, container, value)
+            assert "secret" in volume, f"{name}: {variable}={value} is not a file of a Secret"
+            assert mount.get("readOnly") is True, f"{name}: {mount['name']} is not mounted read-only"
+            used.add((volume["secret"]["secretName"], key))
+        # Least privilege: a pod holds the credentials it reads, no other (CA certificates aside).
+        for volume in pod.get("volumes", []):
+            if "secret" not in volume:
+                continue
+            for item in volume["secret"]["items"]:
+                if item["key"] in {"ca.crt"}:
+                    continue
+                assert (volume["secret"]["secretName"], item["key"]) in used, (
+                    f"{name} mounts {item['key']} of {volume['secret']['secretName']} but reads it through no setting")
+            mount = next(m for m in container["volumeMounts"] if m["name"] == volume["name"])
+            assert mount.get("readOnly") is True, f"{name}: {volume['name']} is not mounted read-only"
+            if {item["key"] for item in volume["secret"]["items"]} != {"ca.crt"}:  # a CA is public
+                mode = volume["secret"].get("defaultMode", 0o644)
+                assert mode & 0o007 == 0, f"{name}: {volume['name']} files are readable by all ({oct(mode)})"
+        # Every file the settings name exists once they are loaded: each setting is set.
+        settings = _settings_for(objects, container, monkeypatch)
+        assert settings is not None
 
 
 @pytest.mark.parametrize("directory", BUILDABLE, ids=IDS)
@@ -496,10 +630,7 @@ def test_every_reference_resolves(directory):
     for workload, _, pod, container in _workloads(objects):
         where = workload["metadata"]["name"]
         for source in container.get("envFrom", []):
-            if "configMapRef" in source:
-                assert source["configMapRef"]["name"] in config_maps, where
-            else:
-                assert source["secretRef"]["name"] == EXTERNAL_SECRET, where
+            assert source["configMapRef"]["name"] in config_maps, where
         for var in container.get("env", []):
             ref = var.get("valueFrom", {}).get("secretKeyRef")
             if ref:
@@ -519,25 +650,22 @@ def test_every_reference_resolves(directory):
 
 @pytest.mark.parametrize("directory", BUILDABLE, ids=IDS)
 def test_file_settings_point_at_mounted_files(directory, monkeypatch, tmp_path):
-    """NEWSFLOW_* paths (feeds file, CA bundles) name a file that a volume puts there."""
+    """NEWSFLOW_* paths (feeds file, CA bundles) and NEWSFLOW_*_FILE indirections name a file that
+    a volume puts there."""
     objects = render(directory)
     config_maps = _config_maps_by_name(objects)
     for workload, component, pod, container in _workloads(objects):
         env = _environment(objects, container)
         for variable, value in env.items():
-            section = variable.removeprefix("NEWSFLOW_").lower().split("__")[0]
-            if not is_path(variable) or section not in USES[component]:
+            setting, as_file = resolve_variable(variable)
+            section = setting.removeprefix("NEWSFLOW_").lower().split("__")[0]
+            if not as_file and not (is_path(variable) and section in USES[component]):
                 continue
-            path = PurePosixPath(value)
             where = f"{workload['metadata']['name']}: {variable}={value}"
-            mounts = [m for m in container.get("volumeMounts", []) if PurePosixPath(m["mountPath"]) == path.parent]
-            assert len(mounts) == 1, f"{where}: nothing is mounted at {path.parent}"
-            volume = _volume(pod, mounts[0]["name"])
-            if "configMap" in volume:
-                files = set(config_maps[volume["configMap"]["name"]]["data"])
-            else:
-                files = {item["path"] for item in volume["secret"]["items"]}
-            assert path.name in files, f"{where}: the volume holds {sorted(files)}"
+            try:
+                _mounted_file(objects, pod, container, value)
+            except AssertionError as exc:
+                pytest.fail(f"{where}: {exc}")
         if component == "producer":
             # And the mounted feed list is one the producer reads.
             settings = _settings_for(objects, container, monkeypatch)
@@ -550,19 +678,193 @@ def test_file_settings_point_at_mounted_files(directory, monkeypatch, tmp_path):
 
 
 def test_secret_example_is_an_example_only():
-    example_path = K8S / "base" / "secret.example.yaml"
-    example = yaml.safe_load(example_path.read_text(encoding="utf-8"))
+    example = yaml.safe_load(SECRET_EXAMPLE.read_text(encoding="utf-8"))
     kubernetes_validate.validate(example, KUBERNETES_VERSION, strict=True)
     assert example["kind"] == "Secret" and example["metadata"]["name"] == EXTERNAL_SECRET
-    for key in example["stringData"]:
-        settings_field(key)
-    assert any(is_secret(k) for k in example["stringData"])
+    # Its keys are file names (the pods mount them), no longer NEWSFLOW_* variables.
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", key) for key in example["stringData"])
     for directory in _all_kustomization_dirs():
         kustomization = _kustomization_file(directory)
         listed = [*kustomization.get("resources", []), *kustomization.get("components", [])]
         assert not [r for r in listed if "secret.example" in r], directory
+    used: set[str] = set()
     for directory in BUILDABLE:
-        assert EXTERNAL_SECRET not in {o["metadata"]["name"] for o in render(directory)}
+        objects = render(directory)
+        assert EXTERNAL_SECRET not in {o["metadata"]["name"] for o in objects}
+        for _, _, pod, _ in _workloads(objects):
+            for volume in pod.get("volumes", []):
+                if volume.get("secret", {}).get("secretName") == EXTERNAL_SECRET:
+                    used |= {item["key"] for item in volume["secret"]["items"]}
+    # Every key of the example is mounted somewhere, and nothing mounts a key it does not show.
+    assert used == set(example["stringData"])
+
+
+# --- Elasticsearch users ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("directory", BUILDABLE, ids=IDS)
+def test_only_the_setup_jobs_log_in_to_elasticsearch_as_elastic(directory, monkeypatch):
+    """The sink as newsflow_sink, the API as newsflow_api, both with their own password file; the
+    two one-shot setup Jobs as the administrator; producer and processor with no credentials."""
+    objects = render(directory)
+    seen = set()
+    for workload, component, _, container in _workloads(objects):
+        name = workload["metadata"]["name"]
+        settings = _settings_for(objects, container, monkeypatch)
+        es = settings.elasticsearch
+        env = {v["name"] for v in container.get("env", [])} | set(_config(objects))
+        if "elasticsearch" not in USES[component]:
+            assert es.username is None and es.password is None and es.api_key is None, name
+            assert not {v for v in env if v.startswith("NEWSFLOW_ELASTICSEARCH__") and SECRETISH.search(v)}, name
+            assert not {v for v in env if v.startswith(("NEWSFLOW_ELASTICSEARCH__USERNAME", "NEWSFLOW_KIBANA__"))}, name
+            continue
+        seen.add(component)
+        assert es.username == ES_USERS[component], f"{name} logs in as {es.username}"
+        if component not in ADMIN_JOBS:
+            assert es.username != "elastic", name
+        password_file = next(v["value"] for v in container["env"] if v["name"] == "NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE")
+        assert es.password.get_secret_value() == stand_in(password_file), name
+    assert seen == {"sink", "api", "setup", "security-setup"}
+
+
+@pytest.mark.parametrize("directory", BUILDABLE, ids=IDS)
+def test_security_setup_creates_the_users_the_sink_and_api_log_in_as(directory, monkeypatch):
+    objects = render(directory)
+    pods = {component: (pod, container) for _, component, pod, container in _workloads(objects)}
+    pod, container = pods["security-setup"]
+    security = _settings_for(objects, container, monkeypatch).security
+    assert (security.sink_user, security.api_user) == (ES_USERS["sink"], ES_USERS["api"])
+    for component, setting in (("sink", "SINK"), ("api", "API")):
+        # The password the Job gives the user is the one the workload logs in with: same Secret, same key.
+        created = _secret_file_of(objects, pod, container, f"NEWSFLOW_SECURITY__{setting}_PASSWORD_FILE")
+        used = _secret_file_of(objects, *pods[component], "NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE")
+        assert created == used, f"{component}: security-setup sets {created}, the pod reads {used}"
+        assert created[0] == EXTERNAL_SECRET
+    assert security.viewer_password is not None
+    viewer = _secret_file_of(objects, pod, container, "NEWSFLOW_SECURITY__VIEWER_PASSWORD_FILE")
+    assert viewer[0] == EXTERNAL_SECRET
+    # The administrator's password reaches the two setup Jobs only.
+    admin = {_secret_file_of(objects, *pods[c], "NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE") for c in ADMIN_JOBS}
+    assert len(admin) == 1
+    for component in set(pods) - ADMIN_JOBS:
+        held = {(v["secret"]["secretName"], i["key"]) for v in pods[component][0].get("volumes", []) if "secret" in v for i in v["secret"]["items"]}
+        assert not admin & held, f"{component} mounts the administrator's password"
+
+
+# --- network policies ------------------------------------------------------------------------
+
+def _selects(selector: dict[str, Any] | None, labels: dict[str, str]) -> bool:
+    """Kubernetes label selector semantics (matchLabels and matchExpressions, ANDed); {} selects all."""
+    if selector is None:
+        return False
+    if any(labels.get(k) != v for k, v in selector.get("matchLabels", {}).items()):
+        return False
+    for expression in selector.get("matchExpressions", []):
+        key, operator, values = expression["key"], expression["operator"], expression.get("values", [])
+        if operator == "In" and labels.get(key) not in values:
+            return False
+        if operator == "NotIn" and key in labels and labels[key] in values:
+            return False
+        if operator == "Exists" and key not in labels:
+            return False
+        if operator == "DoesNotExist" and key in labels:
+            return False
+    return True
+
+
+def _admits(peer: dict[str, Any], labels: dict[str, str], namespace: dict[str, str]) -> bool:
+    """Whether a NetworkPolicyPeer lets in a pod with `labels` in a namespace with labels
+    `namespace` (the policy's own namespace when the peer has no namespaceSelector)."""
+    assert "ipBlock" not in peer, "address blocks are not used: peers are pods"
+    if "namespaceSelector" in peer and not _selects(peer["namespaceSelector"], namespace):
+        return False
+    return _selects(peer.get("podSelector", {}), labels)
+
+
+def _policies_for(objects, labels: dict[str, str]) -> list[dict[str, Any]]:
+    return [
+        p for p in _of_kind(objects, "NetworkPolicy")
+        if "Ingress" in p["spec"].get("policyTypes", ["Ingress"]) and _selects(p["spec"]["podSelector"], labels)
+    ]
+
+
+def _namespace_labels(objects) -> dict[str, str]:
+    namespaces = {o["metadata"].get("namespace") for o in objects} - {None}
+    return {"kubernetes.io/metadata.name": namespaces.pop() if namespaces else "newsflow"}
+
+
+def _allowed(objects, target: dict[str, str], source: dict[str, str], source_namespace: dict[str, str] | None = None,
+             container: dict[str, Any] | None = None) -> set[int]:
+    """The ports of a pod labelled `target` that a pod labelled `source` may connect to."""
+    own = _namespace_labels(objects)
+    ports: set[int] = set()
+    for policy in _policies_for(objects, target):
+        for rule in policy["spec"].get("ingress", []):
+            assert rule.get("from"), f"{policy['metadata']['name']}: a rule without `from` admits the whole world"
+            if any(_admits(peer, source, source_namespace or own) for peer in rule["from"]):
+                for port in rule.get("ports", []):
+                    ports.add(_named_port(container, port["port"]) if container else port["port"])
+    return ports
+
+
+ANY_POD = {"app": "something-else"}
+OTHER_NAMESPACE = {"kubernetes.io/metadata.name": "elsewhere"}
+
+
+@pytest.mark.parametrize("directory", BUILDABLE, ids=IDS)
+def test_network_policies_isolate_every_workload_and_open_only_its_ports(directory):
+    objects = render(directory)
+    for policy in _of_kind(objects, "NetworkPolicy"):
+        assert policy["spec"]["policyTypes"] == ["Ingress"], policy["metadata"]["name"]
+    for workload, component, _, container in _workloads(objects):
+        labels = workload["spec"]["template"]["metadata"]["labels"]
+        name = workload["metadata"]["name"]
+        assert _policies_for(objects, labels), f"{name}: no NetworkPolicy selects its pods, so any pod may connect"
+        expected = {API_PORT} if component == "api" else {METRICS_PORT} if component in STAGES else set()
+        for source, namespace in ((ANY_POD, None), (ANY_POD, OTHER_NAMESPACE), (labels, None)):
+            assert _allowed(objects, labels, source, namespace, container) == expected, f"{name} from {source} in {namespace}"
+
+
+def test_production_denies_ingress_to_every_pod_of_its_namespace():
+    objects = render(K8S / "overlays" / "production")
+    assert any(p["spec"]["podSelector"] == {} and not p["spec"].get("ingress") for p in _of_kind(objects, "NetworkPolicy"))
+
+
+@pytest.mark.parametrize("directory", [d for d in BUILDABLE if d.name in {"eck", "production"}], ids=lambda d: d.name)
+def test_only_elasticsearch_clients_kibana_and_the_operator_reach_elasticsearch(directory):
+    objects = render(directory)
+    name = _one(objects, "Elasticsearch")["metadata"]["name"]
+    es_pod = {"elasticsearch.k8s.elastic.co/cluster-name": name, "common.k8s.elastic.co/type": "elasticsearch"}
+    kibana_pod = {"kibana.k8s.elastic.co/name": _one(objects, "Kibana")["metadata"]["name"], "common.k8s.elastic.co/type": "kibana"}
+    assert _policies_for(objects, es_pod) and _policies_for(objects, kibana_pod)
+    for workload, component, _, _ in _workloads(objects):
+        labels = workload["spec"]["template"]["metadata"]["labels"]
+        expected = {9200} if "elasticsearch" in USES[component] else set()
+        assert _allowed(objects, es_pod, labels) == expected, f"{workload['metadata']['name']} -> Elasticsearch"
+    assert _allowed(objects, es_pod, kibana_pod) == {9200}
+    assert _allowed(objects, es_pod, es_pod) == {9200, 9300}, "the nodes talk to each other"
+    operator = {"kubernetes.io/metadata.name": "elastic-system"}
+    assert _allowed(objects, es_pod, {"control-plane": "elastic-operator"}, operator) == {9200}
+    assert _allowed(objects, es_pod, {"app.kubernetes.io/name": "elastic-operator"}, operator) == {9200}
+    assert _allowed(objects, es_pod, {"control-plane": "elastic-operator"}, OTHER_NAMESPACE) == set()
+    assert _allowed(objects, es_pod, ANY_POD) == set() and _allowed(objects, es_pod, ANY_POD, OTHER_NAMESPACE) == set()
+    assert _allowed(objects, kibana_pod, ANY_POD, OTHER_NAMESPACE) == {5601}
+
+
+@pytest.mark.parametrize("directory", [d for d in BUILDABLE if d.name in {"strimzi", "production"}], ids=lambda d: d.name)
+def test_only_kafka_clients_reach_the_strimzi_listener(directory):
+    """Strimzi turns a listener's networkPolicyPeers into its NetworkPolicy (without peers, the
+    listener is open to every pod): the newsflow workloads that use Kafka, and KEDA's operator
+    where KEDA reads the consumer lag."""
+    objects = render(directory)
+    listener = next(item for item in _one(objects, "Kafka")["spec"]["kafka"]["listeners"] if item["port"] == 9093)
+    peers = listener.get("networkPolicyPeers")
+    assert peers, "without networkPolicyPeers Strimzi opens the listener to every pod"
+    own = _namespace_labels(objects)
+    admitted = {c for w, c, _, _ in _workloads(objects) if any(_admits(p, w["spec"]["template"]["metadata"]["labels"], own) for p in peers)}
+    assert admitted == {c for c in COMMANDS if "kafka" in USES[c]}
+    assert not any(_admits(p, ANY_POD, own) or _admits(p, ANY_POD, OTHER_NAMESPACE) for p in peers)
+    keda = any(_admits(p, {"app": "keda-operator"}, {"kubernetes.io/metadata.name": "keda"}) for p in peers)
+    assert keda == bool(_of_kind(objects, "ScaledObject")), "KEDA's operator reaches the listener exactly when KEDA scales on lag"
 
 
 # --- operators: Strimzi, ECK, KEDA -----------------------------------------------------------
@@ -586,15 +888,18 @@ def test_strimzi_kafka_is_kraft_and_newsflow_logs_in_as_its_user(directory, monk
         if item["tls"] and item.get("authentication", {}).get("type") == "scram-sha-512"
     ]
     assert len(listeners) == 1
-    for _, component, _, container in _workloads(objects):
+    for _, component, pod, container in _workloads(objects):
         if "kafka" not in USES[component]:
+            assert not [v for v in container.get("env", []) if v["name"].startswith("NEWSFLOW_KAFKA__SASL")], component
             continue
         settings = _settings_for(objects, container, monkeypatch).kafka
         assert settings.bootstrap_servers == f"{cluster}-kafka-bootstrap:{listeners[0]['port']}"
         assert (settings.security_protocol, settings.sasl_mechanism) == ("SASL_SSL", "SCRAM-SHA-512")
         assert settings.sasl_username == user["spec"].get("userName", user["metadata"]["name"])
-        password = next(v for v in container["env"] if v["name"] == "NEWSFLOW_KAFKA__SASL_PASSWORD")
-        assert password["valueFrom"]["secretKeyRef"] == {"name": user["metadata"]["name"], "key": "password"}
+        # The password is a file of the User Operator's Secret, read through _FILE.
+        assert _secret_file_of(objects, pod, container, "NEWSFLOW_KAFKA__SASL_PASSWORD_FILE") == (user["metadata"]["name"], "password")
+        password_file = next(v["value"] for v in container["env"] if v["name"] == "NEWSFLOW_KAFKA__SASL_PASSWORD_FILE")
+        assert settings.sasl_password.get_secret_value() == stand_in(password_file)
         assert settings.ssl_cafile is not None and settings.ssl_check_hostname
         assert 1 < settings.topics.replication_factor <= brokers
     # The user may do what newsflow does: create and use the news.* topics, its consumer groups.
@@ -617,9 +922,13 @@ def test_eck_elasticsearch_and_kibana_and_newsflow_trusts_its_ca(directory, monk
             continue
         settings = _settings_for(objects, container, monkeypatch).elasticsearch
         assert settings.url == f"https://{name}-es-http:9200"
-        assert settings.username == "elastic"
-        password = next(v for v in container["env"] if v["name"] == "NEWSFLOW_ELASTICSEARCH__PASSWORD")
-        assert password["valueFrom"]["secretKeyRef"] == {"name": f"{name}-es-elastic-user", "key": "elastic"}
+        assert settings.username == ES_USERS[component]
+        password = _secret_file_of(objects, pod, container, "NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE")
+        if component in ADMIN_JOBS:
+            # ECK's elastic user, for the two administrator Jobs only.
+            assert password == (f"{name}-es-elastic-user", "elastic"), component
+        else:
+            assert password[0] == EXTERNAL_SECRET, component
         assert settings.ca_certs is not None and settings.verify_certs
         mount = next(m for m in container["volumeMounts"] if PurePosixPath(m["mountPath"]) == PurePosixPath(settings.ca_certs).parent)
         assert _volume(pod, mount["name"])["secret"]["secretName"] == f"{name}-es-http-certs-public"
