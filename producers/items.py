@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import calendar
 import io
-import ipaddress
-import re
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -27,11 +25,10 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
-import httpx
 
 from newsflow.contract.ids import article_id, canonical_url
 from newsflow.contract.schema import RawArticle
-from newsflow.contract.text import html_to_text, markup_free, plain_text
+from newsflow.contract.text import html_to_text, markup_free, plain_text, web_url
 from newsflow.errors import FeedError
 from newsflow.net.response import FetchedFeed
 from newsflow.redaction import redact_url
@@ -41,7 +38,7 @@ from producers.dates import with_localised_dates
 from producers.discovery import discover_feed_urls, looks_like_html
 from producers.jsonfeed import looks_like_json, parse_jsonfeed
 
-__all__ = ["FUTURE_TOLERANCE", "decode_xml", "parse_feed", "to_article", "web_url"]
+__all__ = ["FUTURE_TOLERANCE", "decode_xml", "parse_feed", "to_article"]
 
 # A publish date later than the fetch by more than this is a publisher's clock or time-zone
 # error (or an embargo): the article is dated by its fetch, the reported date kept beside.
@@ -250,42 +247,6 @@ def _is_web_url(url: str) -> bool:
     except ValueError:  # "http://[bad/": no URL at all
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-
-
-# Never in a URL that a page may write into an attribute: white space, quotes, angle brackets,
-# backslashes, backticks, control and invisible format characters. A well-formed URL has them
-# percent-encoded; a link that holds one raw, anywhere, is refused.
-_URL_REFUSED = re.compile(
-    r"[\s\"'<>\\`\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
-)
-# A host name: labels of letters, digits, "-" and "_" (or non-ASCII: an IDN), dot-separated.
-_HOST = re.compile(r"(?:[A-Za-z0-9_-]|[^\x00-\x7f])+(?:\.(?:[A-Za-z0-9_-]|[^\x00-\x7f])+)*\.?")
-
-
-def web_url(url: str | None) -> str | None:
-    """`url` when it is an absolute, well-formed http(s) URL that is safe to write into a page,
-    else None: a scheme of http or https, a host name or IP address, a valid port, nothing in it
-    that `_URL_REFUSED` names, and httpx can read it."""
-    if not url or _URL_REFUSED.search(url):
-        return None
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError for a port that is no number or out of range
-        httpx.URL(url)
-    except (ValueError, httpx.InvalidURL):  # IDNAError is a ValueError
-        return None
-    host = parts.hostname or ""
-    if parts.scheme.lower() not in ("http", "https") or not (_HOST.fullmatch(host) or _is_ip(host)):
-        return None
-    return url
-
-
-def _is_ip(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host)
-    except ValueError:
-        return False
-    return True
 
 
 def _link(entry: Mapping[str, Any], bases: tuple[str | None, ...]) -> str | None:

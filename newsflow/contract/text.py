@@ -9,11 +9,14 @@ in a browser; ``<!' ...>`` is a comment).
 from __future__ import annotations
 
 import html as html_entities
+import ipaddress
 import re
+from urllib.parse import urlsplit
 
+import httpx
 from selectolax.lexbor import LexborHTMLParser
 
-__all__ = ["MAX_NESTING", "html_to_text", "markup_free", "nesting_depth", "plain_text"]
+__all__ = ["MAX_NESTING", "html_to_text", "markup_free", "nesting_depth", "plain_text", "web_url"]
 
 # Block elements end a paragraph: a blank line after each one.
 _BLOCK_TAGS = (
@@ -159,3 +162,39 @@ def plain_text(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     lines = [_SPACES.sub(" ", line).strip() for line in text.splitlines()]
     return _BLOCK_BREAKS.sub("\n\n", "\n".join(lines)).strip()
+
+
+# Never in a URL that a page may write into an attribute: white space, quotes, angle brackets,
+# backslashes, backticks, control and invisible format characters. A well-formed URL has them
+# percent-encoded; a link that holds one raw, anywhere, is refused.
+_URL_REFUSED = re.compile(
+    r"[\s\"'<>\\`\u0000-\u001f\u007f-\u009f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]"
+)
+# A host name: labels of letters, digits, "-" and "_" (or non-ASCII: an IDN), dot-separated.
+_HOST = re.compile(r"(?:[A-Za-z0-9_-]|[^\x00-\x7f])+(?:\.(?:[A-Za-z0-9_-]|[^\x00-\x7f])+)*\.?")
+
+
+def web_url(url: str | None) -> str | None:
+    """`url` when it is an absolute, well-formed http(s) URL that is safe to write into a page,
+    else None: a scheme of http or https, a host name or IP address, a valid port, nothing in it
+    that `_URL_REFUSED` names, and httpx can read it."""
+    if not url or _URL_REFUSED.search(url):
+        return None
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is no number or out of range
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL):  # IDNAError is a ValueError
+        return None
+    host = parts.hostname or ""
+    if parts.scheme.lower() not in ("http", "https") or not (_HOST.fullmatch(host) or _is_ip(host)):
+        return None
+    return url
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True

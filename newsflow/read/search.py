@@ -18,6 +18,7 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch
 from pydantic import BaseModel, ConfigDict, Field
 
+from newsflow.contract.text import markup_free, web_url
 from newsflow.errors import NewsflowError, ServiceUnavailable
 from newsflow.index.indices import TRANSIENT_ERRORS, unavailable
 from newsflow.read.query import (
@@ -171,11 +172,11 @@ def to_hit(raw: dict[str, Any], *, relevance: bool = True) -> Hit:
     return Hit(
         id=src["article_id"],
         score=raw.get("_score") if relevance else None,
-        title=src.get("title", ""),
+        title=markup_free(src.get("title") or ""),  # stored markup-free; older documents may not be
         source=src.get("source", ""),
         published=src.get("published"),
         date_source=src.get("date_source"),
-        url=src.get("url"),
+        url=web_url(src.get("url")),
         top_entities=[f"{e['name']} ({e['type']})" for e in entities[:6]],
         snippet=_SPLIT_MARK.sub(r"\1", " ".join(snippet.split())),
     )
@@ -357,7 +358,10 @@ def get_article(client: Elasticsearch, settings: ElasticsearchSettings, article_
     if found is None:
         return None
     duplicates = count_duplicates(client, settings, [article_id]).get(article_id, 0)
-    return {"id": found["_id"], **found["_source"], "duplicates": duplicates}
+    source = found["_source"]
+    # Documents indexed before titles and links were cleaned at the producer: cleaned on the way out.
+    shown = {"title": markup_free(source.get("title") or ""), "url": web_url(source.get("url"))}
+    return {"id": found["_id"], **source, **shown, "duplicates": duplicates}
 
 
 def related_articles(client: Elasticsearch, settings: ElasticsearchSettings, article_id: str, *, size: int) -> list[Hit] | None:

@@ -359,3 +359,19 @@ def test_openapi_contract_while_elasticsearch_fails_now_and_then(settings, path)
     finally:
         proxy.close()
     assert statuses & {502, 503}, f"no injected failure reached {path}: {statuses}"
+
+
+def test_a_document_stored_with_markup_is_served_without_it(settings):
+    """Documents indexed before the producer cleaned titles and links (issue 16, item 3): the API
+    hands out no tag and no link that is not http(s), in hits and in the article view."""
+    hostile = ARTICLES[0].model_copy(update={
+        "id": "hostile-1", "title": '<img src=x onerror="alert(1)">Raisi talks', "url": 'javascript:alert(1)//"',
+    })
+    index_articles(settings, [hostile])
+    with TestClient(create_app(settings)) as client:
+        hits = ok(client.get("/search", params={"q": "Raisi talks"}))["hits"]
+        hit = next(h for h in hits if h["id"] == "hostile-1")
+        article = ok(client.get("/articles/hostile-1"))
+    for shown in (hit, article):
+        assert shown["title"] == "Raisi talks"
+        assert shown["url"] is None

@@ -21,14 +21,14 @@ from hypothesis import strategies as st
 
 from newsflow.contract.ids import article_id
 from newsflow.contract.schema import RawArticle
-from newsflow.contract.text import html_to_text, markup_free, plain_text
+from newsflow.contract.text import html_to_text, markup_free, plain_text, web_url
 from newsflow.net.response import FetchedFeed
 from newsflow.settings import ProcessorSettings
 from processors.base import Draft
 from processors.clean import CleanStep, clean_text, clean_title, remove_invisible
 from processors.extract import ExtractStep, PageOutcome
 from producers.base import FeedSpec
-from producers.items import parse_feed, to_article, web_url
+from producers.items import parse_feed, to_article
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 URL = "https://feeds.example/news/rss"
