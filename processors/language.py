@@ -6,9 +6,11 @@ start with it) and the start of the text. The feed's declared language is only a
 declare one language for everything they publish, and some declare none or a wrong one.
 
 The rules (`choose_language`), measured on 67 captured feeds (issue 22):
-- with a declared language, the detector overrules it only when it is sure (`SWITCH_CONFIDENCE`)
-  on a text long enough (`MIN_WORDS`): English posts detected as French at 0.16 or 0.28 went
-  through the French model before;
+- with a declared language, the detector overrules it only when it is sure (`SWITCH_CONFIDENCE`,
+  0.9): English posts detected as French at 0.16 or 0.28 went through the French model before.
+  Sure means sure whatever the length: a short German or Portuguese item in an English feed at
+  0.9 and more gets no English entities (issue 17). A text mostly in another script than the
+  declared language's (Cyrillic, Arabic under `en`) overrules it at any confidence;
 - with none, a confident detector decides; an unsure one ranks again among the languages news
   feeds are written in (`NEWS_LANGUAGES`): on a short English title the noise is Latin, Scots
   Gaelic, Tagalog, Nynorsk... which no feed of the mix was written in. English first among them
@@ -40,13 +42,14 @@ __all__ = [
     "LanguageStep",
     "choose_language",
     "fold_to_iso639_1",
+    "latin_share",
     "normalise_language_tag",
     "sample_text",
 ]
 
 SAMPLE_CHARS = 2_000  # more text barely changes the answer and costs linear time
 MIN_CONFIDENCE = 0.7  # below this the detector is unsure
-MIN_WORDS = 20  # below this n-gram statistics are too thin to overrule the feed
+MIN_WORDS = 20  # below this a note says the text was short (n-gram statistics are thin)
 # A language other than the declared one needs this much: a wrong switch sends the article to
 # another language's model (French NER on English: "Dall-E 2 Comments" as a place), while keeping
 # a wrong declaration costs only what it cost before. Texts in another language than the feed's
@@ -80,6 +83,21 @@ class LanguageGuess:
     detected_confidence: float | None = None  # chosen: kept for when the article can store both
 
 
+# Languages written in the Latin script, among those a feed may declare.
+LATIN_SCRIPT = frozenset(
+    "en fr de es it pt nl pl cs sk ro hu tr id vi sv da no fi ca hr sl et lv lt sq ms tl sw af eu gl ga cy is".split()
+)
+
+
+def latin_share(text: str) -> float:
+    """The share of the text's letters that are Latin (1.0 for a text without letters)."""
+    letters = [c for c in text if c.isalpha()]
+    if not letters:
+        return 1.0
+    latin = sum(1 for c in letters if c < "\u0250")  # Basic Latin up to Latin Extended-B and IPA
+    return latin / len(letters)
+
+
 def fold_to_iso639_1(ranking: Sequence[tuple[str, float]]) -> dict[str, float]:
     """Probabilities per ISO 639-1 code, best first: variants summed into their macrolanguage,
     labels without a 639-1 code dropped."""
@@ -102,12 +120,18 @@ def sample_text(title: str, text: str, summary: str = "") -> str:
     return sample
 
 
-def choose_language(probabilities: dict[str, float], *, words: int, hint: str | None) -> LanguageGuess:
+def choose_language(probabilities: dict[str, float], *, words: int, hint: str | None,
+                    latin_share: float = 1.0) -> LanguageGuess:
     """Pure decision (the rules in the module doc): the declared language unless the detector is
-    sure of another on a long enough text; with none declared, the detector's guess when it is
-    sure, or among news languages, else no language."""
+    sure of another, or the text is not even in the declared language's script; with none
+    declared, the detector's guess when it is sure, or among news languages, else no language."""
     best, confidence = next(iter(probabilities.items()), (None, 0.0))
     detected = {"detected": best, "detected_confidence": round(confidence, 4) if best else None}
+    if hint is not None and hint in LATIN_SCRIPT and latin_share < 0.5 and best is not None and best not in LATIN_SCRIPT:
+        # A Cyrillic or Arabic text under a feed that declares English: the English model would
+        # read it as noise ("Санкт-Петербурге" an organisation), whatever the detector's doubt.
+        return LanguageGuess(best, round(confidence, 4), f"news.language.v1: the feed declares {hint!r} but the "
+                             f"text is in another script; detector said {best!r} at {confidence:.2f}", **detected)
     if hint is not None:
         return _with_hint(probabilities, words=words, hint=hint, **detected)
     if best is None or words == 0:
@@ -123,7 +147,7 @@ def _with_hint(probabilities: dict[str, float], *, words: int, hint: str, detect
     short = words < MIN_WORDS
     if detected == hint and confidence >= MIN_CONFIDENCE:
         return LanguageGuess(hint, confidence, None, detected, detected_confidence)
-    if detected != hint and confidence >= SWITCH_CONFIDENCE and not short:
+    if detected != hint and confidence >= SWITCH_CONFIDENCE:
         return LanguageGuess(detected, confidence, None, detected, detected_confidence)
     why = f"{words} words" if short else f"confidence {confidence:.2f}"
     note = f"news.language.v1: used the feed's language {hint!r} ({why}; detector said {detected!r} at {confidence:.2f})"
@@ -160,7 +184,8 @@ class LanguageStep:
     def detect(self, title: str, text: str, hint: str | None, summary: str = "") -> LanguageGuess:
         sample = sample_text(title, text, summary)
         probabilities = fold_to_iso639_1(self._identifier.rank(sample)) if sample else {}
-        return choose_language(probabilities, words=len(sample.split()), hint=normalise_language_tag(hint))
+        return choose_language(probabilities, words=len(sample.split()), hint=normalise_language_tag(hint),
+                               latin_share=latin_share(sample))
 
     def run(self, drafts: Sequence[Draft]) -> list[dict[str, Any]]:
         return [self._fields(self._detect_draft(d)) for d in drafts]

@@ -9,7 +9,14 @@ import pytest
 from newsflow.contract.schema import RawArticle
 from newsflow.settings import ProcessorSettings
 from processors.base import Chain, Draft
-from processors.language import LanguageStep, choose_language, fold_to_iso639_1, normalise_language_tag, sample_text
+from processors.language import (
+    LanguageStep,
+    choose_language,
+    fold_to_iso639_1,
+    latin_share,
+    normalise_language_tag,
+    sample_text,
+)
 
 NOW = datetime(2024, 5, 1, tzinfo=UTC)
 
@@ -170,3 +177,36 @@ def test_without_a_declared_language_an_unsure_guess_is_ranked_among_news_langua
     guess = choose_language(probabilities, words=3, hint=None)
     assert guess.language == language
     assert guess.note is not None and guess.detected == next(iter(probabilities))
+
+
+# -- issue 17: sure means sure at any length; another script overrules the feed ---------------------
+
+
+def test_a_sure_detection_overrules_the_feed_on_a_short_text_too() -> None:
+    """Before: under 20 words the declared `en` won even at 0.99, and the English model read a
+    Portuguese item ("Petrobras" PERSON). Now a detection at 0.9 and more decides."""
+    probabilities = {"pt": 0.97, "es": 0.02, "en": 0.01}
+    guess = choose_language(probabilities, words=8, hint="en")
+    assert (guess.language, guess.detected, guess.detected_confidence) == ("pt", "pt", 0.97)
+
+
+def test_an_unsure_detection_on_a_short_text_keeps_the_feeds_language() -> None:
+    guess = choose_language({"nl": 0.25, "en": 0.2}, words=8, hint="en")
+    assert guess.language == "en"
+
+
+def test_a_text_in_another_script_overrules_the_feed_at_any_confidence(step) -> None:
+    fields = detect(step, "Петербург принимает саммит лидеров", language="en")
+    assert fields["detected_language"] == "ru"
+    assert "another script" in fields["notes"][0]
+
+
+def test_a_latin_text_with_one_foreign_name_keeps_the_feeds_language(step) -> None:
+    fields = detect(step, "Raisi hosts Tokayev in Тегеран for talks on gas and trade routes", language="en")
+    assert fields["detected_language"] == "en"
+
+
+def test_latin_share() -> None:
+    assert latin_share("Straße café") == 1.0
+    assert latin_share("Москва") == 0.0
+    assert latin_share("123 !") == 1.0
