@@ -327,6 +327,7 @@ class BatchWorker(Generic[P]):
         self._max_backoff_s = max_backoff_s
         self._delivery = delivery or AtLeastOnce(consumer, dead_letters, stage=stage)
         self.totals: Counter[str] = Counter()  # records and dead letters of the completed batches
+        self._coordinator_lost: bool | None = None  # None until the group's coordinator was first known
 
     def run(self, *, until: Callable[[], bool] = lambda: False) -> None:
         """Process batches until a stop is requested (or `until` says the work is done)."""
@@ -392,8 +393,29 @@ class BatchWorker(Generic[P]):
             log.warning("poll failed stage=%s error=%s; retrying", self.stage, type(exc).__name__)
             self._stop.wait(1.0)
             return []
+        finally:
+            self._watch_coordinator()
         self._record_lag()
         return [record for batch in batches.values() for record in batch]
+
+    def _watch_coordinator(self) -> None:
+        """One line when the group's coordinator (a broker) is lost and one when it is back, also
+        for a worker with nothing to do: kafka-python reconnects quietly (its logs are muted, see
+        runtime.logs), so an idle stage would otherwise not say that Kafka is gone."""
+        coordinator = getattr(self._consumer, "_coordinator", None)  # kafka-python's group coordinator
+        if coordinator is None:
+            return
+        try:
+            lost = bool(coordinator.coordinator_unknown())
+        except Exception:  # noqa: BLE001 - a probe only: never the reason a worker stops
+            return
+        if lost and self._coordinator_lost is False:
+            log.warning("kafka unreachable stage=%s: the group coordinator is gone; consuming resumes when it is back",
+                        self.stage)
+        elif not lost and self._coordinator_lost:
+            log.info("kafka reachable again stage=%s", self.stage)
+        if not lost or self._coordinator_lost is not None:
+            self._coordinator_lost = lost
 
     def _record_lag(self) -> None:
         """Export how far behind each assigned partition is (from the fetch responses' high

@@ -20,7 +20,10 @@ def _outage(run: ChaosRun, base_settings, service: str, seconds: float, *, notic
     run.did(f"stopped {service}")
     stopped = time.monotonic()
     role, message = notice
-    wait_for(lambda: message in run.stages[role].log_text(), timeout=seconds + 30, what=f"the {role} to notice ({message!r})")
+    try:
+        wait_for(lambda: message in run.stages[role].log_text(), timeout=seconds + 30, what=f"the {role} to notice ({message!r})")
+    except AssertionError as exc:  # say what the stage was doing instead
+        raise AssertionError(f"{exc}; the {role}'s log ends with:\n{run.stages[role].log_tail()}") from None
     run.did(f"{role} noticed: {message!r}")
     time.sleep(max(0.0, seconds - (time.monotonic() - stopped)))  # the outage lasts this long: the scenario itself
     for stage in run.stages.values():

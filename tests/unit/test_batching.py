@@ -53,3 +53,25 @@ def test_a_quiet_stream_closes_the_batch_after_the_wait():
 def test_no_record_means_no_batch():
     batch, consumer = collect([], BatchLimits(max_records=10, poll_timeout_ms=7))
     assert batch == [] and consumer.polls == [(7, 10)]
+
+
+class _Coordinator:
+    def __init__(self, states: list[bool]) -> None:
+        self.states = list(states)
+
+    def coordinator_unknown(self) -> bool:
+        return self.states.pop(0) if self.states else False
+
+
+def test_an_idle_worker_says_when_kafka_goes_and_comes_back(caplog):
+    """Before: with nothing to consume, a worker whose broker was stopped logged nothing (the chaos
+    tier's Kafka restart waited for a WARNING that only a busy worker gave)."""
+    consumer = ScriptedConsumer([])
+    consumer._coordinator = _Coordinator([True, False, False, True, True, True, False])  # unknown at start: joining
+    worker = BatchWorker(stage="test", consumer=consumer, handler=None, dead_letters=None, stop=StopFlag(),
+                         limits=BatchLimits(max_records=10, poll_timeout_ms=1))
+    with caplog.at_level("INFO", logger="newsflow.runtime.worker"):
+        for _ in range(7):
+            worker._collect()
+    lines = [(r.levelname, r.getMessage().split(":")[0]) for r in caplog.records]
+    assert lines == [("WARNING", "kafka unreachable stage=test"), ("INFO", "kafka reachable again stage=test")]
