@@ -3,7 +3,13 @@
 Every article goes to the NER model of its detected language, in batches per language; an
 article whose language has no model gets no entities and a note, never the English model's
 guesses on, say, German text. Spans become entities in `processors.normalise` (canonical
-names, merged mentions, places resolved offline).
+names, merged mentions, places resolved offline), each with the offsets of its mentions.
+
+English articles get more: the model reads a truecased copy of the document (ALL-CAPS headlines
+and datelines in sentence case, same offsets: processors/truecase.py), and rules turn its spans
+into mentions (processors/entity_rules.py: spans cut to names, nationalities, organisations and
+places from a lexicon, agency datelines, results tables, rejected non-names). Measured with
+`newsflow eval entities` (processors/entities_eval.py) on tests/data/entities-eval*.conll.
 """
 
 from __future__ import annotations
@@ -17,16 +23,21 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 from newsflow.contract.schema import Entity
 from newsflow.errors import ConfigError
 from newsflow.settings import ProcessorSettings
 from processors.base import Draft, register_step
+from processors.entity_lexicon import EntityLexicon, english_lexicon
+from processors.entity_rules import NOT_NAMED, english_mentions
 from processors.gazetteer import gazetteer_provenance, load_gazetteer
 from processors.normalise import Mention, build_entities
+from processors.truecase import truecase
 
 __all__ = [
+    "NOT_NAMED",
     "EntitiesStep",
     "NerDocument",
     "check_model_installed",
@@ -52,7 +63,9 @@ def load_ner_pipeline(model: str) -> Language:
     paragraph), about twice the speed and half the memory (docs/architecture.md, "Enrichment model"). They
     are excluded before loading, not removed after: French's lemmatizer tables alone would add
     some 150 MB to the peak. Without the parser there are no sentence boundaries and some spans
-    run across a full stop; the sentencizer restores most of them.
+    run across a full stop; the sentencizer restores most of them, and ends a sentence at every
+    line break too: a headline without a full stop, a dateline or a table row is no part of the
+    next line's names ("Aberdeen 3 Kilmarnock 2\nMotherwell" was one span).
     """
     config = spacy.util.load_config(model_directory(model) / "config.cfg", interpolate=False)
     pipeline = list(config["nlp"]["pipeline"])
@@ -60,7 +73,7 @@ def load_ner_pipeline(model: str) -> Language:
         raise ConfigError(f"spaCy model {model!r} has no 'ner' component", model=model)
     keep = components_ner_needs(config)
     nlp = spacy.load(model, exclude=[name for name in pipeline if name not in keep])
-    nlp.add_pipe("sentencizer", before=nlp.pipe_names[0])
+    nlp.add_pipe("sentencizer", before=nlp.pipe_names[0], config={"punct_chars": _SENTENCE_ENDS})
     return nlp
 
 
@@ -78,6 +91,8 @@ def components_ner_needs(config: Mapping[str, Any]) -> set[str]:
 
 
 _EMBEDDERS = {"tok2vec", "transformer", "curated_transformer"}
+# The sentencizer's punctuation and line breaks (spaCy makes a token of the white space holding one).
+_SENTENCE_ENDS = [*Sentencizer.default_punct_chars, "\n", "\n\n", "\n\n\n", " \n", "\n "]
 
 
 def model_directory(model: str) -> Path:
@@ -125,10 +140,6 @@ def ner_document(title: str, text: str, *, max_chars: int) -> NerDocument:
     return NerDocument(document, min(len(title), len(document)))
 
 
-# Numbers, dates and amounts are spans to spaCy but not entities to a reader exploring the news.
-NOT_NAMED = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL", "CARDINAL"})
-
-
 def mentions_of(doc: Doc) -> list[Mention]:
     return [Mention(text=e.text, label=e.label_, start=e.start_char, end=e.end_char)
             for e in doc.ents if e.label_ not in NOT_NAMED]
@@ -159,6 +170,8 @@ class EntitiesStep:
         self._max_chars = min(settings.max_text_chars, self._pipelines[ENGLISH].max_length - 1)
         self._honorifics = tuple(settings.entities.honorifics)
         load_gazetteer()  # 2-3 s once, at start rather than in the first batch
+        # English rules (processors/entity_rules.py): names known without context, common words.
+        self._lexicon: EntityLexicon = english_lexicon(model_directory(settings.model))
 
     def _pipeline(self, language: str) -> Language:
         # Other languages load on first use: a deployment that never sees French never pays for it.
@@ -186,11 +199,19 @@ class EntitiesStep:
         return ner_document(draft.get("title") or "", draft.get("text") or "", max_chars=self._max_chars)
 
     def _recognise(self, language: str, documents: Sequence[NerDocument]) -> list[list[Entity]]:
-        docs = self._pipeline(language).pipe((d.text for d in documents), batch_size=self._batch_size)
+        if language != ENGLISH:
+            docs = self._pipeline(language).pipe((d.text for d in documents), batch_size=self._batch_size)
+            mentions = [mentions_of(doc) for doc in docs]
+        else:
+            # The model reads a truecased copy (same offsets); the rules turn its spans into mentions.
+            texts = (truecase(d.text, self._lexicon) for d in documents)
+            docs = self._pipeline(language).pipe(texts, batch_size=self._batch_size)
+            mentions = [english_mentions(doc, d.text, title_end=d.title_end, lexicon=self._lexicon)
+                        for d, doc in zip(documents, docs, strict=True)]
         return [
-            build_entities(mentions_of(doc), document=d.text, title_end=d.title_end, language=language,
+            build_entities(found, document=d.text, title_end=d.title_end, language=language,
                            honorifics=self._honorifics)
-            for d, doc in zip(documents, docs, strict=True)
+            for d, found in zip(documents, mentions, strict=True)
         ]
 
     def provenance(self) -> dict[str, str]:

@@ -39,6 +39,7 @@ __all__ = [
     "load_gazetteer",
     "place_spelling",
     "resolve_place",
+    "well_known_places",
 ]
 
 # A shared city name resolves only to a city this many times as populous as the next one.
@@ -125,6 +126,7 @@ class _Index:
     cities: dict[str, tuple[_City, ...]]  # folded name -> the cities of that name
     alternates: dict[str, tuple[_City, ...]]  # folded alternate name -> the cities it names
     spellings: dict[str, str]  # folded key -> how the gazetteer spells it ("tehran" -> "Tehran")
+    capitals: frozenset[str] = frozenset()  # folded names of the countries' capitals
 
     def dominant_city(self, key: str, *, country_code: str | None = None) -> Place | None:
         # A city's own name first: Alexandria is in Egypt, though Mashhad was once "Alexandria" too.
@@ -179,13 +181,15 @@ def _build_index() -> _Index:
         key = fold_place_name(state["name"])
         states[key] = Place(state["name"], "US", None, None, "state")
         spellings.setdefault(key, state["name"])
-    countries = _index_countries(cache.get_countries().values(), cities, spellings)
+    records = list(cache.get_countries().values())
+    countries = _index_countries(records, cities, spellings)
+    capitals = frozenset(key for r in records if (key := fold_place_name(r.get("capital") or "")) in cities)
     continents = frozenset(
         fold_place_name(name)
         for continent in cache.get_continents().values()
         for name in [continent["name"], *(a["name"] for a in continent["alternateNames"] if a.get("lang") in ("en", "fr"))]
     )
-    return _Index(countries, continents, states, cities, alternates, spellings)
+    return _Index(countries, continents, states, cities, alternates, spellings, capitals)
 
 
 def _index_cities(
@@ -280,6 +284,21 @@ def place_spelling(name: str) -> str | None:
     ambiguous one ("SPRINGFIELD" -> "Springfield"); None when no place bears that name."""
     key = fold_place_name(name)
     return _get_index().spellings.get(key) if key else None
+
+
+def well_known_places(min_population: int = 1_000_000) -> dict[str, PlaceKind]:
+    """The names a reader knows as places without context, as the gazetteer spells them, and
+    their kind: every country (its names and aliases), US state, capital, and the cities of at
+    least `min_population` inhabitants that no other city of that name rivals."""
+    index = _get_index()
+    known: dict[str, PlaceKind] = {}
+    for key, cities in index.cities.items():
+        place = _dominant(list(cities))
+        if place is not None and (key in index.capitals or max(c.population for c in cities) >= min_population):
+            known[index.spellings.get(key, place.name)] = "city"
+    known |= {index.spellings[key]: "state" for key in index.states}
+    known |= {index.spellings[key]: "country" for key in index.countries}
+    return known
 
 
 def gazetteer_provenance() -> dict[str, str]:

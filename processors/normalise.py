@@ -11,7 +11,8 @@ The rules, in order, each a small function below:
    nothing but a title ("the Leader") is dropped;
 3. places are looked up in the gazetteer: a country under any alias takes the country's name
    ("U.S." -> "United States"), an ALL-CAPS place takes the gazetteer's case, a LOC it resolves
-   is a GPE; demonyms ("Iranian", NORP) are left alone;
+   is a GPE; demonyms ("Iranian", NORP) are left alone; a spelling is never lower case ("ST" is
+   no "st"), and a place of one or two letters is dropped unless it is US, UK, LA, NY, DC or NZ;
    In languages other than English, a one-word place the gazetteer does not know is dropped when
    it reads as a common noun: it also occurs in lower case in the article, or every mention of
    it opens a sentence, a line or a rubric ("Travail : ...", "Détenus : ..." were places to the
@@ -22,7 +23,7 @@ The rules, in order, each a small function below:
    a product or brand name is never a person ("Gmail", "Java": data/not_person.json);
 5. one type per entity in an article: its mentions vote, the most frequent label wins (a tie
    goes to the first mention's), places (GPE, LOC) voting together;
-6. mentions are counted per entity, which gets where it first appears, whether it is in the
+6. mentions are counted per entity, which keeps their offsets (`MentionSpan`) and gets where it first appears, whether it is in the
    title, its salience, and, for a place, its country code and coordinates.
 """
 
@@ -36,7 +37,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from newsflow.contract.schema import Entity, GeoPoint
+from newsflow.contract.schema import Entity, GeoPoint, MentionSpan
 from newsflow.errors import ConfigError
 from processors.gazetteer import Place, place_spelling, resolve_place
 
@@ -121,6 +122,7 @@ class _Named:
     name: str
     label: str
     start: int
+    end: int  # the offsets of the name itself: without the titles, articles and quotes cleaned off
     dateline: bool = False
 
 
@@ -266,8 +268,20 @@ def _place_name(name: str, place: Place | None) -> str:
     # ALL CAPS takes the gazetteer's case, also for an ambiguous town ("SPRINGFIELD"); but short
     # unresolved capitals are acronyms more often than towns ("UN" is no "Un" in India).
     if name.isupper() and (place is not None or len(name) > 3):
-        return place_spelling(name) or name
+        spelling = place_spelling(name)
+        # Never a lower-case spelling: some towns list "st" or "of" among their alternate names.
+        return spelling if spelling and spelling[:1].isupper() else name
     return name
+
+
+# Places of one or two letters are abbreviations, table columns or initials ("ST", "W", "Pt")
+# unless they are these common ones.
+_SHORT_PLACES = frozenset({"us", "uk", "la", "ny", "dc", "nz"})
+
+
+def _too_short_for_a_place(name: str) -> bool:
+    letters = [ch for ch in name if ch.isalpha()]
+    return len(letters) <= 2 and "".join(letters).casefold() not in _SHORT_PLACES
 
 
 def _is_common_word_place(named: Sequence[_Named], document: str, language: str) -> bool:
@@ -387,28 +401,43 @@ def _named(mention: Mention, dateline: bool, titles: frozenset[tuple[str, ...]],
         name = strip_titles(name, titles)
     if not any(ch.isalpha() for ch in name):
         return None
+    start, end = _name_offsets(mention, name)
     if label in _PLACE_LABELS:
+        if _too_short_for_a_place(name):
+            return None
         place = resolve_place(name, prefer_city=dateline)
         name = _place_name(name, place)
         label = "GPE" if place is not None else label
-    return _Named(name, label, mention.start, dateline)
+    return _Named(name, label, start, end, dateline)
 
 
-def _entity(name: str, group: list[_Named], *, most: int, title_end: int, length: int) -> Entity:
+def _name_offsets(mention: Mention, name: str) -> tuple[int, int]:
+    """Where `name` (the span cleaned: fewer words, edges and titles off) lies in the document;
+    the span's own offsets when it cannot be found in it."""
+    words = name.split()
+    found = re.search(r"\s+".join(map(re.escape, words)), mention.text, re.IGNORECASE) if words else None
+    if found is None:
+        return mention.start, mention.end
+    return mention.start + found.start(), mention.start + found.end()
+
+
+def _entity(name: str, group: list[_Named], *, most: int, title_end: int, document: str) -> Entity:
     kind = entity_type([n.label for n in sorted(group, key=lambda n: n.start)])
     place = resolve_place(name, prefer_city=any(n.dateline for n in group)) if kind in _PLACE_LABELS else None
     location = GeoPoint(lat=place.lat, lon=place.lon) if place and place.lat is not None and place.lon is not None else None
     first = min(n.start for n in group)
     in_title = any(n.start < title_end for n in group)
+    spans = sorted({(n.start, n.end) for n in group})
     return Entity(
         name=name,
         type=kind,
         count=len(group),
         first_offset=first,
         in_title=in_title,
-        salience=salience(len(group), most, first, length, in_title=in_title),
+        salience=salience(len(group), most, first, len(document), in_title=in_title),
         country_code=place.country_code if place else None,
         location=location,
+        mentions=tuple(MentionSpan(start=s, end=e, text=document[s:e]) for s, e in spans),
     )
 
 
@@ -428,6 +457,6 @@ def build_entities(
         groups.setdefault(n.name, []).append(n)  # one entity per name: its mentions vote its type
     most = max((len(g) for g in groups.values()), default=1)
     entities = [
-        _entity(name, group, most=most, title_end=title_end, length=len(document)) for name, group in groups.items()
+        _entity(name, group, most=most, title_end=title_end, document=document) for name, group in groups.items()
     ]
     return sorted(entities, key=lambda e: (-e.salience, e.first_offset, e.name))

@@ -19,6 +19,7 @@ __all__ = [
     "FeedHealthEvent",
     "FeedStatus",
     "GeoPoint",
+    "MentionSpan",
     "Provenance",
     "RawArticle",
     "StepRun",
@@ -73,6 +74,15 @@ class GeoPoint(_Event):
     lon: float = Field(ge=-180, le=180)
 
 
+class MentionSpan(_Event):
+    """Where an entity is named: character offsets in the document NER read (title, a blank line,
+    the text: processors.entities.ner_document), end exclusive, and the words found there."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str = ""
+
+
 class Entity(_Event):
     name: str = Field(description="Canonical name: titles stripped, surname resolved, aliases unified.")
     type: str = Field(description="PERSON, ORG, GPE, LOC, NORP, EVENT... (spaCy's labels).")
@@ -82,6 +92,8 @@ class Entity(_Event):
     salience: float = Field(0.0, ge=0, le=1, description="How central the entity is to the article, 0..1.")
     country_code: str | None = Field(None, description="ISO 3166-1 alpha-2 code of a place, when unambiguous.")
     location: GeoPoint | None = Field(None, description="Coordinates of a place, when known.")
+    # Optional with a default: events enriched before mentions were recorded stay valid.
+    mentions: tuple[MentionSpan, ...] = Field((), description="Every mention's span, in document order.")
 
 
 class TopicScore(_Event):

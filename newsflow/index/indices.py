@@ -177,6 +177,8 @@ def article_mappings(*, language_analysis: bool = False) -> dict[str, Any]:
                     "salience": {"type": "float"},
                     "country_code": _keyword(),
                     "location": {"type": "geo_point"},
+                    # Offsets of each mention (start, end, text): stored for highlighting and evaluation, not searched.
+                    "mentions": {"type": "object", "enabled": False},
                 },
             },
             "persons": _keyword(),

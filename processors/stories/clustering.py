@@ -165,7 +165,7 @@ class StoryDecision:
 class StoryClusterer:
     """Open stories of the window: decide for a new article, or record a decision taken elsewhere."""
 
-    def __init__(self, *, window: timedelta = timedelta(hours=72), threshold: float = 0.35,
+    def __init__(self, *, window: timedelta = timedelta(hours=72), threshold: float = 0.38,
                  on_close: Callable[[Story], None] | None = None) -> None:
         self.window = window
         self.threshold = threshold

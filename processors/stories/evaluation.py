@@ -178,8 +178,10 @@ def evaluate_stories(articles: Sequence[EvalArticle], chain: Chain, *, index: Ne
         additions = step.run(drafts)
         timings[step.name] = time.perf_counter() - started
         drafts = [d.with_fields(fields) for d, fields in zip(drafts, additions, strict=True)]
-    index = index or NearDuplicateIndex()
-    clusterer = clusterer or StoryClusterer()
+    # `is None`, not `or`: an empty index or clusterer has len() 0 and is falsy, and a caller's
+    # own (its threshold, its window) was silently replaced by the defaults.
+    index = NearDuplicateIndex() if index is None else index
+    clusterer = StoryClusterer() if clusterer is None else clusterer
     duplicate_of: dict[str, str | None] = {}
     story_of: dict[str, str] = {}
     dedup_seconds = clustering_seconds = 0.0

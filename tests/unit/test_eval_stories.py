@@ -202,3 +202,25 @@ def test_a_bad_line_is_named(tmp_path, line, message):
 def test_a_missing_file_is_named(tmp_path):
     with pytest.raises(ConfigError, match=r"nothing\.jsonl: no such file"):
         load_eval_articles(tmp_path / "nothing.jsonl")
+
+
+def test_the_evaluation_uses_the_clusterer_it_is_given():
+    """An empty clusterer is falsy (len 0): `clusterer or StoryClusterer()` dropped the caller's
+    threshold, so `eval stories` measured the default whatever the settings said."""
+    from newsflow.settings import ProcessorSettings
+    from processors.base import build_chain
+    from processors.catalog import load_steps
+    from processors.stories.clustering import StoryClusterer
+    from processors.stories.evaluation import evaluate_stories
+
+    given = StoryClusterer(threshold=0.99)
+    assert not given  # what made the bug
+    load_steps()
+    from newsflow.app.cmd_eval import EVAL_STEPS
+
+    chain = build_chain(EVAL_STEPS, settings=ProcessorSettings())
+    try:
+        evaluate_stories(load_eval_articles(DATA / "stories-eval.jsonl")[:12], chain, clusterer=given)
+    finally:
+        chain.close()
+    assert len(given) > 0  # the given clusterer did the work

