@@ -174,7 +174,7 @@ def _among_news_languages(probabilities: dict[str, float], *, detected: str | No
 @register_step("news.language.v1")
 class LanguageStep:
     reads = ("title", "summary", "text", "language")
-    writes = ("detected_language", "language_confidence", "notes")
+    writes = ("detected_language", "language_confidence", "detector_language", "detector_confidence", "notes")
 
     def __init__(self, *, settings: ProcessorSettings) -> None:
         del settings  # thresholds are fixed: they are part of what v1 means
@@ -198,7 +198,8 @@ class LanguageStep:
 
     @staticmethod
     def _fields(guess: LanguageGuess) -> dict[str, Any]:
-        fields: dict[str, Any] = {"detected_language": guess.language, "language_confidence": guess.confidence}
+        fields: dict[str, Any] = {"detected_language": guess.language, "language_confidence": guess.confidence,
+                                  "detector_language": guess.detected, "detector_confidence": guess.detected_confidence}
         if guess.note:
             fields["notes"] = (guess.note,)
         return fields

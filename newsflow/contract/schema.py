@@ -124,8 +124,16 @@ class Provenance(_Event):
 class EnrichedArticle(RawArticle):
     schema_version: Literal["enriched.v1"] = "enriched.v1"  # type: ignore[assignment]
     text_source: Literal["feed", "extracted"] = Field("feed", description="Where `text` came from.")
-    detected_language: str | None = Field(None, description="ISO 639-1 code detected from the text.")
-    language_confidence: float | None = Field(None, ge=0, le=1)
+    detected_language: str | None = Field(
+        None, description="ISO 639-1 code the article is read as: the detector's when it is sure, else the feed's.",
+    )
+    language_confidence: float | None = Field(
+        None, ge=0, le=1, description="The detector's probability for `detected_language` (low when the feed's won).",
+    )
+    # Issue 17: the detector's own best guess, kept whatever was chosen, so that a reader can see
+    # when the feed's declared language overruled it (older events: None).
+    detector_language: str | None = Field(None, description="The language detector's best guess (ISO 639-1).")
+    detector_confidence: float | None = Field(None, ge=0, le=1, description="Its probability.")
     entities: tuple[Entity, ...] = ()
     topics: tuple[str, ...] = Field((), description="Topic labels above the classifier's threshold.")
     topic_scores: tuple[TopicScore, ...] = Field((), description="Scores of the top topics, best first.")

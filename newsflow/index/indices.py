@@ -155,6 +155,8 @@ def article_mappings(*, language_analysis: bool = False) -> dict[str, Any]:
             "date_source": _keyword(),  # feed | page | fetched: whether `published` is a publish time  # the feed's tag as it wrote it ("en-US", "IT-it")
             "detected_language": _keyword(),
             "language_confidence": {"type": "float"},
+            "detector_language": _keyword(),  # the detector's own guess, whatever was chosen
+            "detector_confidence": {"type": "float"},
             "text_source": _keyword(),
             "notes": _keyword(),
             # Issue 8: the earliest near-identical article, and the story (same event) of this one.

@@ -210,3 +210,11 @@ def test_latin_share() -> None:
     assert latin_share("Straße café") == 1.0
     assert latin_share("Москва") == 0.0
     assert latin_share("123 !") == 1.0
+
+
+def test_the_detectors_own_guess_is_stored_whatever_was_chosen(step) -> None:
+    """Issue 17: before, only the chosen language and its (often near-zero) probability were kept;
+    the detector's guess that the feed's language overruled was lost."""
+    fields = detect(step, "PSV Eindhoven beat Ajax 3-1 in Dutch league", language="en")
+    assert fields["detected_language"] == "en"
+    assert fields["detector_language"] == "nl" and 0 < fields["detector_confidence"] < 0.9
