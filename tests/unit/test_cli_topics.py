@@ -101,8 +101,9 @@ def test_train_then_eval_round_trip(tmp_path, capsys):
     assert "confusion matrix" in out and f"saved {model}" in out
 
     saved = json.loads(model.read_text())
-    assert saved["format"] == "newsflow.topics/1" and saved["labels"] == ["cooking", "gardening", "markets"]
-    assert saved["metadata"]["examples"] == 45
+    assert saved["format"] == "newsflow.topics/2" and saved["labels"] == ["cooking", "gardening", "markets"]
+    assert saved["metadata"]["examples"] == 45 and saved["metadata"]["method"] == "svm"
+    assert re.search(r"fitted on all 45 examples in [0-9.]+ s \(svm, word\+char\)", out)
 
     fresh = write_jsonl(tmp_path / "fresh.jsonl", generated_rows(per_label=6, seed=99))
     code, out = run(capsys, "eval", "topics", "--data", str(fresh), "--model", str(model))
@@ -128,6 +129,51 @@ def test_eval_defaults_to_the_builtin_iptc_classifier(capsys):
     assert number_after("accuracy", out) >= 0.88
     matrix = out.split("confusion matrix")[1].splitlines()[2:]
     assert len(matrix) == 17 and all(len(line) <= 90 for line in matrix)  # fits a terminal
+
+
+def test_train_takes_the_method_and_features(tmp_path, capsys):
+    data = write_jsonl(tmp_path / "labelled.jsonl", generated_rows(per_label=8))
+    code, out = run(capsys, "topics", "train", "--data", str(data), "--out", str(tmp_path / "m.json"), "--test-split", "0",
+                    "--method", "logreg", "--features", "word")
+    assert code == 0 and "(logreg, word)" in out
+    saved = json.loads((tmp_path / "m.json").read_text())
+    assert saved["scoring"] == "softmax" and [b["analyzer"] for b in saved["blocks"]] == ["word"]
+
+
+def test_eval_help_explains_the_figures(capsys):
+    with pytest.raises(SystemExit):
+        parser().parse_args(["eval", "topics", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "mean F1 over the GOLD labels" in out and "open-set macro-F1" in out
+    assert "outside the gold labels" in out and "--language" in out
+
+
+def test_eval_scores_macro_f1_over_the_gold_labels(tmp_path, capsys):
+    # Three classes; the police story is politics, but its words make the classifier say
+    # something else: an error against politics, not a fourth class with F1 = 0.
+    rows = [{"title": "Alcaraz wins Wimbledon", "text": "Carlos Alcaraz beat Novak Djokovic in the final.", "label": "sport"},
+            {"title": "Bayern sign striker", "text": "The Bundesliga club paid a record transfer fee.", "label": "sport"},
+            {"title": "Central bank raises rates", "text": "Inflation pushed the central bank to raise interest rates.",
+             "label": "economy, business and finance"},
+            {"title": "Shares slump", "text": "Stock markets fell as investors sold bank shares.",
+             "label": "economy, business and finance"},
+            {"title": "Parliament passes budget", "text": "MPs voted for the government's budget.", "label": "politics"},
+            {"title": "Storm warning", "text": "Forecasters warn of gales and heavy rain.", "label": "politics"}]
+    code, out = run(capsys, "eval", "topics", "--data", str(write_jsonl(tmp_path / "three.jsonl", rows)))
+    assert code == 0
+    assert number_after("accuracy", out) == pytest.approx(5 / 6, abs=1e-3)
+    # politics: precision 1, recall 1/2, F1 2/3; the others 1: mean over the 3 gold labels
+    assert number_after("macro-F1", out) == pytest.approx((1 + 1 + 2 / 3) / 3, abs=1e-3)
+    assert number_after("open-set macro-F1", out) == pytest.approx((1 + 1 + 2 / 3) / 4, abs=1e-3)
+    assert "predicted outside the gold labels: 1 (weather: 1)" in out
+
+
+def test_eval_can_pick_one_language(capsys):
+    code, out = run(capsys, "eval", "topics", "--data", str(DATA / "iptc-news-heldout.jsonl"), "--language", "it")
+    assert code == 0 and number_after("examples", out) == 44
+    assert "by language" not in out
+    with pytest.raises(ConfigError, match="no articles"):
+        run(capsys, "eval", "topics", "--data", str(DATA / "iptc-news-heldout.jsonl"), "--language", "nl")
 
 
 def test_eval_accepts_iptc_codes_as_labels(tmp_path, capsys):

@@ -123,3 +123,22 @@ def test_the_bundled_sets_are_large_enough_and_labelled(name):
     types = {s.type for d in documents for s in d.spans}
     assert types == {"PER", "ORG", "LOC", "MISC"}
     assert sum(len(d.spans) for d in documents) > 700
+
+
+def test_the_command_prints_the_figures_and_ends_with_the_micro_f1_line(tmp_path):
+    conll = tmp_path / "tiny.conll"
+    conll.write_text("-DOCSTART- -X- -X- O\n\n"
+                     "Angela NNP B-NP B-PER\nMerkel NNP I-NP I-PER\nvisited VBD B-VP O\nParis NNP B-NP B-LOC\n"
+                     "on IN B-PP O\nMonday NNP B-NP O\n. . O O\n\n", encoding="utf-8")
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "newsflow", "eval", "entities", "--data", str(conll)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert "PERSON -> PER" in done.stdout and "GPE, LOC, FAC -> LOC" in done.stdout
+    assert lines[-1] == "entities micro-F1 (PER, ORG, LOC): 1.000"
+    missing = subprocess.run([sys.executable, "-m", "newsflow", "eval", "entities", "--data", str(tmp_path / "no.conll")],
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode != 0 and "no such file" in missing.stderr and "Traceback" not in missing.stderr

@@ -47,7 +47,7 @@ def test_the_packaged_lexicon_is_the_file_beside_the_module_and_loads():
     assert files("processors.topics").joinpath(iptc.LEXICON_FILE).read_bytes() == PACKAGED.read_bytes()
     lexicon = iptc.load_lexicon()
     assert lexicon is iptc.load_lexicon()  # read once per process
-    assert set(lexicon.languages) == set(iptc.lexicon_languages()) == {"en", "fr", "de"}
+    assert set(lexicon.languages) == set(iptc.lexicon_languages()) == {"en", "fr", "de", "es", "it", "pt"}
     assert lexicon.version == iptc.lexicon_version() == BuiltinClassifier().version
     for language in lexicon.languages.values():
         assert {code for code, _, _ in language.weighted} == {t.code for t in iptc.MEDIA_TOPICS}
@@ -95,8 +95,8 @@ def test_an_empty_version_is_refused(lexicon_json):
 
 
 def test_a_language_the_code_cannot_inflect_is_refused(lexicon_json):
-    lexicon_json["languages"]["es"] = lexicon_json["languages"]["fr"]
-    assert problem(lexicon_json).endswith('languages: unknown key(s) "es"; expected "en", "fr", "de"')
+    lexicon_json["languages"]["nl"] = lexicon_json["languages"]["fr"]
+    assert problem(lexicon_json).endswith('languages: unknown key(s) "nl"; expected "en", "fr", "de", "es", "it", "pt"')
 
 
 def test_a_missing_language_is_named(lexicon_json):
@@ -141,3 +141,24 @@ def test_a_missing_file_is_a_config_error_that_points_at_the_package_data(monkey
     monkeypatch.setattr(iptc, "LEXICON_FILE", "no-such-lexicon.json")
     with pytest.raises(ConfigError, match=r"no-such-lexicon\.json is missing .*package data"):
         BuiltinClassifier()
+
+
+# --- calibration ------------------------------------------------------------------------------------
+
+
+def test_calibration_is_optional_and_read_per_category(lexicon_json):
+    assert iptc.parse_lexicon(json.dumps(lexicon_json)).calibration["medtop:02000000"].min_terms >= 2
+    del lexicon_json["calibration"]
+    assert iptc.parse_lexicon(json.dumps(lexicon_json)).calibration == {}
+
+
+@pytest.mark.parametrize(("calibration", "expected"), [
+    ({"crimes": {"min_terms": 3}}, 'calibration: unknown key(s) "crimes"'),
+    ({"crime, law and justice": {"min_term": 3}}, 'calibration["crime, law and justice"]: unknown key(s) "min_term"'),
+    ({"crime, law and justice": {"min_terms": 0}}, ".min_terms: expected a whole number from 1 to 10, found 0"),
+    ({"sport": {"scale": 3}}, 'calibration["sport"].scale: expected a number above 0 and at most 2, found 3'),
+    ({"sport": {"scale": "high"}}, "found 'high'"),
+])
+def test_a_bad_calibration_is_named(lexicon_json, calibration, expected):
+    lexicon_json["calibration"] = calibration
+    assert expected in problem(lexicon_json)

@@ -124,9 +124,9 @@ def test_a_big_story_keeps_a_bounded_state_and_lists_its_most_central_articles()
         off_topic = n % 10 == 9  # every tenth article strays: its own words and one extra name
         text = f"Lava from Etna reached the outskirts of Catania, update {n}." + (f" Ferry strike in port {n}." * off_topic)
         f = story_features(f"etna-{n}", t0 + timedelta(minutes=10 * n), title=f"Etna eruption, update {n}", text=text,
-                           source=f"outlet-{n % 7}", entities=central + ((f"Port {n}", "FAC", 0.8),) * off_topic)
+                           source=f"outlet-{n % 7}", entities=central + ((f"Port {n}", "FAC", 0.5),) * off_topic)
         clusterer.decide(f)
-    [story] = clusterer.stories()
+    [story] = clusterer.stories()  # (a stray naming its port at salience 0.8 is about 0.37 alike: its own story)
     document = story.to_document()
     assert story.size == 3 * MAX_CENTRAL and len(story.members) < 2 * MAX_CENTRAL
     assert len(document["article_ids"]) == MAX_CENTRAL and document["sources"] == 7
