@@ -21,7 +21,9 @@ def _outage(run: ChaosRun, base_settings, service: str, seconds: float, *, notic
     stopped = time.monotonic()
     role, message = notice
     try:
-        wait_for(lambda: message in run.stages[role].log_text(), timeout=seconds + 30, what=f"the {role} to notice ({message!r})")
+        # A stage inside a Kafka call notices when the call times out: up to 60 s (the clients'
+        # max_block_ms; the stories state's offset lookup, 30 s), not only between batches.
+        wait_for(lambda: message in run.stages[role].log_text(), timeout=seconds + 75, what=f"the {role} to notice ({message!r})")
     except AssertionError as exc:  # say what the stage was doing instead
         raise AssertionError(f"{exc}; the {role}'s log ends with:\n{run.stages[role].log_tail()}") from None
     run.did(f"{role} noticed: {message!r}")
@@ -40,6 +42,11 @@ def _scenario(name: str, service: str, seconds: float, notice: tuple[str, str], 
         run.start()
         with Publisher(run, range(4, ITEMS), every_s=1.0):
             wait_for(lambda: "bulk " in run.stages["sink"].log_text(), timeout=90, what="the first bulk")
+            # Mid-stream means every stage at work: on a loaded machine the processor may still be
+            # loading its models when the sink's first (feed health) bulk is done, and a stage
+            # still starting has nothing to notice yet.
+            wait_for(lambda: "batch stage=processor" in run.stages["processor"].log_text(), timeout=180,
+                     what="the processor's first batch")
             _outage(run, base_settings, service, seconds, notice=notice)
         run.wait_settled(timeout=240)
         report = run.audit()
