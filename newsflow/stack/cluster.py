@@ -191,7 +191,7 @@ class ElasticsearchNode(ElasticsearchService):
         self.name = f"elasticsearch-{n}"
         self.port = stack.cluster_elasticsearch_port + n - 1
         self.transport_port = stack.cluster_elasticsearch_transport_port + n - 1
-        self.cluster_dir = self.home / "cluster"
+        self.cluster_dir = self.server_home / "cluster"  # where the server user can reach it (see server_home)
         self.root = self.cluster_dir / self.name
         self.config_dir = self.root / "config"
         self.data_dir = self.root / "data"

@@ -15,6 +15,7 @@ user (StackSettings.elasticsearch_user) that owns config, data, logs and tmp.
 from __future__ import annotations
 
 import base64
+import hashlib
 import http.client
 import json
 import logging
@@ -105,6 +106,33 @@ def can_traverse(path: Path, uid: int, gids: set[int]) -> bool:
     return bool(st.st_mode & stat.S_IXOTH)
 
 
+# Where Elasticsearch's files go when the stack home is closed to its user (see server_home).
+SHARED_SERVER_HOMES = Path("/var/lib/newsflow")
+
+
+def server_home(home: Path, *, as_root: bool) -> Path:
+    """Where the local Elasticsearch's distribution and data live: the stack home, unless we are
+    root and a directory on the way to it is closed to other users (a clone under /root, mode
+    0700), which the unprivileged server user could not enter. Then a directory of this stack's
+    own under /var/lib/newsflow, named after the home so that every command finds it again."""
+    if not as_root or others_can_reach(home):
+        return home
+    digest = hashlib.sha256(str(home).encode("utf-8")).hexdigest()[:12]
+    return SHARED_SERVER_HOMES / f"stack-{digest}"
+
+
+def others_can_reach(path: Path) -> bool:
+    """Whether every existing directory from / down to `path` lets other users through (o+x)."""
+    for directory in [*reversed(path.parents), path]:
+        try:
+            mode = directory.stat().st_mode
+        except FileNotFoundError:
+            return True  # created by us later, mode 0755
+        if not mode & stat.S_IXOTH:
+            return False
+    return True
+
+
 class ElasticsearchService(LocalService):
     name = "elasticsearch"
 
@@ -115,16 +143,17 @@ class ElasticsearchService(LocalService):
         self.host = "127.0.0.1"
         self.transport_port = stack.elasticsearch_transport_port
         self.version = stack.elasticsearch_version
-        self.dist = self.home / "dist" / f"elasticsearch-{self.version}"
-        self.root = self.home / "elasticsearch"
+        # Only a root process can (and must) hand the server to another user.
+        self.user = stack.elasticsearch_user if os.geteuid() == 0 else None
+        self.server_home = server_home(self.home, as_root=self.user is not None)
+        self.dist = self.server_home / "dist" / f"elasticsearch-{self.version}"
+        self.root = self.server_home / "elasticsearch"
         self.config_dir = self.root / "config"
         self.data_dir = self.root / "data"
         self.logs_dir = self.root / "logs"
         self.tmp_dir = self.root / "tmp"
         self.java_home: Path | None = None  # found by preflight()
         self.owner: pwd.struct_passwd | None = None  # the server's user when we are root
-        # Only a root process can (and must) hand the server to another user.
-        self.user = stack.elasticsearch_user if os.geteuid() == 0 else None
         self.hint = (
             f"are ports {self.port} and {self.transport_port} free? Data from a newer Elasticsearch "
             f"needs `rm -r {self.data_dir}`"
@@ -210,13 +239,18 @@ class ElasticsearchService(LocalService):
         self.owner = self._server_user(say) if self.user else None
 
     def prepare(self, say: Callable[[str], None]) -> None:
+        if self.server_home != self.home:
+            say(f"elasticsearch: {self.home} is closed to other users (mode 0700 on the way, as /root is) and "
+                f"Elasticsearch runs as {self.user}: its distribution and data go to {self.server_home}")
+            self.server_home.mkdir(parents=True, exist_ok=True)
+            self.server_home.parent.chmod(0o755)
         self._ensure_distribution(say)
         shutil.rmtree(self.tmp_dir, ignore_errors=True)  # ES_TMPDIR holds nothing worth keeping across starts
         for directory in (self.root, self.config_dir, self.data_dir, self.logs_dir, self.tmp_dir):
             directory.mkdir(parents=True, exist_ok=True)
         self._write_config()
         if self.owner:
-            for directory in (self.home, self.dist.parent, self.root):
+            for directory in (self.server_home, self.dist.parent, self.root):
                 directory.chmod(0o755)  # whatever the umask: the server user must enter them
             self._chown_writable_dirs(self.owner)
 

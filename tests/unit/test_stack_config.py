@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -131,7 +132,9 @@ def test_default_servers_are_ours_to_run(no_server_env, tmp_path: Path):
     assert not k.configured and not e.configured
     assert (k.address, k.port, k.controller_port) == ("127.0.0.1:9092", 9092, 9093)
     assert (e.address, e.port, e.transport_port) == ("http://127.0.0.1:9200", 9200, 9300)
-    assert k.pid_file.is_relative_to(tmp_path) and e.log_file.is_relative_to(tmp_path)
+    assert k.pid_file.is_relative_to(tmp_path) and e.log_file.is_relative_to(e.server_home)
+    # (pytest's tmp_path sits under a 0700 directory: as root, Elasticsearch's files move out of it)
+    assert e.server_home == elasticsearch.server_home(tmp_path.resolve(), as_root=os.geteuid() == 0)
 
 
 def test_a_configured_address_is_external_even_when_it_equals_the_default(no_server_env, monkeypatch):
