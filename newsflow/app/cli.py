@@ -186,13 +186,17 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
             log.info("stack %s %s at %s", s.name, s.state, s.address)
     for line in run_setup(settings):
         log.info("setup: %s", line)
+    api = settings.api
     print(
-        "newsflow is running (Ctrl-C to stop). Search from another terminal:\n"
-        '  .venv/bin/newsflow search "Al-Farabi"',
+        "newsflow is running: producer, processor, sink and the search API.\n"
+        f"  open    http://{api.host}:{api.port}/   (the search page; the API's docs at /docs)\n"
+        '  search  .venv/bin/newsflow search "Al-Farabi"   (from another terminal)\n'
+        "  stop    Ctrl-C (the stages finish their batch; `.venv/bin/newsflow stack down` stops Kafka and "
+        "Elasticsearch)",
         flush=True,
     )
     produce_args = ["--feeds", args.feeds] if args.feeds else []
-    return supervise(["produce", "process", "sink"], _stop_on_signals(), extra_args={"produce": produce_args})
+    return supervise(["produce", "process", "sink", "api"], _stop_on_signals(), extra_args={"produce": produce_args})
 
 
 def _search(settings: Settings, args: argparse.Namespace) -> int:
@@ -328,7 +332,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "commits only after Elasticsearch acknowledged.")
     p.set_defaults(func=_sink)
 
-    p = sub.add_parser("run", help="run the whole pipeline: local stack, setup, producer, processor and sink",
+    p = sub.add_parser("run", help="run the whole pipeline: local stack, setup, producer, processor, sink and the API",
                        description="Starts the local stack unless Kafka/Elasticsearch are configured, runs setup, "
                                    "then runs each stage as its own process and restarts any that dies. Ctrl-C stops all.")
     p.add_argument("--no-stack", action="store_true", help="do not start the local stack")
