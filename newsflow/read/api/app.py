@@ -25,8 +25,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from newsflow.errors import NewsflowError, ServiceUnavailable
 from newsflow.index.indices import make_client
+from newsflow.read.api import stories as stories_module
 from newsflow.read.api.docs import add_docs_routes
-from newsflow.read.api.guard import API_KEY_HEADER, ApiGuard
+from newsflow.read.api.guard import API_KEY_HEADER, ApiGuard, matches_key
 from newsflow.read.api.stories import MAX_HOURS, StoryDetail, StoryList, StoryQuery, StorySort, get_story, list_stories
 from newsflow.read.query import TRENDING_FIELDS, InvalidSearch, SortOrder, parse_search_query
 from newsflow.read.search import (
@@ -42,6 +43,7 @@ from newsflow.read.search import (
     search_articles,
     trending_entities,
 )
+from newsflow.read.web import add_web_routes
 from newsflow.settings import ApiSettings, Settings
 
 __all__ = ["create_app"]
@@ -144,6 +146,8 @@ def create_app(settings: Settings) -> FastAPI:
         redoc_url=None,
     )
     add_docs_routes(app)
+    # The reading pages (/, /ui/..., /login, /static): server-rendered HTML over the same client.
+    add_web_routes(app, client=client, settings=settings, check_key=matches_key, stories=stories_module)
     _add_error_handlers(app)
     _add_guards(app, settings.api)
 
@@ -287,7 +291,9 @@ def _key_scheme(api: ApiSettings) -> list[Any]:
 
 
 # Never keyed nor rate-limited: a load balancer's health check, and the API's own documentation.
-OPEN_PATHS = ("/health", "/docs", "/redoc", "/openapi.json")  # /docs/static/ (the docs' files) too
+# /docs/static/ (the docs' files) and /static/ (the pages' CSS) too. /login needs no key (the
+# guard lets it through) but is counted: key guessing through the form is rate-limited too.
+OPEN_PATHS = ("/health", "/docs", "/redoc", "/openapi.json", "/static")
 
 
 def _add_guards(app: FastAPI, api: ApiSettings) -> None:
