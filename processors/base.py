@@ -15,7 +15,7 @@ from typing import Any, ClassVar, Protocol
 from newsflow.contract.schema import EnrichedArticle, RawArticle, StepRun
 from newsflow.errors import ConfigError
 from newsflow.runtime.metrics import STEP_SECONDS
-from newsflow.settings import KafkaSettings, ProcessorSettings
+from newsflow.settings import ElasticsearchSettings, KafkaSettings, ProcessorSettings
 
 __all__ = ["Chain", "Draft", "Step", "build_chain", "register_step", "registered_steps"]
 
@@ -41,7 +41,8 @@ class Step(Protocol):
     name: ClassVar[str]  # versioned, e.g. "news.entities.v1"
     reads: ClassVar[tuple[str, ...]]
     writes: ClassVar[tuple[str, ...]]
-    # Optional: a step class with `needs_kafka = True` is built with `kafka=` too (build_chain).
+    # Optional: a step class with `needs_kafka = True` is built with `kafka=` too, and with
+    # `needs_elasticsearch = True` with `elasticsearch=` (build_chain).
 
     def run(self, drafts: Sequence[Draft]) -> list[dict[str, Any]]:
         """Return, for each draft in order, the fields this step writes."""
@@ -129,9 +130,10 @@ def _check_fields(steps: Sequence[Step]) -> None:
 
 
 def build_chain(names: Sequence[str], *, settings: ProcessorSettings | None = None,
-                kafka: KafkaSettings | None = None) -> Chain:
+                kafka: KafkaSettings | None = None, elasticsearch: ElasticsearchSettings | None = None) -> Chain:
     """Instantiate registered steps by name; each takes what it needs from the processor settings.
-    A step class with `needs_kafka = True` (its state lives in Kafka) also gets `kafka=`."""
+    A step class with `needs_kafka = True` also gets `kafka=`, one with `needs_elasticsearch = True`
+    (its state lives in Elasticsearch) `elasticsearch=`."""
     settings = settings or ProcessorSettings()
     steps: list[Step] = []
     try:
@@ -139,13 +141,15 @@ def build_chain(names: Sequence[str], *, settings: ProcessorSettings | None = No
             if name not in _REGISTRY:
                 raise ConfigError(f"unknown enrichment step {name!r}; known: {', '.join(registered_steps())}")
             factory = _REGISTRY[name]
-            if not getattr(factory, "needs_kafka", False):
-                steps.append(factory(settings=settings))
-            elif kafka is None:
-                # Never a default broker: the step would read and write another deployment's state.
-                raise ConfigError(f"step {name} keeps its state in Kafka: build the chain with the Kafka settings")
-            else:
-                steps.append(factory(settings=settings, kafka=kafka))
+            extra: dict[str, Any] = {}
+            for needs, given, what in (("needs_kafka", kafka, "kafka"), ("needs_elasticsearch", elasticsearch, "elasticsearch")):
+                if not getattr(factory, needs, False):
+                    continue
+                if given is None:
+                    # Never a default address: the step would read and write another deployment's state.
+                    raise ConfigError(f"step {name} needs the {what} settings: build the chain with them")
+                extra[what] = given
+            steps.append(factory(settings=settings, **extra))
         return Chain(steps)
     except Exception:
         _close_steps(steps)  # what the steps made so far (shared state, clients) is not left behind

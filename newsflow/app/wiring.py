@@ -13,7 +13,13 @@ from datetime import datetime
 from typing import TypeVar
 
 from newsflow.errors import ServiceUnavailable
-from newsflow.index.indices import ensure_feed_health_index, ensure_index, ensure_stories_index, make_client
+from newsflow.index.indices import (
+    ensure_feed_health_index,
+    ensure_index,
+    ensure_stories_index,
+    ensure_stories_state_index,
+    make_client,
+)
 from newsflow.redaction import redact_url
 from newsflow.runtime.deadletter import DeadLetterQueue
 from newsflow.runtime.kafka import ensure_topics, make_consumer, make_producer
@@ -113,6 +119,13 @@ def run_setup(settings: Settings) -> list[str]:
     finally:
         client.close()
     done.append(f"index {es.stories_index} (stories): {'created' if made else 'present'}")
+    client = make_client(es)
+    try:
+        made = ensure_stories_state_index(client, es)
+    finally:
+        client.close()
+    done.append(f"index {es.stories_state_index} (the processors' duplicates and stories state): "
+                f"{'created' if made else 'present'}")
     return done
 
 
@@ -282,9 +295,10 @@ def _processor_chain(settings: Settings):
     load_steps()
     from processors.stories import state as storystate
 
-    # The Kafka settings too: the duplicates and stories steps keep their state in a topic,
-    # replayed here, before the worker joins its group.
-    chain = build_chain(settings.processor.steps, settings=settings.processor, kafka=settings.kafka)
+    # The Kafka and Elasticsearch settings too: the duplicates and stories steps keep their state in
+    # Elasticsearch and publish stories to Kafka; connected here, before the worker joins its group.
+    chain = build_chain(settings.processor.steps, settings=settings.processor, kafka=settings.kafka,
+                        elasticsearch=settings.elasticsearch)
     storystate.warm_up()
     return chain
 

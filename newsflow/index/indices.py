@@ -19,6 +19,7 @@ __all__ = [
     "ensure_feed_health_index",
     "ensure_index",
     "ensure_stories_index",
+    "ensure_stories_state_index",
     "feed_health_mappings",
     "feed_health_template",
     "feed_health_template_name",
@@ -27,6 +28,7 @@ __all__ = [
     "make_client",
     "put_template",
     "stories_mappings",
+    "stories_state_mappings",
     "stories_template",
     "stories_template_name",
     "unavailable",
@@ -409,6 +411,37 @@ def ensure_stories_index(client: Elasticsearch, settings: ElasticsearchSettings)
     Idempotent (see `_ensure_side_index`)."""
     settings = with_replicas(client, settings)
     return _ensure_side_index(client, settings, settings.stories_index, stories_template(settings), stories_mappings())
+
+
+# -- the processors' stories state -------------------------------------------------------------------
+#
+# Articles (their fingerprint, story features and decisions) and stories (their centroid) of the
+# near-duplicate and story windows, written and read by the processors (processors/stories/
+# es_store.py). One shard: its sequence numbers order the processors' claims. Only `kind`,
+# `keys` (an article's digest and LSH band keys, a story's centroid keys), `arrived` (a story's
+# latest arrival), `story_id` and `claimed` are searched; the rest is kept, never indexed.
+
+def stories_state_mappings() -> dict[str, Any]:
+    return {
+        "dynamic": "strict",
+        "properties": {
+            "kind": {"type": "keyword"},
+            "keys": {"type": "keyword", "doc_values": False},
+            "arrived": {"type": "date"},
+            "story_id": {"type": "keyword"},
+            "claimed": {"type": "long"},
+            "record": {"type": "object", "enabled": False},
+        },
+    }
+
+
+def ensure_stories_state_index(client: Elasticsearch, settings: ElasticsearchSettings) -> bool:
+    """Put the stories-state template and create its index; True if it created it. Idempotent."""
+    settings = with_replicas(client, settings)
+    template = _side_index_template(settings, settings.stories_state_index, STORIES_TEMPLATE_PRIORITY,
+                                    stories_state_mappings(), content="stories-state")
+    template["template"]["settings"]["refresh_interval"] = "1s"  # other workers' stories, found within a second
+    return _ensure_side_index(client, settings, settings.stories_state_index, template, stories_state_mappings())
 
 
 def _add_plain_index_fields(client: Elasticsearch, index: str, mappings: dict[str, Any]) -> None:

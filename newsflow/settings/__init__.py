@@ -118,6 +118,9 @@ class ElasticsearchSettings(_Section):
     template_name: str = "news-articles"
     feed_health_index: str = Field("news-feed-health", description="Feed fetch outcomes (the Feed health dashboard).")
     stories_index: str = Field("news-stories", description="One document per story (`newsflow sink` keeps it current).")
+    stories_state_index: str = Field(
+        "news-stories-state", description="The processors' near-duplicate and story state (one shard: it orders their claims).",
+    )
     shards: int = Field(1, ge=1)
     replicas: int | None = Field(
         None, ge=0, description="Replicas of each shard; unset: 1 when the cluster has 2+ data nodes, else 0."
@@ -208,10 +211,11 @@ class TopicClassifierSettings(_Section):
 class DuplicateSettings(_Section):
     """The `news.duplicates.v1` step: near-duplicates across all sources (MinHash + LSH)."""
 
-    # Every worker keeps the state of the longer of this and stories.window_hours in memory:
-    # ~20 KB per article (measured, bench/README.md "Soak"). Size the processor's memory by it.
-    window_days: float = Field(
-        7.0, gt=0, description="An article is compared with those of the last N days (~20 KB of memory per article in them)."
+    # The window lives in Elasticsearch (`elasticsearch.stories_state_index`), not in the workers:
+    # a worker's memory does not grow with it (issue 18).
+    window_days: float = Field(7.0, gt=0, description="An article is compared with those that arrived in the last N days.")
+    max_candidates: int = Field(
+        100, ge=1, description="Earlier articles sharing an LSH band compared with each article at most (the first claimed).",
     )
     jaccard_threshold: float = Field(0.5, gt=0, le=1, description="Shingle-set Jaccard from which two texts are duplicates.")
     containment_threshold: float = Field(
@@ -225,6 +229,14 @@ class StorySettings(_Section):
     window_hours: float = Field(72.0, gt=0, description="A story quiet this long is closed: new articles start a new one.")
     threshold: float = Field(
         0.38, gt=0, le=1, description="Similarity from which an article joins a story (tuned on tests/data/stories-eval.jsonl).",
+    )
+    max_candidates: int = Field(30, ge=1, description="Stored stories compared with each article at most (most shared keys).")
+    vocabulary_articles: int = Field(
+        10_000, ge=0,
+        description="Recent articles whose words give the IDF weights: what a worker keeps in memory (~4 KB each).",
+    )
+    original_wait_s: float = Field(
+        10.0, ge=0, description="A copy waits this long for another worker placing its original in a story right now.",
     )
 
 

@@ -53,6 +53,8 @@ DOCUMENT_ENTITIES, DOCUMENT_KEYPHRASES, DOCUMENT_TOPICS = 10, 8, 3
 CANDIDATE_TERMS = 10  # an article's rarest terms that select candidate stories (with its entities, key phrases)
 MAX_POSTING = 200  # a key shared by more open stories than this selects none of them
 MAX_CANDIDATES = 30  # stories compared with each article at most, those sharing the most keys
+MAX_STORED_MEMBERS = 10  # member features a stored story keeps (it is read and written for every article joining)
+MAX_SOURCES = 1000  # sources a stored story names (its source count stops there)
 
 
 # --- stories ------------------------------------------------------------------------------------------------------
@@ -147,6 +149,41 @@ class Story:
         }
 
 
+    # --- as kept in a state store (processors/stories/store.py) ------------------------------------------------
+
+    def to_state(self) -> dict[str, Any]:
+        """Everything `from_state` needs to go on deciding with the story, JSON-ready and bounded:
+        the centroid (pruned), the most central members (`MAX_STORED_MEMBERS`), the latest duplicates."""
+        central = self.central_members()[:MAX_STORED_MEMBERS]
+        entity_keys = set(self.centroid["entities"])
+        return {
+            "id": self.id, "first_seen": self.first_seen.isoformat(), "last_updated": self.last_updated.isoformat(),
+            "dated": self.dated, "last_arrival": self.last_arrival.isoformat() if self.last_arrival else None,
+            "size": self.size, "centroid": {kind: [[k, w] for k, w in self.centroid[kind].items()] for kind in VECTOR_KINDS},
+            "members": [self.members[a].to_json() for a in central], "duplicates": list(self.duplicates),
+            "sources": sorted(self.sources)[:MAX_SOURCES],
+            "entity_names": {k: list(v) for k, v in self.entity_names.items() if k in entity_keys},
+            "phrases": dict(self.phrases), "topics": dict(self.topics),
+        }
+
+    @classmethod
+    def from_state(cls, data: Mapping[str, Any], vocabulary: Vocabulary) -> Story:
+        members = [StoryFeatures.from_json(m) for m in data.get("members", ())]
+        last_arrival = data.get("last_arrival")
+        return cls(
+            id=str(data["id"]), first_seen=datetime.fromisoformat(data["first_seen"]),
+            last_updated=datetime.fromisoformat(data["last_updated"]), vocabulary=vocabulary,
+            dated=bool(data.get("dated", True)), last_arrival=datetime.fromisoformat(last_arrival) if last_arrival else None,
+            size=int(data.get("size", 0)),
+            centroid={kind: Counter({(int(k) if kind == "terms" else k): float(w) for k, w in data["centroid"].get(kind, ())})
+                      for kind in VECTOR_KINDS},
+            members={m.article_id: m for m in members}, duplicates=list(data.get("duplicates", ())),
+            sources=set(data.get("sources", ())),
+            entity_names={k: (v[0], v[1]) for k, v in data.get("entity_names", {}).items()},
+            phrases=Counter(data.get("phrases", {})), topics=Counter(data.get("topics", {})),
+        )
+
+
 def _prune(counter: Counter[Any], limit: int) -> None:
     # Pruned in bulk when twice over the limit, so that the sort is rare.
     if len(counter) > 2 * limit:
@@ -166,11 +203,12 @@ class StoryClusterer:
     """Open stories of the window: decide for a new article, or record a decision taken elsewhere."""
 
     def __init__(self, *, window: timedelta = timedelta(hours=72), threshold: float = 0.38,
-                 on_close: Callable[[Story], None] | None = None) -> None:
+                 on_close: Callable[[Story], None] | None = None, vocabulary: Vocabulary | None = None) -> None:
         self.window = window
         self.threshold = threshold
         self._on_close = on_close  # told of each story as it closes (its last state may still be unpublished)
-        self._vocabulary = Vocabulary()
+        # A worker's clusterer for one batch shares the worker's (bounded) vocabulary.
+        self._vocabulary = vocabulary if vocabulary is not None else Vocabulary()
         self._stories: dict[str, Story] = {}
         self._story_of: dict[str, str] = {}  # article -> story, for the tracked articles of open stories
         self._postings: dict[tuple[str, Any], set[str]] = {}  # (kind, key) -> stories
@@ -286,13 +324,34 @@ class StoryClusterer:
             return True
         return story.first_seen - self.window <= features.published <= story.last_updated + self.window
 
-    def _candidates(self, vectors: Mapping[str, Mapping[Any, float]]) -> list[str]:
-        """The open stories sharing the most distinctive keys with the article: its entities, key-phrase
-        words and rarest terms; keys shared by many stories ("year", "police") select nothing."""
+    def restore(self, story: Story) -> None:
+        """Open a story read from a state store, to decide with it (a story already open stays as it is)."""
+        if story.id in self._stories:
+            return
+        self._stories[story.id] = story
+        self._posted[story.id] = set()
+        self._post(story.id, story.centroid)
+        if story.last_arrival is not None:
+            heapq.heappush(self._by_arrival, (story.last_arrival, story.id))
+
+    def note_member(self, article_id: str, story_id: str) -> None:
+        """An article of an open story, known from a state store: its duplicates join that story."""
+        if story_id in self._stories:
+            self._story_of[article_id] = story_id
+            self._stories[story_id].tracked.append(article_id)
+
+    def candidate_keys(self, vectors: Mapping[str, Mapping[Any, float]]) -> list[tuple[str, Any]]:
+        """The keys that select candidate stories for an article: its entities, key-phrase words and
+        rarest terms (by the vocabulary's IDF)."""
         terms = sorted(vectors["terms"], key=lambda k: (-self._vocabulary.idf("terms", k), k))[:CANDIDATE_TERMS]
-        keys = [("entities", k) for k in vectors["entities"]] + [("keyphrases", k) for k in vectors["keyphrases"]]
+        return ([("entities", k) for k in vectors["entities"]] + [("keyphrases", k) for k in vectors["keyphrases"]]
+                + [("terms", k) for k in terms])
+
+    def _candidates(self, vectors: Mapping[str, Mapping[Any, float]]) -> list[str]:
+        """The open stories sharing the most distinctive keys with the article (`candidate_keys`);
+        keys shared by many stories ("year", "police") select nothing."""
         hits: Counter[str] = Counter()
-        for posting in keys + [("terms", k) for k in terms]:
+        for posting in self.candidate_keys(vectors):
             stories = self._postings.get(posting, ())
             if len(stories) <= MAX_POSTING:
                 hits.update(stories)

@@ -248,16 +248,21 @@ def feature_vectors(features: StoryFeatures) -> dict[str, dict[Any, float]]:
 class Vocabulary:
     """Document frequencies over the articles that arrived in the window (duplicates excluded), for IDF weights."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, limit: int | None = None) -> None:
         self.documents = 0
         self.frequency: dict[str, Counter[Any]] = {kind: Counter() for kind in VECTOR_KINDS}
         self._by_time: list[tuple[datetime, int, Mapping[str, Mapping[Any, float]]]] = []  # heap, for eviction
         self._added = 0  # a tie-breaker: vectors are not comparable
+        # A worker's memory must not grow with the window (issue 18): beyond `limit` articles, the
+        # earliest arrived leave. The IDF of a few thousand recent articles ranks words as well.
+        self.limit = limit
 
     def add(self, vectors: Mapping[str, Mapping[Any, float]], arrived: datetime) -> None:
         self._count(vectors, 1)
         self._added += 1
         heapq.heappush(self._by_time, (arrived, self._added, vectors))
+        while self.limit is not None and self.documents > self.limit:
+            self._count(heapq.heappop(self._by_time)[2], -1)
 
     def evict_before(self, cutoff: datetime) -> None:
         while self._by_time and self._by_time[0][0] < cutoff:

@@ -39,7 +39,7 @@ import heapq
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
@@ -50,6 +50,10 @@ from datasketch import MinHash, MinHashLSH
 
 __all__ = [
     "MIN_WORDS",
+    "Candidate",
+    "band_keys",
+    "choose_original",
+    "similarity",
     "NUM_PERM",
     "Fingerprint",
     "Match",
@@ -242,6 +246,67 @@ def estimate(a: Fingerprint, b: Fingerprint) -> tuple[float, float]:
     return jaccard, min(1.0, shared / smaller)
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """An earlier article that may be copied: its fingerprint and the original it stands for (its
+    own id when it is one), wherever it was found (this index, or the worker's state store)."""
+
+    fingerprint: Fingerprint
+    original: str
+
+
+def band_keys(fp: Fingerprint) -> list[str]:
+    """The LSH band keys of a fingerprint, as keywords a store can look up: two articles share one
+    when all rows of one band agree (the same banding as `NearDuplicateIndex`). None for a short text,
+    matched by its digest only."""
+    if fp.short or fp.size == 0:
+        return []
+    rows = fp.hashvalues.reshape(_LSH_BANDS, _LSH_ROWS)
+    return [f"{band:02x}" + "".join(f"{int(v):03x}" for v in row) for band, row in enumerate(rows)]
+
+
+def similarity(a: Fingerprint, b: Fingerprint, *, jaccard_threshold: float, containment_threshold: float) -> float | None:
+    """The similarity that makes a and b duplicates, None when they are not."""
+    jaccard, containment = estimate(a, b)
+    if min(a.size, b.size) < MIN_SIZE_RATIO * max(a.size, b.size):
+        containment = 0.0  # a teaser or a paragraph quoted elsewhere: not looked for
+    if jaccard >= jaccard_threshold or containment >= containment_threshold:
+        return max(jaccard, containment)
+    return None
+
+
+def choose_original(fp: Fingerprint, candidates: Iterable[Candidate], published_of: Callable[[str], datetime | None], *,
+                    jaccard_threshold: float, containment_threshold: float) -> Match | None:
+    """The earliest original among `candidates` (earliest recorded first) that `fp` duplicates.
+
+    Never the article itself nor its own copies (an original processed again). The same text
+    (digest) wins outright: the first such candidate's original, similarity 1. Otherwise each
+    candidate is checked by `similarity`, and of the originals matched the earliest published wins
+    (`published_of` gives an original's date; a candidate's own date stands in for an original no
+    longer known, which is then dated by its earliest copy)."""
+    candidates = [c for c in candidates if c.original != fp.article_id and c.fingerprint.article_id != fp.article_id]
+    same_text = next((c for c in candidates if c.fingerprint.digest == fp.digest), None)
+    if same_text is not None:
+        return Match(same_text.original, 1.0)
+    if fp.short or fp.size == 0:
+        return None
+    best: dict[str, tuple[datetime, float]] = {}  # original -> (its published time, best similarity)
+    for candidate in candidates:
+        if candidate.fingerprint.short:
+            continue
+        found = similarity(fp, candidate.fingerprint, jaccard_threshold=jaccard_threshold,
+                           containment_threshold=containment_threshold)
+        if found is None:
+            continue
+        published = published_of(candidate.original) or candidate.fingerprint.published
+        earlier = best.get(candidate.original, (published, 0.0))
+        best[candidate.original] = (min(earlier[0], published), max(earlier[1], found))
+    if not best:
+        return None
+    original = min(best, key=lambda a: (best[a][0], a))
+    return Match(original, round(best[original][1], 4))
+
+
 @dataclass
 class _Entry:
     fingerprint: Fingerprint
@@ -291,38 +356,16 @@ class NearDuplicateIndex:
 
     def check(self, fp: Fingerprint) -> Match | None:
         """The earliest original among the indexed articles this one duplicates; the index is unchanged."""
-        # Never the article itself, nor its own copies (when an original is processed again).
-        same_text = [a for a in self._exact.get(fp.digest, ()) if self._entries[a].original != fp.article_id]
-        if same_text:
-            return Match(self._entries[same_text[0]].original, 1.0)
-        if fp.short or fp.size == 0:
-            return None
-        best: dict[str, tuple[datetime, float]] = {}  # original -> (its published time, best similarity)
-        for candidate in self._lsh.query(_minhash(fp.hashvalues)):
-            entry = self._entries[candidate]
-            if entry.original == fp.article_id:
-                continue
-            similarity = self._similarity(fp, entry.fingerprint)
-            if similarity is None:
-                continue
-            # An original evicted before its copies is known by the earliest copy's time.
-            known = self._entries.get(entry.original)
-            published = known.fingerprint.published if known else entry.fingerprint.published
-            earlier = best.get(entry.original, (published, 0.0))
-            best[entry.original] = (min(earlier[0], published), max(earlier[1], similarity))
-        if not best:
-            return None
-        original = min(best, key=lambda a: (best[a][0], a))
-        return Match(original, round(best[original][1], 4))
+        exact = [Candidate(self._entries[a].fingerprint, self._entries[a].original) for a in self._exact.get(fp.digest, ())]
+        similar = ([] if fp.short or fp.size == 0 else
+                   [Candidate(self._entries[a].fingerprint, self._entries[a].original)
+                    for a in self._lsh.query(_minhash(fp.hashvalues))])
+        return choose_original(fp, exact + similar, self._published_of, jaccard_threshold=self.jaccard_threshold,
+                               containment_threshold=self.containment_threshold)
 
-    def _similarity(self, a: Fingerprint, b: Fingerprint) -> float | None:
-        """The similarity that makes a and b duplicates, None when they are not."""
-        jaccard, containment = estimate(a, b)
-        if min(a.size, b.size) < MIN_SIZE_RATIO * max(a.size, b.size):
-            containment = 0.0  # a teaser or a paragraph quoted elsewhere: not looked for
-        if jaccard >= self.jaccard_threshold or containment >= self.containment_threshold:
-            return max(jaccard, containment)
-        return None
+    def _published_of(self, article_id: str) -> datetime | None:
+        entry = self._entries.get(article_id)
+        return entry.fingerprint.published if entry else None
 
     def decide(self, fp: Fingerprint) -> Match | None:
         """Check, then record the article with that decision."""

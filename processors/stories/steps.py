@@ -1,10 +1,11 @@
 """The `news.duplicates.v1` and `news.stories.v1` steps (issue 8): near-duplicates across all
-sources, and stories (articles about the same event), with their state in Kafka.
+sources, and stories (articles about the same event), with their state in Elasticsearch.
 
 Both steps are thin: the decisions are taken by the worker's `StoryStateService`
-(processors/stories/state.py), which they share, and which replays, catches up and publishes the
-state. They need the Kafka settings (`needs_kafka`, see processors/base.build_chain). When Kafka
-is down they raise `ServiceUnavailable`: nothing is decided without the other workers' state.
+(processors/stories/state.py), which they share, which reads and writes the state in Elasticsearch
+and publishes the stories to Kafka. They need both settings (`needs_kafka`, `needs_elasticsearch`,
+see processors/base.build_chain). When either is down they raise `ServiceUnavailable`: nothing is
+decided without the other workers' state.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from typing import Any, ClassVar
 
-from newsflow.settings import KafkaSettings, ProcessorSettings
+from newsflow.settings import ElasticsearchSettings, KafkaSettings, ProcessorSettings
 from processors.base import Draft, register_step
 from processors.stories import state as storystate
 from processors.stories.features import ENTITY_WEIGHT, KEYPHRASE_WEIGHT, TEXT_WEIGHT
@@ -29,8 +30,9 @@ class DuplicatesStep:
     reads = ("text",)
     writes = ("duplicate_of", "duplicate_similarity")
     needs_kafka: ClassVar[bool] = True
+    needs_elasticsearch: ClassVar[bool] = True
 
-    def __init__(self, *, settings: ProcessorSettings, kafka: KafkaSettings) -> None:
+    def __init__(self, *, settings: ProcessorSettings, kafka: KafkaSettings, elasticsearch: ElasticsearchSettings) -> None:
         s = settings.duplicates
         # Asked for every batch: made once.
         self._provenance = {
@@ -39,8 +41,9 @@ class DuplicatesStep:
             # clock=arrival: the window runs on fetch times (issue 22), which keep other articles in it.
             "minhash-lsh": f"{minhash_parameters()} jaccard={s.jaccard_threshold} "
                            f"containment={s.containment_threshold} window_days={s.window_days:g} clock=arrival",
+            "story-state": "elasticsearch claims=seq_no",
         }
-        self._service: storystate.StoryStateService | None = storystate.acquire(kafka, settings)
+        self._service: storystate.StoryStateService | None = storystate.acquire(kafka, elasticsearch, settings)
 
     def run(self, drafts: Sequence[Draft]) -> list[dict[str, Any]]:
         return [{"duplicate_of": d.duplicate_of, "duplicate_similarity": d.similarity}
@@ -64,10 +67,11 @@ class StoriesStep:
     reads = ("text", "detected_language", "entities", "topics", "keyphrases", "duplicate_of")
     writes = ("story_id",)
     needs_kafka: ClassVar[bool] = True
+    needs_elasticsearch: ClassVar[bool] = True
 
-    def __init__(self, *, settings: ProcessorSettings, kafka: KafkaSettings) -> None:
+    def __init__(self, *, settings: ProcessorSettings, kafka: KafkaSettings, elasticsearch: ElasticsearchSettings) -> None:
         self._settings = settings.stories
-        self._service: storystate.StoryStateService | None = storystate.acquire(kafka, settings, stories=True)
+        self._service: storystate.StoryStateService | None = storystate.acquire(kafka, elasticsearch, settings, stories=True)
 
     def run(self, drafts: Sequence[Draft]) -> list[dict[str, Any]]:
         return [{"story_id": d.story_id} for d in self._service.decide_stories(drafts)]
@@ -79,6 +83,7 @@ class StoriesStep:
             # without entities on either side (no NER model for the language) the other weights are scaled to 1.
             "story-clustering": f"threshold={s.threshold} window_hours={s.window_hours:g} weights=entities:{ENTITY_WEIGHT}"
                                 f",keyphrases:{KEYPHRASE_WEIGHT},text:{TEXT_WEIGHT} no-entities=rescaled clock=arrival",
+            "story-state": "elasticsearch claims=seq_no",
         }
 
     def close(self) -> None:
