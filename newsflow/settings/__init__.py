@@ -377,6 +377,10 @@ class SecuritySettings(_Section):
     api_password: SecretStr | None = None
     viewer_user: str = Field("newsflow_viewer", description="A Kibana user who reads the newsflow indices and dashboards.")
     viewer_password: SecretStr | None = None
+    processor_user: str = Field(
+        "newsflow_processor", description="The processors' user: reads and writes their stories state index, nothing else.",
+    )
+    processor_password: SecretStr | None = None
 
 
 class StackSettings(_Section):
