@@ -118,7 +118,7 @@ def remove(settings: Settings, *extra_indices: str) -> None:
     t = settings.kafka.topics
     admin = make_admin(settings.kafka)
     try:
-        admin.delete_topics([t.raw, t.enriched, t.dlq, t.feed_state, t.feed_health, t.stories_state, t.stories])
+        admin.delete_topics([t.raw, t.enriched, t.dlq, t.feed_state, t.feed_health, t.stories])
     finally:
         admin.close()
     es = settings.elasticsearch

@@ -38,11 +38,12 @@ def isolated(base: Settings, label: str) -> Settings:
     topics = base.kafka.topics.model_copy(
         update={"raw": f"test.{suffix}.raw", "enriched": f"test.{suffix}.enriched", "dlq": f"test.{suffix}.dlq", "partitions": 2,
                 "feed_state": f"test.{suffix}.feeds.state", "feed_health": f"test.{suffix}.feeds.health", "feed_partitions": 6,
-                "stories_state": f"test.{suffix}.stories.state", "stories": f"test.{suffix}.stories"}
+                "stories": f"test.{suffix}.stories"}
     )
     es = base.elasticsearch.model_copy(
         update={"alias": f"test-{suffix}", "write_alias": f"test-{suffix}-write", "index_prefix": f"test-{suffix}-v", "template_name": f"test-{suffix}",
-                "feed_health_index": f"test-{suffix}-feed-health", "stories_index": f"test-{suffix}-stories"}
+                "feed_health_index": f"test-{suffix}-feed-health", "stories_index": f"test-{suffix}-stories",
+                "stories_state_index": f"test-{suffix}-stories-state"}
     )
     return base.model_copy(
         update={
@@ -75,7 +76,7 @@ def as_env(settings: Settings) -> dict[str, str]:
         "NEWSFLOW_ELASTICSEARCH__TEMPLATE_NAME": es.template_name,
         "NEWSFLOW_ELASTICSEARCH__FEED_HEALTH_INDEX": es.feed_health_index,
         "NEWSFLOW_ELASTICSEARCH__STORIES_INDEX": es.stories_index,
-        "NEWSFLOW_KAFKA__TOPICS__STORIES_STATE": t.stories_state,
+        "NEWSFLOW_ELASTICSEARCH__STORIES_STATE_INDEX": es.stories_state_index,
         "NEWSFLOW_KAFKA__TOPICS__STORIES": t.stories,
         "NEWSFLOW_PROCESSOR__GROUP_ID": settings.processor.group_id,
         "NEWSFLOW_PROCESSOR__BATCH_SIZE": str(settings.processor.batch_size),

@@ -150,10 +150,6 @@ def topic_specs(settings: KafkaSettings, repl: Replication | None = None) -> dic
         # group assigns it, which are also the feeds it owns (producers/ownership.py).
         t.feed_state: topic({"cleanup.policy": "compact", "min.compaction.lag.ms": "60000"}, t.feed_partitions),
         t.feed_health: topic({"cleanup.policy": "delete", "retention.ms": str(t.health_retention_ms)}),
-        # One partition: every processor replays it whole, in the order the decisions were taken.
-        # Keyed by article id; compacted (a reprocessed article keeps its last record) and deleted
-        # past the duplicate and story windows.
-        t.stories_state: topic({"cleanup.policy": "compact,delete", "retention.ms": str(t.stories_retention_ms)}, partitions=1),
         # Keyed by story id, compacted: the latest state of every story, so the index can be rebuilt.
         t.stories: topic({"cleanup.policy": "compact", "min.compaction.lag.ms": "3600000"}),
     }

@@ -57,12 +57,7 @@ class TopicSettings(_Section):
     feed_state: str = Field("news.feeds.state", description="Compacted: the latest state of every feed.")
     feed_health: str = Field("news.feeds.health", description="One event per fetch outcome.")
     feed_partitions: int = Field(12, ge=1, description="Partitions of the feed state: the most producers that share feeds.")
-    stories_state: str = Field(
-        "news.stories.state", description="One partition, read whole by every processor: each article's fingerprint, "
-                                          "story features and the decisions taken for it."
-    )
     stories: str = Field("news.stories", description="Compacted, keyed by story id: every story as it last stood.")
-    stories_retention_ms: int = Field(8 * 24 * 3600 * 1000, description="State older than the windows is dropped.")
     partitions: int = Field(6, ge=1, description="Partitions of each topic: the most workers a stage can use.")
     replication_factor: int | None = Field(
         None, ge=1, description="Copies of each partition; unset: 3 on a cluster of 3+ brokers, else as many as there are brokers."

@@ -70,7 +70,7 @@ def settings(cluster: Cluster, request: pytest.FixtureRequest):
     mine = isolated(cluster.settings, request.node.name.removeprefix("test_"))
     run_setup(mine)
     t = mine.kafka.topics
-    cluster.wait_metadata([*_topics(mine), t.stories_state, t.stories])
+    cluster.wait_metadata([*_topics(mine), t.stories])
     yield mine
     cluster.restart()  # a scenario that failed with brokers down: they must answer the clean-up
     _remove(mine)
@@ -80,13 +80,14 @@ def _remove(settings: Settings) -> None:
     t, es = settings.kafka.topics, settings.elasticsearch
     admin = make_admin(settings.kafka)
     try:
-        admin.delete_topics([t.raw, t.enriched, t.dlq, t.feed_state, t.feed_health, t.stories_state, t.stories])
+        admin.delete_topics([t.raw, t.enriched, t.dlq, t.feed_state, t.feed_health, t.stories])
     finally:
         admin.close()
     client = make_client(es)
     try:
-        client.indices.delete(index=[es.index_name, es.feed_health_index, es.stories_index], ignore_unavailable=True)
-        for template in (es.template_name, es.feed_health_index, es.stories_index):
+        client.indices.delete(index=[es.index_name, es.feed_health_index, es.stories_index, es.stories_state_index],
+                              ignore_unavailable=True)
+        for template in (es.template_name, es.feed_health_index, es.stories_index, es.stories_state_index):
             try:
                 client.indices.delete_index_template(name=template)
             except NotFoundError:

@@ -49,7 +49,7 @@ def _remove(settings: Settings) -> None:
     admin = make_admin(settings.kafka)
     t = settings.kafka.topics
     try:
-        admin.delete_topics([t.raw, t.enriched, t.dlq, t.feed_state, t.feed_health, t.stories_state, t.stories])
+        admin.delete_topics([t.raw, t.enriched, t.dlq, t.feed_state, t.feed_health, t.stories])
     finally:
         admin.close()
     es = settings.elasticsearch
@@ -58,7 +58,8 @@ def _remove(settings: Settings) -> None:
         client.indices.delete(index=es.index_name, ignore_unavailable=True)
         client.indices.delete(index=es.feed_health_index, ignore_unavailable=True)
         client.indices.delete(index=es.stories_index, ignore_unavailable=True)
-        for template in (es.feed_health_index, es.stories_index):
+        client.indices.delete(index=es.stories_state_index, ignore_unavailable=True)
+        for template in (es.feed_health_index, es.stories_index, es.stories_state_index):
             try:
                 client.indices.delete_index_template(name=template)
             except NotFoundError:

@@ -1,7 +1,8 @@
-"""Near-duplicates and stories on the real broker, with `newsflow process` worker processes: the
-state in `news.stories.state` survives a worker restart and is shared by the workers of a group,
-an article about the same event joins the story that `news.stories` then carries, and without its
-state topic the step raises `ServiceUnavailable` rather than decide anything."""
+"""Near-duplicates and stories on the real broker and cluster, with `newsflow process` worker
+processes: the state in the stories-state index survives a worker restart (which replays nothing)
+and is shared by the workers of a group, an article about the same event joins the story that
+`news.stories` then carries, and without Elasticsearch the step raises `ServiceUnavailable` rather
+than decide anything."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ import pytest
 
 from newsflow.contract.schema import EnrichedArticle, RawArticle, StoryDocument, decode_enriched, decode_story, encode
 from newsflow.errors import ServiceUnavailable
+from newsflow.index.indices import make_client
 from newsflow.runtime.kafka import make_admin, make_producer
 from newsflow.settings import Settings
 from processors.base import build_chain
@@ -115,7 +117,7 @@ def test_the_state_survives_a_restart_and_an_article_on_the_same_event_joins_the
     second = workers("second")
     send(settings, settings.kafka.topics.raw, [(a.id.encode(), encode(a)) for a in (copy, same_event)])
     found = enriched(settings, {"x", "x-copy", "y"})
-    assert "stories state replayed" in second.text() and "records=1 articles=1 stories=1" in second.text()
+    assert "stories state ready" in second.text() and "vocabulary=1 " in second.text()
     assert (found["x-copy"].duplicate_of, found["x-copy"].story_id) == ("x", original.story_id)
     assert found["x-copy"].duplicate_similarity >= 0.7
     assert (found["y"].duplicate_of, found["y"].story_id) == (None, original.story_id)
@@ -167,19 +169,24 @@ def produce_to(settings: Settings, raw: RawArticle, *, partition: int) -> None:
         producer.close()
 
 
-def test_without_its_state_the_step_raises_service_unavailable_and_decides_nothing(settings, eval_rows):
-    topics = settings.kafka.topics.model_copy(update={"stories_state": f"{settings.kafka.topics.stories_state}.missing"})
-    kafka = settings.kafka.model_copy(update={"topics": topics})
+def test_without_elasticsearch_the_step_raises_service_unavailable_and_decides_nothing(settings, eval_rows):
+    elasticsearch = settings.elasticsearch.model_copy(update={"url": "http://127.0.0.1:9"})  # nothing listens there
     load_steps()
-    chain = build_chain(DUPLICATES_ONLY, settings=settings.processor, kafka=kafka)
+    chain = build_chain(DUPLICATES_ONLY, settings=settings.processor, kafka=settings.kafka, elasticsearch=elasticsearch)
     try:
-        with pytest.raises(ServiceUnavailable, match=r"stories\.state\.missing does not exist: run `newsflow setup`"):
+        with pytest.raises(ServiceUnavailable, match="Elasticsearch is not reachable"):
             chain.enrich([article("x", eval_rows["tokayev-tehran-0"])], datetime.now(UTC))
         # Tried again at once (the processor isolates a failing batch article by article), it fails
-        # fast rather than waiting for Kafka's timeouts once per article.
+        # fast rather than waiting for the cluster's timeouts once per article.
         started = time.monotonic()
         with pytest.raises(ServiceUnavailable, match="moments ago"):
             chain.enrich([article("x", eval_rows["tokayev-tehran-0"])], datetime.now(UTC))
         assert time.monotonic() - started < 0.5
     finally:
         chain.close()
+    client = make_client(settings.elasticsearch)
+    try:  # nothing was decided, so nothing was written where the state lives
+        index = settings.elasticsearch.stories_state_index
+        assert client.count(index=index)["count"] == 0
+    finally:
+        client.close()

@@ -4,7 +4,7 @@ A first crawl of real feeds hands over backlogs published weeks or months ago, m
 that carry no date (the producer dates them with their fetch time, `date_source` "fetched"). With
 windows measured against the newest publish date seen, one undated item moved that clock to the
 fetch time and evicted the whole backlog at once: 922 articles made 922 stories and no duplicate.
-Pure: no Kafka, no spaCy (features are built by hand, as processors/stories/features.py makes them).
+Pure: no Kafka, no Elasticsearch (a `MemoryStore`), no spaCy (features are built by hand, as processors/stories/features.py makes them).
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from newsflow.contract.schema import RawArticle
+from newsflow.contract.schema import RawArticle, StoryDocument
 from newsflow.settings import ProcessorSettings, StorySettings
 from processors.base import Draft
-from processors.stories.clustering import StoryClusterer, story_id_for
+from processors.stories.clustering import Story, StoryClusterer, story_id_for
 from processors.stories.features import (
     StoryFeatures,
     Vocabulary,
@@ -28,7 +28,8 @@ from processors.stories.features import (
     weighted_similarity,
 )
 from processors.stories.neardup import Fingerprint, NearDuplicateIndex, fingerprint
-from processors.stories.state import Decision, StateRecord, StoryState
+from processors.stories.decider import StoryDecider
+from processors.stories.store import Decision, MemoryStore, StateRecord
 
 FETCH = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)  # the crawl: every item below arrives then
 QUAKE_AT = datetime(2026, 8, 3, 4, 10, tzinfo=UTC)  # months before the crawl
@@ -72,10 +73,20 @@ def article(article_id: str, text: str, published: datetime | None, entities=(),
     return fp, features
 
 
-def decide(state: StoryState, item: tuple[Fingerprint, StoryFeatures]) -> Decision:
+def decide(decider: StoryDecider, item: tuple[Fingerprint, StoryFeatures]) -> Decision:
     fp, features = item
-    duplicate = state.decide_duplicate(fp)
-    return state.decide_story(features, duplicate_of=duplicate.duplicate_of)
+    [duplicate] = decider.decide_duplicates([fp], save=False)
+    [decision], _ = decider.decide_stories([(features, duplicate.duplicate_of)])
+    return decision
+
+
+def new_decider() -> StoryDecider:
+    return StoryDecider(MemoryStore(), ProcessorSettings())
+
+
+def document(decider: StoryDecider, story_id: str) -> StoryDocument:
+    stored = decider.store.stories([story_id])[story_id]
+    return StoryDocument.model_validate(Story.from_state(stored.state, decider.vocabulary).to_document())
 
 
 def crawl() -> list[tuple[str, tuple[Fingerprint, StoryFeatures]]]:
@@ -95,8 +106,8 @@ def crawl() -> list[tuple[str, tuple[Fingerprint, StoryFeatures]]]:
 
 
 def test_a_backlog_mixed_with_undated_items_still_makes_its_duplicates_and_stories():
-    state = StoryState(ProcessorSettings())
-    decided = {article_id: decide(state, item) for article_id, item in crawl()}
+    decider = new_decider()
+    decided = {article_id: decide(decider, item) for article_id, item in crawl()}
 
     assert decided["quake-copy"].duplicate_of == "quake-1"
     assert [a for a, d in decided.items() if d.duplicate_of] == ["quake-copy"]
@@ -106,7 +117,7 @@ def test_a_backlog_mixed_with_undated_items_still_makes_its_duplicates_and_stori
         "harbour-1": harbour, "harbour-undated": harbour, "harbour-2": harbour,
     }
     # Every story is still open and documented: the backlog was not closed by the undated items.
-    documents = {s: state.story_document(s) for s in (quake, harbour, story_id_for("storm"))}
+    documents = {s: document(decider, s) for s in (quake, harbour, story_id_for("storm"))}
     assert [documents[s].size for s in (quake, harbour)] == [3, 3]
     # The undated report joined without dragging the story to the fetch time.
     assert (documents[harbour].first_seen, documents[harbour].last_updated) == (HARBOUR_AT, HARBOUR_AT + timedelta(hours=5))
@@ -134,17 +145,21 @@ def test_an_undated_article_evicts_and_closes_nothing():
 
 
 def test_what_arrived_longer_ago_than_the_window_leaves_whatever_its_date():
-    state = StoryState(ProcessorSettings())  # duplicates: 7 days; stories: 72 hours
-    decide(state, article("quake-1", QUAKE, QUAKE_AT, QUAKE_ENTITIES))
+    decider = new_decider()  # duplicates: 7 days; stories: 72 hours
+    decide(decider, article("quake-1", QUAKE, QUAKE_AT, QUAKE_ENTITIES))
     # Four days of arrivals later the story is closed; the fingerprint stays for the 7-day window.
-    decide(state, article("storm", STORM, None, fetched=FETCH + timedelta(days=4)))
-    assert state.clusterer.story(story_id_for("quake-1")) is None and "quake-1" in state.index
-    late = decide(state, article("quake-2", QUAKE_OTHER, QUAKE_AT, QUAKE_ENTITIES, fetched=FETCH + timedelta(days=4)))
+    decide(decider, article("storm", STORM, None, fetched=FETCH + timedelta(days=4)))
+    late = decide(decider, article("quake-2", QUAKE_OTHER, QUAKE_AT, QUAKE_ENTITIES, fetched=FETCH + timedelta(days=4)))
     assert late.story_id == story_id_for("quake-2")  # its story has closed: a new one
-    decide(state, article("storm-2", STORM + " Update.", None, fetched=FETCH + timedelta(days=8)))
-    assert "quake-1" not in state.index and state.known("quake-1") is None
-    copy = decide(state, article("quake-copy", QUAKE, QUAKE_AT, fetched=FETCH + timedelta(days=8)))
-    assert copy.duplicate_of is None  # its original left the window
+    copy = decide(decider, article("quake-copy", QUAKE, QUAKE_AT, fetched=FETCH + timedelta(days=4, hours=1)))
+    assert copy.duplicate_of == "quake-1"  # within the 7 days
+    # On day 8 the original has left the window, its copy of day 4 has not: a copy of either
+    # still points at the first article.
+    copy = decide(decider, article("quake-copy-2", QUAKE, QUAKE_AT, fetched=FETCH + timedelta(days=8)))
+    assert copy.duplicate_of == "quake-1"
+    decide(decider, article("storm-2", STORM + " Update.", None, fetched=FETCH + timedelta(days=16)))
+    copy = decide(decider, article("quake-copy-3", QUAKE, QUAKE_AT, fetched=FETCH + timedelta(days=16)))
+    assert copy.duplicate_of is None  # every earlier copy left the window
 
 
 def test_dates_still_keep_events_months_apart_in_separate_stories():
@@ -182,37 +197,28 @@ def test_article_times_bound_the_date_by_the_fetch_and_flag_undated_items():
     assert times(QUAKE_AT, None) == (QUAKE_AT, FETCH, False)  # not recorded: the date is taken as given
 
 
-def test_records_carry_the_arrival_and_old_records_still_read():
+def test_records_carry_the_arrival():
     fp, features = article("quake-1", QUAKE, QUAKE_AT, QUAKE_ENTITIES)
-    record = StateRecord("quake-1", QUAKE_AT, fingerprint=fp, features=features, story_id="story-x", arrived=FETCH)
+    record = StateRecord("quake-1", QUAKE_AT, FETCH, fingerprint=fp, features=features, story_id="story-x")
     back = StateRecord.from_bytes(record.to_bytes())
-    assert (back.arrival, back.fingerprint.arrival, back.features.arrival) == (FETCH, FETCH, FETCH)
+    assert (back.arrived, back.fingerprint.arrival, back.features.arrival) == (FETCH, FETCH, FETCH)
     assert back.features == features and back.published == QUAKE_AT
     _, undated = article("storm", STORM, None)
     assert StoryFeatures.from_json(json.loads(json.dumps(undated.to_json()))).undated is True
 
-    # Written before the arrival was kept: no "arrived", no "undated"; the published time stands in.
-    old = json.loads(record.to_bytes())
-    del old["arrived"], old["fingerprint"]["arrived"], old["story"]["arrived"]
-    read = StateRecord.from_bytes(json.dumps(old).encode())
-    assert (read.arrival, read.fingerprint.arrival, read.features.arrival) == (QUAKE_AT, QUAKE_AT, QUAKE_AT)
-    assert read.features.undated is False
-    # And a record whose arrival is its published time stays as compact as before.
-    assert "arrived" not in json.loads(StateRecord("x", QUAKE_AT, arrived=QUAKE_AT).to_bytes())
 
-
-def test_a_story_closed_in_the_batch_that_placed_an_article_still_has_its_document():
-    state = StoryState(ProcessorSettings())
+def test_a_story_closed_in_the_batch_that_placed_an_article_is_still_written_and_published():
+    decider = new_decider()
     # A batch whose arrivals span more than the window (a topic replayed from days back): the
-    # quake's story closes when the storm arrives four days later, before the batch is published.
-    decide(state, article("quake-1", QUAKE, QUAKE_AT, QUAKE_ENTITIES))
-    decide(state, article("storm", STORM, None, fetched=FETCH + timedelta(days=4)))
+    # quake's story closes when the storm arrives four days later, in the same batch.
+    items = [article("quake-1", QUAKE, QUAKE_AT, QUAKE_ENTITIES), article("storm", STORM, None, fetched=FETCH + timedelta(days=4))]
+    duplicates = decider.decide_duplicates([fp for fp, _ in items], save=False)
+    decisions, stories = decider.decide_stories([(f, d.duplicate_of) for (_, f), d in zip(items, duplicates, strict=True)])
     quake = story_id_for("quake-1")
-    assert state.clusterer.story(quake) is None
-    document = state.story_document(quake)
-    assert document is not None and document.size == 1 and document.article_ids == ("quake-1",)
-    state.acknowledge(["quake-1", "storm"])
-    assert state.story_document(quake) is None  # published: nothing kept
+    assert [d.story_id for d in decisions] == [quake, story_id_for("storm")]
+    assert {s.id for s in stories} == {quake, story_id_for("storm")}
+    written = document(decider, quake)
+    assert written.size == 1 and written.article_ids == ("quake-1",)
 
 
 def test_two_reports_in_a_language_without_entities_can_join():

@@ -1,7 +1,8 @@
-"""The stories state (processors/stories/state.py) without Kafka: a state record survives its bytes;
-a redelivered or reprocessed article gets its recorded decision, never a match on itself, here and
-in a worker that replayed the records; the first record of an article wins; the windows evict.
-And the steps need the Kafka settings to be built (processors/base.build_chain)."""
+"""The stories state without a cluster (processors/stories/decider.py over a `MemoryStore`): a state
+record survives its bytes; a redelivered or reprocessed article gets its recorded decision, never a
+match on itself, in the same worker and in a restarted one; two workers claiming at once agree on
+which copy is the original; a story two workers join at once counts both; the windows hold; and
+the steps need the Kafka and Elasticsearch settings to be built (processors/base.build_chain)."""
 
 from __future__ import annotations
 
@@ -12,15 +13,16 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from newsflow.errors import ConfigError
-from newsflow.settings import KafkaSettings, ProcessorSettings
+from newsflow.errors import ConfigError, ServiceUnavailable
+from newsflow.settings import ElasticsearchSettings, KafkaSettings, ProcessorSettings
 from processors.base import build_chain
 from processors.catalog import load_steps
 from processors.clean import clean_text
-from processors.stories.clustering import story_id_for
-from processors.stories.features import story_features
+from processors.stories.clustering import Story, story_id_for
+from processors.stories.decider import StoryDecider
+from processors.stories.features import Vocabulary, feature_vectors, story_features
 from processors.stories.neardup import fingerprint
-from processors.stories.state import StateRecord, StoryState
+from processors.stories.store import MemoryStore, StateRecord, StoredStory
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 T0 = datetime(2022, 6, 19, 9, 30, tzinfo=UTC)
@@ -34,111 +36,165 @@ def texts() -> dict[str, str]:
     return {r["id"]: clean_text(r["text"]) for r in rows if r["labels"]["story"] == "tokayev-tehran"}
 
 
-def decide(state: StoryState, article_id: str, text: str, hours: float = 0.0):
-    """Both decisions for an article, as the two steps take them."""
+def item(article_id: str, text: str, hours: float = 0.0):
     published = T0 + timedelta(hours=hours)
-    duplicate = state.decide_duplicate(fingerprint(article_id, text, published))
     features = story_features(article_id, published, title=text[:60], text=text, source="test", entities=ENTITIES,
                               keyphrases=("joint commission",), topics=("politics",), language="en")
-    return state.decide_story(features, duplicate_of=duplicate.duplicate_of)
+    return fingerprint(article_id, text, published), features
 
 
-def published_records(state: StoryState, article_ids: list[str]) -> list[StateRecord]:
-    """What the service would send to Kafka for a batch, once acknowledged: the records as read back."""
-    records = state.pending(article_ids)
-    state.acknowledge(article_ids)
-    return [StateRecord.from_bytes(r.to_bytes()) for r in records]
+def decide(decider: StoryDecider, article_id: str, text: str, hours: float = 0.0):
+    """Both decisions for an article, as the two steps take them."""
+    fp, features = item(article_id, text, hours)
+    [duplicate] = decider.decide_duplicates([fp], save=False)
+    [decision], _ = decider.decide_stories([(features, duplicate.duplicate_of)])
+    return decision
 
 
 def test_a_state_record_survives_its_bytes(texts):
-    state = StoryState(ProcessorSettings())
-    decide(state, "x", texts["tokayev-tehran-0"])
-    decide(state, "x-copy", texts["tokayev-tehran-0~edited"], hours=1)
-    [original, copy] = state.pending(["x", "x-copy"])
+    store = MemoryStore()
+    decider = StoryDecider(store, ProcessorSettings())
+    decide(decider, "x", texts["tokayev-tehran-0"])
+    decide(decider, "x-copy", texts["tokayev-tehran-0~edited"], hours=1)
+    copy = store.records(["x-copy"])["x-copy"]
     payload = copy.to_bytes()
     back = StateRecord.from_bytes(payload)
 
-    assert len(payload) < 1500, len(payload)  # compact: the topic holds one per article of the window
-    assert (back.article_id, back.published, back.duplicate_of, back.story_id) == ("x-copy", T0 + timedelta(hours=1), "x", original.story_id)
+    assert len(payload) < 1500, len(payload)  # compact: the store holds one per article of the window
+    assert (back.article_id, back.published, back.duplicate_of, back.story_id, back.checked) == (
+        "x-copy", T0 + timedelta(hours=1), "x", story_id_for("x"), True)
     assert back.similarity == copy.similarity and 0.7 <= back.similarity <= 1.0
     assert back.features == copy.features
     assert np.array_equal(back.fingerprint.hashvalues, copy.fingerprint.hashvalues)
     assert (back.fingerprint.size, back.fingerprint.digest) == (copy.fingerprint.size, copy.fingerprint.digest)
-    # A record of a chain without the stories step carries no features and no story.
-    bare = StateRecord.from_bytes(StateRecord("y", T0, fingerprint=copy.fingerprint).to_bytes())
-    assert (bare.article_id, bare.features, bare.duplicate_of, bare.similarity, bare.story_id) == ("y", None, None, None, None)
-    assert np.array_equal(bare.fingerprint.hashvalues, copy.fingerprint.hashvalues)
-    for bad in (b"{not json", b'{"v": 99, "id": "z"}', b'{"v": 1}', b"[]"):
+    bare = StateRecord.from_bytes(StateRecord("y", T0, T0, fingerprint=copy.fingerprint).to_bytes())
+    assert (bare.article_id, bare.features, bare.duplicate_of, bare.story_id, bare.checked) == ("y", None, None, None, False)
+    for bad in (b"{not json", b'{"v": 99, "id": "z"}', b'{"v": 2}', b"[]"):
         with pytest.raises(ValueError, match="not a stories state record"):
             StateRecord.from_bytes(bad)
 
 
-def test_a_redelivered_article_gets_its_recorded_decision_here_and_after_a_replay(texts):
-    first = StoryState(ProcessorSettings())
+def test_a_redelivered_article_gets_its_recorded_decision_here_and_in_a_restarted_worker(texts):
+    store = MemoryStore()
+    first = StoryDecider(store, ProcessorSettings())
     original = decide(first, "x", texts["tokayev-tehran-0"])
     copy = decide(first, "x-copy", texts["tokayev-tehran-0~edited"], hours=1)
     assert original.duplicate_of is None and copy.duplicate_of == "x"
     assert original.story_id == copy.story_id == story_id_for("x")
-    records = published_records(first, ["x", "x-copy"])
 
-    # Redelivered to the same worker (a crash before the commit), the original with an edited text
-    # (a new version): it is still the original, not a copy of its own copy.
+    # Redelivered (a crash before the commit), the original with an edited text (a new version):
+    # still the original, not a copy of its own copy; the decision is the recorded one.
     assert decide(first, "x", texts["tokayev-tehran-0~edited"]) == original
-    assert decide(first, "x-copy", texts["tokayev-tehran-0~edited"], hours=1) == copy
-    # The decision is the recorded one, whatever the new version says: it is not taken again.
     assert decide(first, "x-copy", texts["tokayev-tehran-2"], hours=1) == copy
-    assert first.pending(["x", "x-copy"]) == []  # nothing new to record
 
-    # A restarted worker replays the records: the same decisions, and nothing new to record.
-    second = StoryState(ProcessorSettings())
-    second.replay(records)
+    # A restarted worker replays nothing: it asks the store, and gets the same answers.
+    second = StoryDecider(store, ProcessorSettings())
+    assert second.warm_up() == 2  # its vocabulary: the articles stored
     assert decide(second, "x", texts["tokayev-tehran-0"]) == original
     assert decide(second, "x-copy", texts["tokayev-tehran-0~edited"], hours=1) == copy
-    assert second.pending(["x", "x-copy"]) == []
     # ...while a new copy is found, and points at the original, not at the copy.
     again = decide(second, "x-again", texts["tokayev-tehran-0~boilerplate"], hours=2)
     assert (again.duplicate_of, again.story_id) == ("x", original.story_id)
-    assert [r.article_id for r in second.pending(["x-again"])] == ["x-again"]
+    assert store.stories([original.story_id])[original.story_id].state["size"] == 3
 
 
-def test_the_first_record_of_an_article_wins(texts):
-    state = StoryState(ProcessorSettings())
-    decide(state, "x", texts["tokayev-tehran-0"])
-    [mine] = published_records(state, ["x"])
-    late = StateRecord("x", mine.published, fingerprint=mine.fingerprint, features=mine.features, duplicate_of="other",
-                       similarity=0.9, story_id="story-other")
-    assert state.apply(mine) is False  # this worker's own record, read back from the topic
-    assert state.apply(late) is False  # another worker's concurrent decision for the same article
-    assert state.known("x").duplicate_of is None and state.clusterer.story_of("x") == story_id_for("x")
-    assert state.apply(StateRecord("y", mine.published, duplicate_of="x", similarity=1.0, story_id=story_id_for("x"))) is True
-    assert state.known("y").duplicate_of == "x"
+def test_two_workers_claiming_a_copy_at_once_agree_which_is_the_original(texts):
+    store = MemoryStore()
+    a, b = StoryDecider(store, ProcessorSettings()), StoryDecider(store, ProcessorSettings())
+    fp_a, _ = item("on-a", texts["tokayev-tehran-0"])
+    fp_b, _ = item("on-b", texts["tokayev-tehran-0~edited"])
+    # Worker B has claimed its copy but not decided yet when worker A decides on its own.
+    store.claim([StateRecord("on-b", fp_b.published, fp_b.arrival, fingerprint=fp_b)])
+    [on_a] = a.decide_duplicates([fp_a])
+    [on_b] = b.decide_duplicates([fp_b])
+    # The later claim is the copy, whoever decides first; the earlier never points at the later.
+    assert (on_a.duplicate_of, on_b.duplicate_of) == ("on-b", None)
 
 
-def test_articles_leave_the_state_with_the_windows(texts):
+def test_copies_inside_one_batch_point_at_the_first(texts):
+    decider = StoryDecider(MemoryStore(), ProcessorSettings())
+    fps = [item(a, texts[t])[0] for a, t in (("x", "tokayev-tehran-0"), ("x-copy", "tokayev-tehran-0~edited"),
+                                             ("x-again", "tokayev-tehran-0~boilerplate"))]
+    assert [d.duplicate_of for d in decider.decide_duplicates(fps)] == [None, "x", "x"]
+
+
+class _Contended(MemoryStore):
+    """A store where another worker adds its article to a story once, just before this worker writes it."""
+
+    def __init__(self, rival) -> None:
+        super().__init__()
+        self._rival = rival
+        self.conflicts = 0
+
+    def save_stories(self, stories):
+        for stored in stories:
+            if stored.version is not None and self.conflicts == 0:
+                current = self.stories([stored.state["id"]])[stored.state["id"]]
+                theirs = Story.from_state(current.state, Vocabulary())
+                theirs.add(self._rival, feature_vectors(self._rival))
+                assert super().save_stories([StoredStory(theirs.to_state(), current.version)]) == set()
+                self.conflicts += 1
+        return super().save_stories(stories)
+
+
+def test_a_story_two_workers_join_at_once_counts_both(texts):
+    _, rival = item("rival", texts["tokayev-tehran-1"], hours=2)
+    store = _Contended(rival)
+    decider = StoryDecider(store, ProcessorSettings())
+    first = decide(decider, "x", texts["tokayev-tehran-0"])
+    joined = decide(decider, "y", texts["tokayev-tehran-2"], hours=1)
+    assert joined.story_id == first.story_id and store.conflicts == 1
+    # Refused at its stale version, the story was read again and "y" added to what the rival wrote.
+    state = store.stories([first.story_id])[first.story_id].state
+    assert state["size"] == 3 and {m["id"] for m in state["members"]} == {"x", "rival", "y"}
+
+
+def test_a_story_that_keeps_changing_makes_the_batch_wait(texts):
+    class Always(MemoryStore):
+        def save_stories(self, stories):
+            return {s.state["id"] for s in stories}
+
+    decider = StoryDecider(Always(), ProcessorSettings())
+    with pytest.raises(ServiceUnavailable, match="kept changing"):
+        decide(decider, "x", texts["tokayev-tehran-0"])
+
+
+def test_the_window_decides_what_a_copy_or_a_story_may_join(texts):
     settings = ProcessorSettings().model_copy(update={
         "duplicates": ProcessorSettings().duplicates.model_copy(update={"window_days": 1.0}),
         "stories": ProcessorSettings().stories.model_copy(update={"window_hours": 12.0}),
     })
-    state = StoryState(settings)
-    decide(state, "x", texts["tokayev-tehran-0"])
-    decide(state, "later", texts["tokayev-tehran-1"], hours=30)
-    assert state.known("x") is None and state.index.fingerprint_of("x") is None and state.clusterer.story(story_id_for("x")) is None
-    # Outside the window a copy is no longer a duplicate of the evicted original, nor in its story.
-    late_copy = decide(state, "x-copy", texts["tokayev-tehran-0~edited"], hours=31)
+    decider = StoryDecider(MemoryStore(), settings)
+    decide(decider, "x", texts["tokayev-tehran-0"])
+    decide(decider, "later", texts["tokayev-tehran-1"], hours=30)
+    # Outside the windows a copy is no longer a duplicate of the original, nor in its story.
+    late_copy = decide(decider, "x-copy", texts["tokayev-tehran-0~edited"], hours=31)
     assert late_copy.duplicate_of is None and late_copy.story_id != story_id_for("x")
 
 
-def test_the_steps_need_the_kafka_settings_and_run_after_what_they_read():
+def test_the_vocabulary_a_worker_keeps_is_bounded_by_its_setting(texts):
+    settings = ProcessorSettings().model_copy(update={"stories": ProcessorSettings().stories.model_copy(
+        update={"vocabulary_articles": 3})})
+    decider = StoryDecider(MemoryStore(), settings)
+    for n, key in enumerate(sorted(texts)):
+        decide(decider, f"a{n}", texts[key], hours=n)
+    assert len(texts) > 3 and decider.vocabulary.documents == 3
+
+
+def test_the_steps_need_both_settings_and_run_after_what_they_read():
     load_steps()
-    with pytest.raises(ConfigError, match="keeps its state in Kafka"):
+    with pytest.raises(ConfigError, match="needs the kafka settings"):
         build_chain(["news.clean.v1", "news.duplicates.v1"], settings=ProcessorSettings())
+    with pytest.raises(ConfigError, match="needs the elasticsearch settings"):
+        build_chain(["news.clean.v1", "news.duplicates.v1"], settings=ProcessorSettings(), kafka=KafkaSettings())
     with pytest.raises(ConfigError, match="reads"):
-        build_chain(["news.clean.v1", "news.stories.v1"], settings=ProcessorSettings(), kafka=KafkaSettings())
-    # Built without touching Kafka (the state is read at the first batch): nothing listens on port 9.
-    chain = build_chain(ProcessorSettings().steps, settings=ProcessorSettings(), kafka=KafkaSettings(bootstrap_servers="127.0.0.1:9"))
+        build_chain(["news.clean.v1", "news.stories.v1"], settings=ProcessorSettings(), kafka=KafkaSettings(),
+                    elasticsearch=ElasticsearchSettings())
+    # Built without touching either (the state is read at the first batch): nothing listens on port 9.
+    chain = build_chain(ProcessorSettings().steps, settings=ProcessorSettings(), kafka=KafkaSettings(bootstrap_servers="127.0.0.1:9"),
+                        elasticsearch=ElasticsearchSettings(url="http://127.0.0.1:9"))
     try:
         assert [s.name for s in chain.steps][-2:] == ["news.duplicates.v1", "news.stories.v1"]
         assert chain.enrich([], T0) == []
     finally:
         chain.close()
-
