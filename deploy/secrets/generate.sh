@@ -56,6 +56,7 @@ write kibana_encryption_key 32    # Kibana's key for sessions, saved objects, re
 write es_sink_password 16         # Elasticsearch user newsflow_sink (the sink)
 write es_api_password 16          # Elasticsearch user newsflow_api (the search API)
 write es_viewer_password 16       # Elasticsearch user newsflow_viewer (people, in Kibana, read-only)
+write es_processor_password 16    # Elasticsearch user newsflow_processor (the processors' stories state)
 write kafka_admin_password 16     # Kafka SCRAM user admin (the broker itself, the health check)
 write kafka_newsflow_password 16  # Kafka SCRAM user newsflow (producer, processors, sink, setup)
 

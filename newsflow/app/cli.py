@@ -263,17 +263,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_config)
 
     p = sub.add_parser("setup", help="create the Kafka topics and the Elasticsearch template, index and alias",
-                       description="Idempotent: creates news.raw, news.enriched (compacted) and news.dlq, and the "
-                                   "articles index template, a versioned index and its alias, when missing.")
+                       description="Idempotent: creates news.raw, news.enriched (compacted), news.dlq and the feed "
+                                   "and story topics, and the articles index template, a versioned index and its "
+                                   "alias, the feed-health, stories and stories-state indices, when missing.")
     p.set_defaults(func=_setup)
 
-    p = sub.add_parser("security", help="create the Elasticsearch roles and users of the sink, the API and Kibana readers",
+    p = sub.add_parser("security", help="create the Elasticsearch roles and users of the processors, the sink, the API and "
+                                        "Kibana readers",
                        description="setup: with an administrator's credentials (elasticsearch.username/password), "
                                    "create the roles newsflow_writer (write the newsflow indices), newsflow_reader "
-                                   "(read them) and newsflow_viewer (read them and the Kibana dashboards), and the "
-                                   "users newsflow_sink, newsflow_api and newsflow_viewer, each whose password is set "
-                                   "(NEWSFLOW_SECURITY__SINK_PASSWORD, __API_PASSWORD, __VIEWER_PASSWORD, or their "
-                                   "_FILE forms). Idempotent: roles are replaced, passwords reset.")
+                                   "(read them), newsflow_viewer (read them and the Kibana dashboards) and "
+                                   "newsflow_processor (read and write the processors' stories state index only), and "
+                                   "the users newsflow_sink, newsflow_api, newsflow_viewer and newsflow_processor, each "
+                                   "whose password is set (NEWSFLOW_SECURITY__SINK_PASSWORD, __API_PASSWORD, "
+                                   "__VIEWER_PASSWORD, __PROCESSOR_PASSWORD, or their _FILE forms). Idempotent: roles "
+                                   "are replaced, passwords reset.")
     p.add_argument("action", choices=["setup", "roles"],
                    help="setup: create or update the roles and users through the security API; roles: print the "
                         "roles as a roles.yml, for clusters whose roles are files (then add the users with the "

@@ -6,9 +6,11 @@ user, or any with `manage_security`), after `newsflow setup`; on a cluster whose
 - the sink runs as `newsflow_sink` (role `newsflow_writer`): writes the newsflow indices and
   nothing else, reads none of them;
 - the search API as `newsflow_api` (role `newsflow_reader`): reads them, writes nothing;
-- people in Kibana as `newsflow_viewer` (role `newsflow_viewer`): read them and the dashboards.
-Producers and processors talk to Kafka only and need no Elasticsearch user. Re-running it is
-safe: roles are replaced by their definitions, and each user's password set to the setting's.
+- people in Kibana as `newsflow_viewer` (role `newsflow_viewer`): read them and the dashboards;
+- the processors as `newsflow_processor` (role `newsflow_processor`): read and write their
+  stories state index (`elasticsearch.stories_state_index`), which no other role names.
+Producers talk to Kafka only and need no Elasticsearch user. Re-running it is safe: roles are
+replaced by their definitions, and each user's password set to the setting's.
 """
 
 from __future__ import annotations
@@ -21,20 +23,37 @@ from newsflow.errors import ConfigError
 from newsflow.index.indices import TRANSIENT_ERRORS, unavailable
 from newsflow.settings import ElasticsearchSettings, SecuritySettings
 
-__all__ = ["READER_ROLE", "VIEWER_ROLE", "WRITER_ROLE", "ensure_security", "role_definitions", "roles_yaml"]
+__all__ = [
+    "PROCESSOR_ROLE", "READER_ROLE", "VIEWER_ROLE", "WRITER_ROLE", "ensure_security", "role_definitions", "roles_yaml",
+]
 
 WRITER_ROLE = "newsflow_writer"
 READER_ROLE = "newsflow_reader"
 VIEWER_ROLE = "newsflow_viewer"
+PROCESSOR_ROLE = "newsflow_processor"
 
 # What a Kibana user may do with the dashboards newsflow imports: look, not edit.
 _KIBANA_READ = ["feature_discover.read", "feature_dashboard.read", "feature_visualize.read"]
 
 
 def newsflow_indices(es: ElasticsearchSettings) -> list[str]:
-    """Every index and alias newsflow writes: the versioned articles indices and their aliases,
-    feed health, stories."""
+    """Every index and alias the sink writes and people read: the versioned articles indices and
+    their aliases, feed health, stories. Not the processors' stories state: only their role has it."""
     return [f"{es.index_prefix}*", es.alias, es.write_alias, es.feed_health_index, es.stories_index]
+
+
+# What a processor does to its stories state index (newsflow/index/indices.py
+# `ensure_stories_state_index`, processors/stories/es_store.py), each with the privilege it needs:
+# - read: mget, search, msearch (and the search half of delete_by_query);
+# - write: bulk create/index with if_seq_no, delete_by_query (`delete` is part of `write`);
+# - view_index_metadata: ask whether it exists.
+# Not create_index, manage or manage_index_templates: `newsflow setup` (run with the administrator's
+# credentials) makes the index, its template and mapping; a processor creates it only when it is
+# missing, which on a secured cluster is refused with a one-line reason (run `newsflow setup`)
+# and waited out. A cluster privilege to put templates could not be limited to this one index.
+_PROCESSOR_INDEX_PRIVILEGES = ["read", "write", "view_index_metadata"]
+# monitor: cluster health, as the other roles have.
+_PROCESSOR_CLUSTER_PRIVILEGES = ["monitor"]
 
 
 def role_definitions(es: ElasticsearchSettings) -> dict[str, dict[str, Any]]:
@@ -48,6 +67,8 @@ def role_definitions(es: ElasticsearchSettings) -> dict[str, dict[str, Any]]:
         VIEWER_ROLE: {"indices": [{"names": [*names], "privileges": ["read", "view_index_metadata"]}],
                       "applications": [{"application": "kibana-.kibana", "privileges": _KIBANA_READ,
                                         "resources": ["*"]}]},
+        PROCESSOR_ROLE: {"cluster": [*_PROCESSOR_CLUSTER_PRIVILEGES],
+                         "indices": [{"names": [es.stories_state_index], "privileges": [*_PROCESSOR_INDEX_PRIVILEGES]}]},
     }
 
 
@@ -61,10 +82,12 @@ def roles_yaml(es: ElasticsearchSettings) -> str:
     return header + yaml.safe_dump(role_definitions(es), sort_keys=False)
 
 
-def _users(security: SecuritySettings) -> list[tuple[str, str, Any]]:
-    return [(security.sink_user, WRITER_ROLE, security.sink_password),
-            (security.api_user, READER_ROLE, security.api_password),
-            (security.viewer_user, VIEWER_ROLE, security.viewer_password)]
+def _users(security: SecuritySettings) -> list[tuple[str, str, str, Any]]:
+    """(setting, user, role, password) of each user: the setting is security.<setting>_password."""
+    return [("sink", security.sink_user, WRITER_ROLE, security.sink_password),
+            ("api", security.api_user, READER_ROLE, security.api_password),
+            ("viewer", security.viewer_user, VIEWER_ROLE, security.viewer_password),
+            ("processor", security.processor_user, PROCESSOR_ROLE, security.processor_password)]
 
 
 def ensure_security(client: Elasticsearch, es: ElasticsearchSettings, security: SecuritySettings) -> list[str]:
@@ -73,10 +96,11 @@ def ensure_security(client: Elasticsearch, es: ElasticsearchSettings, security: 
     try:
         for name, body in role_definitions(es).items():
             client.security.put_role(name=name, **body)
-        done.append(f"roles: {', '.join(role_definitions(es))} (on {', '.join(newsflow_indices(es))})")
-        for user, role, password in _users(security):
+        done.append(f"roles: {', '.join(role_definitions(es))} (on {', '.join(newsflow_indices(es))}; "
+                    f"{PROCESSOR_ROLE} on {es.stories_state_index} only)")
+        for setting, user, role, password in _users(security):
             if password is None:
-                done.append(f"user {user}: skipped (set security.{_setting(user, security)}_password to create it)")
+                done.append(f"user {user}: skipped (set security.{setting}_password to create it)")
                 continue
             client.security.put_user(username=user, password=password.get_secret_value(), roles=[role])
             done.append(f"user {user}: role {role}, password set")
@@ -85,10 +109,6 @@ def ensure_security(client: Elasticsearch, es: ElasticsearchSettings, security: 
     except ApiError as exc:
         raise ConfigError(_refusal(exc)) from None
     return done
-
-
-def _setting(user: str, security: SecuritySettings) -> str:
-    return {security.sink_user: "sink", security.api_user: "api"}.get(user, "viewer")
 
 
 def _refusal(exc: ApiError) -> str:

@@ -123,7 +123,11 @@ class StoryStateService:
         started = time.monotonic()
         client = make_client(self._es)
         try:
-            ensure_stories_state_index(client, self._es)
+            # `newsflow setup` makes the index and owns its template and mapping: a processor creates
+            # it only when missing (a local run), so where it exists the processor's role needs no
+            # index-template or mapping privilege (newsflow/index/security.py).
+            if not client.indices.exists(index=self._es.stories_state_index):
+                ensure_stories_state_index(client, self._es)
         except ApiError as exc:  # a missing privilege, a red cluster: waited out, with the reason
             raise ServiceUnavailable(f"could not create {self._es.stories_state_index} ({exc.meta.status}: {str(exc)[:200]})",
                                      service="elasticsearch") from None

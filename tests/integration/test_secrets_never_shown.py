@@ -62,6 +62,7 @@ def _secret_env(settings: Settings, proxy: FaultyProxy, mode: object) -> dict[st
         "NEWSFLOW_SECURITY__SINK_PASSWORD": SECRET,
         "NEWSFLOW_SECURITY__API_PASSWORD": SECRET,
         "NEWSFLOW_SECURITY__VIEWER_PASSWORD": SECRET,
+        "NEWSFLOW_SECURITY__PROCESSOR_PASSWORD": SECRET,
         "NEWSFLOW_API__SEARCH_TIMEOUT_S": "0.3",
     }
 

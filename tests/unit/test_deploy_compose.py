@@ -12,8 +12,9 @@
 - Least privilege: no password is an environment value or a ${VARIABLE}; every one is a file of
   deploy/secrets/ (top-level `secrets:`, written by deploy/secrets/generate.sh, git-ignored),
   mounted only into the services that read it. Only the one-shot admin jobs log in to
-  Elasticsearch as elastic (the sink as newsflow_sink, the API as newsflow_api, made by
-  `newsflow security setup`); producer and processors have no Elasticsearch settings at all.
+  Elasticsearch as elastic (the sink as newsflow_sink, the API as newsflow_api, the processors as
+  newsflow_processor, made by `newsflow security setup`); the producer has no Elasticsearch
+  settings at all.
   Kafka takes SASL/SCRAM-SHA-512 only, and every newsflow client of it uses it.
 """
 
@@ -54,7 +55,8 @@ STAGES = {"producer": "produce", "processor": "process", "sink": "sink"}
 # What each newsflow service talks to (the settings sections it needs).
 USES = {
     "producer": {"kafka"},
-    "processor": {"kafka"},
+    # Their stories state lives in Elasticsearch (issue 18).
+    "processor": {"kafka", "elasticsearch"},
     "sink": {"kafka", "elasticsearch"},
     "api": {"elasticsearch"},
     "setup": {"kafka", "elasticsearch", "kibana"},
@@ -63,6 +65,7 @@ USES = {
 ES_USERS = {
     "sink": SecuritySettings().sink_user,  # newsflow_sink
     "api": SecuritySettings().api_user,  # newsflow_api
+    "processor": SecuritySettings().processor_user,  # newsflow_processor
     "setup": "elastic",
     "security-setup": "elastic",
 }
@@ -449,9 +452,9 @@ def test_every_newsflow_variable_is_a_setting(form, raw, newsflow_services, monk
 
 
 def test_only_the_admin_one_shots_log_in_to_elasticsearch_as_elastic(newsflow_services, monkeypatch, tmp_path):
-    """The sink as newsflow_sink, the API as newsflow_api, each with its own secret; `setup` and
-    `security-setup` as elastic; the producer and the processors with no Elasticsearch (nor
-    Kibana) setting at all: they never talk to it."""
+    """The sink as newsflow_sink, the API as newsflow_api, the processors as newsflow_processor,
+    each with its own secret; `setup` and `security-setup` as elastic; the producer with no
+    Elasticsearch (nor Kibana) setting at all: it never talks to it."""
     for name, service in newsflow_services.items():
         env = environment(service)
         settings = load_settings_of(service, monkeypatch, tmp_path)
@@ -478,11 +481,46 @@ def test_security_setup_creates_the_users_the_sink_and_api_log_in_as(newsflow_se
     security_setup = newsflow_services["security-setup"]
     security = load_settings_of(security_setup, monkeypatch, tmp_path).security
     assert (security.sink_user, security.api_user) == (ES_USERS["sink"], ES_USERS["api"])
+    assert security.processor_user == ES_USERS["processor"]
     env = environment(security_setup)
-    for name, setting in (("sink", "SINK"), ("api", "API")):
+    for name, setting in (("sink", "SINK"), ("api", "API"), ("processor", "PROCESSOR")):
         # The password the user gets is the one the service logs in with: the same secret file.
         assert env[f"NEWSFLOW_SECURITY__{setting}_PASSWORD_FILE"] == environment(newsflow_services[name])["NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE"]
     assert security.viewer_password.get_secret_value() == stand_in("es_viewer_password")
+
+
+def test_the_processors_log_in_to_elasticsearch_as_their_own_user_from_a_secret_file(newsflow_services, monkeypatch,
+                                                                                       tmp_path):
+    """Issue 18: the processors keep their stories state in Elasticsearch, as newsflow_processor,
+    on the sink's internal URL and CA, with a password read from their own compose secret (never
+    an environment value), set by security-setup, which they wait for."""
+    processor = newsflow_services["processor"]
+    env = environment(processor)
+    es = load_settings_of(processor, monkeypatch, tmp_path).elasticsearch
+    sink_env = environment(newsflow_services["sink"])
+    assert env["NEWSFLOW_ELASTICSEARCH__URL"] == sink_env["NEWSFLOW_ELASTICSEARCH__URL"] == "https://elasticsearch:9200"
+    assert env["NEWSFLOW_ELASTICSEARCH__CA_CERTS"] == sink_env["NEWSFLOW_ELASTICSEARCH__CA_CERTS"]
+    assert "certs:/certs:ro" in processor["volumes"]
+    assert es.username == "newsflow_processor" == SecuritySettings().processor_user
+    assert env["NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE"] == secret_path("es_processor_password")
+    assert es.password is not None and es.password.get_secret_value() == stand_in("es_processor_password")
+    assert not {"NEWSFLOW_ELASTICSEARCH__PASSWORD", "NEWSFLOW_ELASTICSEARCH__API_KEY"} & env.keys()
+    # Its own secret and Kafka's: not the sink's, the API's or the administrator's.
+    assert service_secrets(processor) == {KAFKA_PASSWORD_SECRET, "es_processor_password"}
+    others = {name for name, s in newsflow_services.items() if "es_processor_password" in service_secrets(s)}
+    assert others == {"processor", "security-setup"}
+    security_setup = environment(newsflow_services["security-setup"])
+    assert security_setup["NEWSFLOW_SECURITY__PROCESSOR_PASSWORD_FILE"] == env["NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE"]
+    assert processor["depends_on"]["security-setup"]["condition"] == "service_completed_successfully"
+
+
+def test_the_producer_still_has_no_elasticsearch_setting(newsflow_services):
+    producer = newsflow_services["producer"]
+    env = environment(producer)
+    assert not [k for k in env if k.startswith(("NEWSFLOW_ELASTICSEARCH__", "NEWSFLOW_SECURITY__", "NEWSFLOW_KIBANA__"))]
+    assert service_secrets(producer) == {KAFKA_PASSWORD_SECRET}
+    assert "certs:/certs:ro" not in producer.get("volumes", [])
+    assert "security-setup" not in producer["depends_on"]
 
 
 def test_kafka_clients_authenticate_with_scram(newsflow_services, monkeypatch, tmp_path):
@@ -718,8 +756,8 @@ def test_dependencies_wait_for_health_or_completion(services):
         "security-setup": {"elasticsearch": "service_healthy"},
         "setup": {"kafka": "service_healthy", "elasticsearch": "service_healthy", "kibana": "service_healthy"},
         "producer": {"setup": "service_completed_successfully"},
-        "processor": {"setup": "service_completed_successfully"},
         # Their Elasticsearch users exist once security-setup succeeded.
+        "processor": {"setup": "service_completed_successfully", "security-setup": "service_completed_successfully"},
         "sink": {"setup": "service_completed_successfully", "security-setup": "service_completed_successfully"},
         "api": {"setup": "service_completed_successfully", "security-setup": "service_completed_successfully"},
     }

@@ -11,10 +11,11 @@
   operators name them.
 - Least privilege: no password is an environment value or a secretKeyRef, every one is a file of a
   read-only Secret volume named by a NEWSFLOW_<SETTING>_FILE variable, and each pod mounts only its
-  own keys; the sink and the API log in to Elasticsearch as newsflow_sink and newsflow_api (made by
-  the newsflow-security-setup Job), only the two setup Jobs as elastic; NetworkPolicies isolate
-  every pod and open only the API's and the metrics ports, Elasticsearch to its clients, and the
-  Strimzi listener to the workloads that use Kafka.
+  own keys; the sink, the API and the processor log in to Elasticsearch as newsflow_sink,
+  newsflow_api and newsflow_processor (made by the newsflow-security-setup Job), only the two setup
+  Jobs as elastic; NetworkPolicies isolate every pod and open only the API's and the metrics ports,
+  Elasticsearch to its clients (the processor among them since issue 18), and the Strimzi listener
+  to the workloads that use Kafka.
 
 Unit tier: no cluster, no network. `kubectl` must be installed (it is on this project's machines):
 without it these tests fail, they never skip.
@@ -66,18 +67,19 @@ COMMANDS = {
 STAGES = {"producer", "processor", "sink"}  # long-running, with /metrics, /healthz, /readyz
 USES = {
     "producer": {"kafka", "producer"},
-    "processor": {"kafka", "processor"},
+    "processor": {"kafka", "elasticsearch", "processor"},  # its stories state (issue 18)
     "sink": {"kafka", "elasticsearch", "sink"},
     "api": {"elasticsearch", "api"},
     "setup": {"kafka", "elasticsearch"},
     "security-setup": {"elasticsearch", "security"},
 }
-# Who logs in to Elasticsearch as whom: the users `newsflow security setup` creates for the sink and
-# the API, the administrator for the two one-shot setup Jobs only.
+# Who logs in to Elasticsearch as whom: the users `newsflow security setup` creates for the sink,
+# the API and the processor, the administrator for the two one-shot setup Jobs only.
 ADMIN_JOBS = {"setup", "security-setup"}
 ES_USERS = {
     "sink": SecuritySettings().sink_user,  # newsflow_sink
     "api": SecuritySettings().api_user,  # newsflow_api
+    "processor": SecuritySettings().processor_user,  # newsflow_processor
     "setup": "elastic",
     "security-setup": "elastic",
 }
@@ -703,8 +705,9 @@ def test_secret_example_is_an_example_only():
 
 @pytest.mark.parametrize("directory", BUILDABLE, ids=IDS)
 def test_only_the_setup_jobs_log_in_to_elasticsearch_as_elastic(directory, monkeypatch):
-    """The sink as newsflow_sink, the API as newsflow_api, both with their own password file; the
-    two one-shot setup Jobs as the administrator; producer and processor with no credentials."""
+    """The sink as newsflow_sink, the API as newsflow_api, the processor as newsflow_processor, each
+    with its own password file; the two one-shot setup Jobs as the administrator; the producer with
+    no credentials."""
     objects = render(directory)
     seen = set()
     for workload, component, _, container in _workloads(objects):
@@ -723,7 +726,7 @@ def test_only_the_setup_jobs_log_in_to_elasticsearch_as_elastic(directory, monke
             assert es.username != "elastic", name
         password_file = next(v["value"] for v in container["env"] if v["name"] == "NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE")
         assert es.password.get_secret_value() == stand_in(password_file), name
-    assert seen == {"sink", "api", "setup", "security-setup"}
+    assert seen == {"processor", "sink", "api", "setup", "security-setup"}
 
 
 @pytest.mark.parametrize("directory", BUILDABLE, ids=IDS)
@@ -733,7 +736,8 @@ def test_security_setup_creates_the_users_the_sink_and_api_log_in_as(directory, 
     pod, container = pods["security-setup"]
     security = _settings_for(objects, container, monkeypatch).security
     assert (security.sink_user, security.api_user) == (ES_USERS["sink"], ES_USERS["api"])
-    for component, setting in (("sink", "SINK"), ("api", "API")):
+    assert security.processor_user == ES_USERS["processor"]
+    for component, setting in (("sink", "SINK"), ("api", "API"), ("processor", "PROCESSOR")):
         # The password the Job gives the user is the one the workload logs in with: same Secret, same key.
         created = _secret_file_of(objects, pod, container, f"NEWSFLOW_SECURITY__{setting}_PASSWORD_FILE")
         used = _secret_file_of(objects, *pods[component], "NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE")
@@ -748,6 +752,51 @@ def test_security_setup_creates_the_users_the_sink_and_api_log_in_as(directory, 
     for component in set(pods) - ADMIN_JOBS:
         held = {(v["secret"]["secretName"], i["key"]) for v in pods[component][0].get("volumes", []) if "secret" in v for i in v["secret"]["items"]}
         assert not admin & held, f"{component} mounts the administrator's password"
+
+
+@pytest.mark.parametrize("directory", BUILDABLE, ids=IDS)
+def test_the_processor_logs_in_to_elasticsearch_as_its_own_user_from_a_secret_file(directory, monkeypatch):
+    """Issue 18: the processor keeps its stories state in Elasticsearch, as newsflow_processor, on
+    the URL the sink uses, with a password that is a file of its own key of newsflow-secrets
+    (never an environment value), the key the security Job gives that user."""
+    objects = render(directory)
+    pods = {component: (pod, container) for _, component, pod, container in _workloads(objects)}
+    pod, container = pods["processor"]
+    env = {v["name"]: v for v in container.get("env", [])}
+    assert env["NEWSFLOW_ELASTICSEARCH__USERNAME"]["value"] == "newsflow_processor"
+    assert "NEWSFLOW_ELASTICSEARCH__PASSWORD" not in env and "NEWSFLOW_ELASTICSEARCH__PASSWORD" not in _config(objects)
+    es = _settings_for(objects, container, monkeypatch).elasticsearch
+    sink = _settings_for(objects, pods["sink"][1], monkeypatch).elasticsearch
+    assert es.url == sink.url and (es.ca_certs, es.verify_certs) == (sink.ca_certs, sink.verify_certs)
+    assert es.username == SecuritySettings().processor_user and es.api_key is None
+    password_file = env["NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE"]["value"]
+    assert es.password is not None and es.password.get_secret_value() == stand_in(password_file)
+    own = _secret_file_of(objects, pod, container, "NEWSFLOW_ELASTICSEARCH__PASSWORD_FILE")
+    assert own == (EXTERNAL_SECRET, "elasticsearch-processor-password")
+    assert own == _secret_file_of(objects, *pods["security-setup"], "NEWSFLOW_SECURITY__PROCESSOR_PASSWORD_FILE")
+    # Its volume of newsflow-secrets projects that one key: not the sink's, the API's or the admin's.
+    held = {i["key"] for v in pod["volumes"] if v.get("secret", {}).get("secretName") == EXTERNAL_SECRET for i in v["secret"]["items"]}
+    assert held == {"elasticsearch-processor-password"}
+    # And no other long-running pod holds it.
+    for component, (other, _) in pods.items():
+        keys = {(v["secret"]["secretName"], i["key"]) for v in other.get("volumes", []) if "secret" in v for i in v["secret"]["items"]}
+        assert (own in keys) == (component in {"processor", "security-setup"}), component
+
+
+@pytest.mark.parametrize("directory", BUILDABLE, ids=IDS)
+def test_the_producer_still_holds_no_elasticsearch_credential(directory, monkeypatch):
+    """The producer never talks to Elasticsearch: no user, password or Secret for it (the shared
+    ConfigMap names the cluster's URL, which is no credential)."""
+    objects = render(directory)
+    for workload, component, pod, container in _workloads(objects):
+        if component != "producer":
+            continue
+        es = _settings_for(objects, container, monkeypatch).elasticsearch
+        assert es.username is None and es.password is None and es.api_key is None
+        assert not [v for v in container.get("env", []) if v["name"].startswith(("NEWSFLOW_ELASTICSEARCH__", "NEWSFLOW_SECURITY__"))]
+        keys = {i["key"] for v in pod.get("volumes", []) if "secret" in v for i in v["secret"]["items"]}
+        assert not {k for k in keys if k.startswith("elasticsearch-")}, workload["metadata"]["name"]
+        assert "es-ca" not in {v["name"] for v in pod.get("volumes", [])}
 
 
 # --- network policies ------------------------------------------------------------------------
@@ -848,6 +897,18 @@ def test_only_elasticsearch_clients_kibana_and_the_operator_reach_elasticsearch(
     assert _allowed(objects, es_pod, {"control-plane": "elastic-operator"}, OTHER_NAMESPACE) == set()
     assert _allowed(objects, es_pod, ANY_POD) == set() and _allowed(objects, es_pod, ANY_POD, OTHER_NAMESPACE) == set()
     assert _allowed(objects, kibana_pod, ANY_POD, OTHER_NAMESPACE) == {5601}
+
+
+@pytest.mark.parametrize("directory", [d for d in BUILDABLE if d.name in {"eck", "production"}], ids=lambda d: d.name)
+def test_the_elasticsearch_policy_admits_the_processor_and_not_the_producer(directory):
+    """Issue 18: the processor pods reach Elasticsearch's 9200 (their stories state); the
+    producer's still do not."""
+    objects = render(directory)
+    name = _one(objects, "Elasticsearch")["metadata"]["name"]
+    es_pod = {"elasticsearch.k8s.elastic.co/cluster-name": name, "common.k8s.elastic.co/type": "elasticsearch"}
+    labels = {c: w["spec"]["template"]["metadata"]["labels"] for w, c, _, _ in _workloads(objects)}
+    assert _allowed(objects, es_pod, labels["processor"]) == {9200}
+    assert _allowed(objects, es_pod, labels["producer"]) == set()
 
 
 @pytest.mark.parametrize("directory", [d for d in BUILDABLE if d.name in {"strimzi", "production"}], ids=lambda d: d.name)

@@ -19,6 +19,7 @@ from newsflow.contract.schema import RawArticle, StoryDocument
 from newsflow.settings import ProcessorSettings, StorySettings
 from processors.base import Draft
 from processors.stories.clustering import Story, StoryClusterer, story_id_for
+from processors.stories.decider import StoryDecider
 from processors.stories.features import (
     StoryFeatures,
     Vocabulary,
@@ -28,7 +29,6 @@ from processors.stories.features import (
     weighted_similarity,
 )
 from processors.stories.neardup import Fingerprint, NearDuplicateIndex, fingerprint
-from processors.stories.decider import StoryDecider
 from processors.stories.store import Decision, MemoryStore, StateRecord
 
 FETCH = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)  # the crawl: every item below arrives then
