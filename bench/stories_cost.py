@@ -5,11 +5,12 @@ steps against NER, per article, on the processor benchmark's articles.
 
 Every step of the default chain is timed one by one over the same articles that
 bench/processor_throughput.py builds (`realistic_articles`), in batches as the processor runs them
-(bench/README.md, "Per step"). The two steps keep their state in Kafka, so they run against the
-local stack with topics of their own (removed at the end), and their time includes waiting for
-Kafka: the catch-up before each batch and the acknowledgement of its records. Also shown: the
-in-memory decisions alone (the same articles through a `StoryState`, no Kafka), and how long a
-worker starting up takes to replay the state the run left (one record per article).
+(bench/README.md, "Per step"). The two steps keep their state in Elasticsearch and publish stories
+to Kafka, so they run against the local stack with an index and topics of their own (removed at
+the end), and their time includes those round trips. Also shown: the decisions alone (the same
+articles through a `StoryDecider` over a `MemoryStore`), and how long a worker takes to be ready
+on the state the run left. bench/stories_scale.py measures the same with a million articles in
+the window.
 Goal: each step, and both together, under 10% of the entities step (NER and normalisation).
 With --json, the figures (`bench.common.Figure`) follow as one JSON line, for `bench.run`.
 """
@@ -28,9 +29,10 @@ from newsflow.index.indices import make_client
 from newsflow.settings import Settings
 from processors.base import Chain, Draft, build_chain
 from processors.catalog import load_steps
+from processors.stories.decider import StoryDecider
 from processors.stories.features import features_from_draft
-from processors.stories.neardup import fingerprint
-from processors.stories.state import StoryState, StoryStateService
+from processors.stories.state import StoryStateService, draft_fingerprint
+from processors.stories.store import MemoryStore
 
 __all__ = ["StoriesCost", "main", "measure", "parse_args", "run"]
 
@@ -46,7 +48,7 @@ class StoriesCost:
     batch: int
     step_ms: dict[str, float]  # every step of the chain, in its order
     decide_ms: dict[str, float]  # the in-memory decisions alone: "duplicates", "stories"
-    replay_s: float  # a new worker replaying the state the run left
+    start_s: float  # a new worker getting ready on the state the run left
     duplicates_found: int
     stories: int
 
@@ -56,7 +58,7 @@ class StoriesCost:
             figure("stories: duplicates step vs entities step (NER)", dup, "ms/article", baseline=ner, goal=GOAL),
             figure("stories: stories step vs entities step (NER)", story, "ms/article", baseline=ner, goal=GOAL),
             figure("stories: duplicates + stories steps vs entities step (NER)", dup + story, "ms/article", baseline=ner, goal=GOAL),
-            figure(f"stories: state replay at start, {self.articles} records", self.replay_s, "s"),
+            figure(f"stories: worker ready on the state of {self.articles} articles", self.start_s, "s"),
         ]
 
     def lines(self) -> list[str]:
@@ -67,11 +69,11 @@ class StoriesCost:
             "per step, ms/article: " + ", ".join(f"{name} {ms:.2f}" for name, ms in self.step_ms.items()),
             f"entities (NER) {ner:.2f} ms; duplicates {dup:.2f} ms = {100 * dup / ner:.1f}% of NER; "
             f"stories {story:.2f} ms = {100 * story / ner:.1f}%; both {100 * (dup + story) / ner:.1f}% (goal < 10%)",
-            f"in-memory decisions alone: duplicates {self.decide_ms['duplicates']:.2f} ms, "
-            f"stories {self.decide_ms['stories']:.2f} ms (the rest: Kafka round trips, story documents)",
+            f"decisions alone (in memory): duplicates {self.decide_ms['duplicates']:.2f} ms, "
+            f"stories {self.decide_ms['stories']:.2f} ms (the rest: Elasticsearch and Kafka round trips)",
             f"found: {self.duplicates_found} duplicates, {self.stories} stories (these articles are draws from one "
             f"pool of paragraphs, so many overlap)",
-            f"a new worker replays the {self.articles} state records in {self.replay_s:.2f} s",
+            f"a new worker is ready on the state of {self.articles} articles in {self.start_s:.2f} s",
         ]
 
 
@@ -92,23 +94,21 @@ def time_steps(chain: Chain, drafts: list[Draft], batch: int) -> tuple[dict[str,
 
 
 def time_decisions(settings: Settings, drafts: Sequence[Draft]) -> dict[str, float]:
-    """Seconds of the decisions alone, in memory: what the steps do besides talking to Kafka."""
-    state = StoryState(settings.processor)
+    """Seconds of the decisions alone, in memory: what the steps do besides the round trips."""
+    decider = StoryDecider(MemoryStore(), settings.processor)
     started = time.perf_counter()
-    fingerprints = [fingerprint(d.get("id"), d.get("text") or "", d.get("published"), title=d.get("title") or "") for d in drafts]
-    decisions = [state.decide_duplicate(fp) for fp in fingerprints]
+    decisions = decider.decide_duplicates([draft_fingerprint(d) for d in drafts], save=False)
     duplicates = time.perf_counter() - started
     started = time.perf_counter()
-    for draft, decision in zip(drafts, decisions, strict=True):
-        state.decide_story(features_from_draft(draft), duplicate_of=decision.duplicate_of)
+    decider.decide_stories([(features_from_draft(d), c.duplicate_of) for d, c in zip(drafts, decisions, strict=True)])
     return {"duplicates": duplicates, "stories": time.perf_counter() - started}
 
 
-def time_replay(settings: Settings) -> float:
-    service = StoryStateService(settings.kafka, settings.processor)
+def time_start(settings: Settings) -> float:
+    service = StoryStateService(settings.kafka, settings.elasticsearch, settings.processor)
     try:
         started = time.perf_counter()
-        service.state()
+        service.warm_up()
         return time.perf_counter() - started
     finally:
         service.close()
@@ -118,20 +118,21 @@ def run(args: argparse.Namespace) -> StoriesCost:
     settings = bench_settings("stories")
     try:
         load_steps()
-        chain = build_chain(settings.processor.steps, settings=settings.processor, kafka=settings.kafka)
+        chain = build_chain(settings.processor.steps, settings=settings.processor, kafka=settings.kafka,
+                            elasticsearch=settings.elasticsearch)
         try:
             drafts = [Draft(a, {}) for a in realistic_articles(args.articles)]
             seconds, done = time_steps(chain, drafts, args.batch)
         finally:
             chain.close()
         decide = time_decisions(settings, done)
-        replay = time_replay(settings)
+        start = time_start(settings)
     finally:
         _remove(settings)
     per_article = 1000 / len(done)
     return StoriesCost(
         articles=len(done), batch=args.batch, step_ms={n: s * per_article for n, s in seconds.items()},
-        decide_ms={n: s * per_article for n, s in decide.items()}, replay_s=replay,
+        decide_ms={n: s * per_article for n, s in decide.items()}, start_s=start,
         duplicates_found=sum(1 for d in done if d.get("duplicate_of")), stories=len(Counter(d.get("story_id") for d in done)),
     )
 

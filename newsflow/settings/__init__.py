@@ -210,7 +210,7 @@ class DuplicateSettings(_Section):
     # a worker's memory does not grow with it (issue 18).
     window_days: float = Field(7.0, gt=0, description="An article is compared with those that arrived in the last N days.")
     max_candidates: int = Field(
-        100, ge=1, description="Earlier articles sharing an LSH band compared with each article at most (the first claimed).",
+        30, ge=1, description="Articles compared with each article at most: the same text first, then those sharing most LSH bands.",
     )
     jaccard_threshold: float = Field(0.5, gt=0, le=1, description="Shingle-set Jaccard from which two texts are duplicates.")
     containment_threshold: float = Field(

@@ -38,6 +38,7 @@ __all__ = ["ElasticsearchStore"]
 log = logging.getLogger(__name__)
 
 _PAGE = 5000  # documents per page when reading the latest articles
+_MAX_HITS = 5000  # candidates one batch's lookup reads at most (limit x batch size, up to this)
 
 
 def article_keys(fp: Fingerprint | None) -> list[str]:
@@ -76,18 +77,26 @@ class ElasticsearchStore:
 
     def duplicate_candidates(self, fingerprints: Sequence[Fingerprint], since: datetime,
                              limit: int) -> dict[str, list[StoredCandidate]]:
-        searches: list[dict[str, Any]] = []
-        for fp in fingerprints:
-            query = {"bool": {"filter": [{"term": {"kind": "article"}}, {"terms": {"keys": article_keys(fp)}},
-                                         {"range": {"arrived": {"gte": since.isoformat()}}}],
-                              "must_not": [{"ids": {"values": [fp.article_id]}}]}}
-            searches += [{"index": self.index},
-                         {"query": query, "size": limit, "sort": [{"claimed": "asc"}], "seq_no_primary_term": True}]
-        answers = self._msearch(searches)
+        """One search for the whole batch (the union of its keys), each hit ranked for each article
+        by the keys they share (the same text first, then the most LSH bands): a search per article
+        would cost Elasticsearch's fixed cost of a search for every article."""
+        wanted = {fp.article_id: article_keys(fp) for fp in fingerprints}
+        union = list(dict.fromkeys(k for keys in wanted.values() for k in keys))
+        if not union:
+            return {fp.article_id: [] for fp in fingerprints}
+        query = {"bool": {"filter": [{"term": {"kind": "article"}}, {"terms": {"keys": union}},
+                                     {"range": {"arrived": {"gte": since.isoformat()}}}]}}
+        hits = self._search(query, size=min(_MAX_HITS, limit * len(fingerprints)), sort=[{"claimed": "asc"}],
+                            source=["keys", *_CANDIDATE_SOURCE])
+        stored = [(set(hit["_source"].get("keys", ())), self._parse_article(hit)) for hit in hits]
         found = {}
-        for fp, answer in zip(fingerprints, answers, strict=True):
-            hits = [self._parse_article(hit) for hit in answer["hits"]["hits"]]
-            found[fp.article_id] = sorted((StoredCandidate(r, seq) for seq, r in hits), key=lambda c: c.seq)
+        for fp in fingerprints:
+            keys, exact = set(wanted[fp.article_id]), f"d:{fp.digest}"
+            shared = {record.article_id: len(keys & theirs) + (1000 if exact in theirs else 0)
+                      for theirs, (_, record) in stored if keys & theirs and record.article_id != fp.article_id}
+            best = sorted(((seq, r) for _, (seq, r) in stored if r.article_id in shared),
+                          key=lambda item: (-shared[item[1].article_id], item[0]))[:limit]
+            found[fp.article_id] = sorted((StoredCandidate(r, seq) for seq, r in best), key=lambda c: c.seq)
         return found
 
     def records(self, article_ids: Iterable[str]) -> dict[str, StateRecord]:
@@ -120,11 +129,21 @@ class ElasticsearchStore:
             after = hits[-1]["sort"]
         return features[:limit]
 
-    def expire(self, before: datetime) -> None:
-        """Delete what arrived before `before` (in the background: a window's worth may be large)."""
+    def expire(self, before: datetime, *, pages: int = 10) -> int:
+        """Delete what arrived before `before`, a page of ids at a time (search, then bulk delete:
+        delete-by-query is a module the local distribution lacks); returns how many were deleted.
+        At most `pages` pages per call: the rest goes at the next call."""
+        deleted = 0
         query = {"range": {"arrived": {"lt": before.isoformat()}}}
-        self._call(lambda: self._client.delete_by_query(index=self.index, query=query, conflicts="proceed",
-                                                        wait_for_completion=False))
+        for _ in range(pages):
+            hits = self._search(query, size=_PAGE, sort=[{"arrived": "asc"}], source=False)
+            if not hits:
+                break
+            self._bulk([{"delete": {"_index": self.index, "_id": hit["_id"]}} for hit in hits], "delete what left the window")
+            deleted += len(hits)
+            if len(hits) < _PAGE:
+                break
+        return deleted
 
     def _article_doc(self, record: StateRecord) -> dict[str, Any]:
         doc: dict[str, Any] = {"kind": "article", "keys": article_keys(record.fingerprint),
@@ -150,17 +169,25 @@ class ElasticsearchStore:
     # --- stories -------------------------------------------------------------------------------------------------
 
     def story_candidates(self, keys: Sequence[Sequence[str]], since: datetime, limit: int) -> list[list[StoredStory]]:
-        searches: list[dict[str, Any]] = []
+        """One search for the batch: the open stories sharing any of its keys, the most shared
+        first; each named clause tells which keys a story shares (`matched_queries`), so the
+        stories are ranked for each article here, then read once each."""
+        union = list(dict.fromkeys(k for wanted in keys for k in wanted))
+        if not union:
+            return [[] for _ in keys]
+        should = [{"constant_score": {"filter": {"term": {"keys": {"value": key, "_name": key}}}}} for key in union]
+        query = {"bool": {"filter": [{"term": {"kind": "story"}}, {"range": {"arrived": {"gte": since.isoformat()}}}],
+                          "should": should, "minimum_should_match": 1}}
+        hits = self._search(query, size=min(_MAX_HITS, limit * len(keys)), sort=[{"_score": "desc"}, {"story_id": "asc"}],
+                            source=False)
+        matched = [(hit["_id"], set(hit.get("matched_queries", ()))) for hit in hits]
+        ranked = []
         for wanted in keys:
-            # Each key shared counts 1: the stories sharing the most keys come first.
-            should = [{"constant_score": {"filter": {"term": {"keys": key}}, "boost": 1.0}} for key in dict.fromkeys(wanted)]
-            query = {"bool": {"filter": [{"term": {"kind": "story"}}, {"range": {"arrived": {"gte": since.isoformat()}}}],
-                              "should": should, "minimum_should_match": 1}}
-            searches += [{"index": self.index}, {"query": query, "size": limit, "seq_no_primary_term": True,
-                                                 "sort": [{"_score": "desc"}, {"story_id": "asc"}]}]
-        if not keys:
-            return []
-        return [[self._parse_story(hit) for hit in answer["hits"]["hits"]] for answer in self._msearch(searches)]
+            mine = set(wanted)
+            shared = {story_id: len(mine & theirs) for story_id, theirs in matched if mine & theirs}
+            ranked.append(sorted(shared, key=lambda story_id: (-shared[story_id], story_id))[:limit])
+        stories = self.stories({s for ids in ranked for s in ids})
+        return [[stories[s] for s in ids if s in stories] for ids in ranked]
 
     def stories(self, story_ids: Iterable[str]) -> dict[str, StoredStory]:
         ids = list(story_ids)
@@ -199,20 +226,19 @@ class ElasticsearchStore:
 
     # --- requests --------------------------------------------------------------------------------------------------
 
-    def _msearch(self, searches: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        if not searches:
-            return []
-        answers = self._call(lambda: self._client.msearch(searches=searches))["responses"]
-        for answer in answers:
-            if "error" in answer:
-                raise _failed("look up candidates", answer["error"])
-        return answers
+    def _search(self, query: dict[str, Any], *, size: int, sort: list[Any], source: Any) -> list[dict[str, Any]]:
+        answer = self._call(lambda: self._client.search(index=self.index, query=query, size=size, sort=sort, _source=source,
+                                                        seq_no_primary_term=True))
+        return answer["hits"]["hits"]
 
     def _bulk(self, operations: list[dict[str, Any]], what: str) -> None:
         response = self._call(lambda: self._client.bulk(operations=operations))
-        if response.get("errors"):
-            error = next(i for item in response["items"] for i in item.values() if "error" in i)["error"]
-            raise _failed(what, error)
+        if not response.get("errors"):
+            return
+        # A delete of what another worker deleted first (404) is no failure.
+        errors = [i for item in response["items"] for i in item.values() if "error" in i and i.get("status") != 404]
+        if errors:
+            raise _failed(what, errors[0]["error"])
 
     def _call(self, request: Any) -> Any:
         try:
@@ -222,6 +248,11 @@ class ElasticsearchStore:
                                      service="elasticsearch") from None
         except ApiError as exc:
             raise _failed("answer", {"type": type(exc).__name__, "status": exc.meta.status, "reason": str(exc)[:300]}) from None
+
+
+# What a duplicate decision reads of a candidate: not its story features (most of a record).
+_CANDIDATE_SOURCE = ["claimed", *(f"record.{f}" for f in ("v", "id", "published", "arrived", "checked", "fingerprint",
+                                                           "duplicate_of", "similarity", "story_id"))]
 
 
 def _failed(what: str, error: Any) -> ServiceUnavailable:

@@ -167,7 +167,8 @@ class StoryStateService:
         d, s = self._processor.duplicates, self._processor.stories
         window = max(timedelta(days=d.window_days), timedelta(hours=s.window_hours))
         try:
-            decider.store.expire(latest - window)
+            deleted = decider.store.expire(latest - window)
+            log.info("stories state expired before=%s deleted=%d", (latest - window).isoformat(), deleted)
         except ServiceUnavailable as exc:
             log.warning("stories state: what left the window was not deleted this time (%s)", exc)
 

@@ -188,10 +188,14 @@ class MemoryStore:
                              limit: int) -> dict[str, list[StoredCandidate]]:
         found = {}
         for fp in fingerprints:
-            ids = {a for key in [fp.digest, *band_keys(fp)] for a in self._by_key.get(key, ())} - {fp.article_id}
-            candidates = [StoredCandidate(self._articles[a][1], self._articles[a][0]) for a in ids]
-            candidates = sorted((c for c in candidates if c.record.arrived >= since), key=lambda c: c.seq)
-            found[fp.article_id] = candidates[:limit]
+            # As the Elasticsearch store ranks them: the same text first, then by LSH bands shared.
+            shared = Counter(a for key in band_keys(fp) for a in self._by_key.get(key, ()))
+            shared.update({a: 1000 for a in self._by_key.get(fp.digest, ())})
+            shared.pop(fp.article_id, None)
+            candidates = [StoredCandidate(self._articles[a][1], self._articles[a][0]) for a in shared]
+            candidates = sorted((c for c in candidates if c.record.arrived >= since),
+                                key=lambda c: (-shared[c.record.article_id], c.seq))[:limit]
+            found[fp.article_id] = sorted(candidates, key=lambda c: c.seq)
         return found
 
     def records(self, article_ids: Iterable[str]) -> dict[str, StateRecord]:
