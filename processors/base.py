@@ -76,13 +76,28 @@ class Chain:
         _check_fields(self.steps)
 
     def enrich(self, articles: Sequence[RawArticle], processed_at) -> list[EnrichedArticle]:
-        drafts = [Draft(a, {}) for a in articles]
-        for step in self.steps:
+        return self.finish(self.run([Draft(a, {}) for a in articles]), processed_at)
+
+    def stateful_from(self) -> int:
+        """The index of the first step whose state lives outside the process (Kafka or
+        Elasticsearch): from there on the chain waits on round trips more than it computes, which
+        a worker can overlap with the next batch's models (processors/service.py)."""
+        return next((n for n, s in enumerate(self.steps)
+                     if getattr(s, "needs_elasticsearch", False) or getattr(s, "needs_kafka", False)), len(self.steps))
+
+    def run(self, drafts: Sequence[Draft], start: int = 0, stop: int | None = None) -> list[Draft]:
+        """Run steps[start:stop] over the drafts (new drafts: a draft is never changed in place)."""
+        drafts = list(drafts)
+        for step in self.steps[start:stop]:
             started = time.perf_counter()
             additions = step.run(drafts)
             if drafts:
                 STEP_SECONDS.labels(step.name).observe((time.perf_counter() - started) / len(drafts))
             drafts = [d.with_fields(fields) for d, fields in zip(drafts, additions, strict=True)]
+        return drafts
+
+    def finish(self, drafts: Sequence[Draft], processed_at) -> list[EnrichedArticle]:
+        """The enriched articles of drafts that went through every step."""
         provenance = self._provenance(processed_at)
         # A step may rewrite a raw field (clean rewrites title and text): what it added wins.
         return [

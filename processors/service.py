@@ -1,7 +1,8 @@
 """The processor worker: enriches ``news.raw`` into ``news.enriched``, live or as a reprocess.
 
 `EnrichHandler` is the `newsflow.runtime.worker.BatchHandler` of both: `prepare` decodes and runs the
-chain (CPU), `deliver` produces and waits for Kafka's acknowledgement. `TopicRange` is what a
+chain (CPU), `deliver` produces and waits for Kafka's acknowledgement (and, live, runs the stateful
+steps first, overlapped with the next batch's preparation). `TopicRange` is what a
 reprocess consumes instead of a consumer group: a fixed range of offsets, read once.
 """
 
@@ -17,10 +18,10 @@ from kafka import KafkaConsumer, TopicPartition
 from kafka.consumer.fetcher import ConsumerRecord
 from kafka.errors import KafkaError
 
-from newsflow.contract.schema import MAX_EVENT_BYTES, EnrichedArticle, RawArticle, decode_raw, encode
+from newsflow.contract.schema import MAX_EVENT_BYTES, EnrichedArticle, decode_raw, encode
 from newsflow.errors import DeadLetter, NewsflowError, ServiceUnavailable
 from newsflow.runtime.deadletter import Producer, Rejected
-from processors.base import Chain
+from processors.base import Chain, Draft
 
 __all__ = ["EnrichHandler", "Enriched", "TopicRange", "automatic_revision"]
 
@@ -34,8 +35,23 @@ class Enriched:
     article_id: str
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A batch after `prepare`: articles enriched and encoded, and (when the stateful steps
+    overlap the next batch) drafts still to go through those steps in `deliver`."""
+
+    enriched: list[Enriched]
+    halfway: list[tuple[ConsumerRecord, Draft]]
+    processed_at: datetime
+
+
 class EnrichHandler:
     """`prepare` runs the chain (CPU); `deliver` produces and waits for Kafka's acknowledgement.
+
+    `overlap`: the chain's stateful steps (the duplicates and stories steps, which wait on
+    Elasticsearch more than they compute: `Chain.stateful_from`) run in `deliver` instead, which
+    the pipelined worker runs in the background while it prepares the next batch, so their round
+    trips overlap the next batch's NER. Batches still go through them one after the other, in order.
 
     `revision` is stamped on every article's provenance: 0 live, higher when reprocessing, so the
     sink lets a re-enrichment replace the earlier one of the same article version.
@@ -49,25 +65,36 @@ class EnrichHandler:
         topic: str,
         revision: int = 0,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+        overlap: bool = False,
     ) -> None:
         self._chain = chain
         self._producer = producer
         self._topic = topic
         self._revision = revision
         self._clock = clock
+        self._split = chain.stateful_from() if overlap else len(chain.steps)
 
-    def prepare(self, records: list[ConsumerRecord]) -> tuple[list[Enriched], list[Rejected]]:
+    def prepare(self, records: list[ConsumerRecord]) -> tuple[Prepared, list[Rejected]]:
         rejected: list[Rejected] = []
-        valid: list[tuple[ConsumerRecord, RawArticle]] = []
+        valid: list[tuple[ConsumerRecord, Draft]] = []
         for record in records:
             try:
-                valid.append((record, decode_raw(record.value)))
+                valid.append((record, Draft(decode_raw(record.value), {})))
             except DeadLetter as err:
                 rejected.append(Rejected(record, err))
-        enriched, failed = self._enrich(valid)
+        now = self._clock()
+        halfway, failed = self._run(valid, 0, self._split)
         rejected.extend(failed)
+        if self._split < len(self._chain.steps):
+            return Prepared([], halfway, now), rejected
+        enriched, refused = self._encoded(halfway, now)
+        return Prepared(enriched, [], now), rejected + refused
+
+    def _encoded(self, done: list[tuple[ConsumerRecord, Draft]], now: datetime) -> tuple[list[Enriched], list[Rejected]]:
+        articles = self._chain.finish([d for _, d in done], now)
         out: list[Enriched] = []
-        for record, article in enriched:
+        rejected: list[Rejected] = []
+        for (record, _), article in zip(done, articles, strict=True):
             payload = encode(self._stamped(article))
             if len(payload) > MAX_EVENT_BYTES:
                 rejected.append(Rejected(record, DeadLetter(f"enriched article is {len(payload)} bytes", reason="oversize")))
@@ -80,39 +107,44 @@ class EnrichHandler:
             return article
         return article.model_copy(update={"enrichment": article.enrichment.model_copy(update={"revision": self._revision})})
 
-    def _enrich(self, valid: list[tuple[ConsumerRecord, RawArticle]]):
-        """Enrich the batch; if it fails, enrich one by one so a single poison article is isolated."""
-        if not valid:
-            return [], []
-        now = self._clock()
+    def _run(self, pairs: list[tuple[ConsumerRecord, Draft]], start: int, stop: int | None):
+        """Run steps[start:stop] over the batch; if it fails, one by one so a single poison article is isolated."""
+        if not pairs or start == stop:
+            return pairs, []
         try:
-            articles = self._chain.enrich([a for _, a in valid], now)
-            return list(zip((r for r, _ in valid), articles, strict=True)), []
+            drafts = self._chain.run([d for _, d in pairs], start, stop)
+            return list(zip((r for r, _ in pairs), drafts, strict=True)), []
         except ServiceUnavailable:
-            raise  # a step's service (the stories state in Kafka) is down: the worker pauses and retries
+            raise  # a step's service (the stories state in Elasticsearch) is down: the worker pauses and retries
         except Exception:  # noqa: BLE001 - any failure inside a model: isolate the culprit below
-            log.warning("batch enrichment failed; retrying the %d articles one by one", len(valid), exc_info=True)
-        done: list[tuple[ConsumerRecord, EnrichedArticle]] = []
+            log.warning("batch enrichment failed; retrying the %d articles one by one", len(pairs), exc_info=True)
+        done: list[tuple[ConsumerRecord, Draft]] = []
         failed: list[Rejected] = []
-        for record, article in valid:
+        for record, draft in pairs:
             try:
-                done.append((record, self._chain.enrich([article], now)[0]))
+                done.append((record, self._chain.run([draft], start, stop)[0]))
             except ServiceUnavailable:
                 raise
             except Exception as exc:  # noqa: BLE001
                 failed.append(Rejected(record, DeadLetter(f"enrichment failed: {type(exc).__name__}: {exc}", reason="enrichment-failed")))
         return done, failed
 
-    def deliver(self, prepared: list[Enriched]) -> list[Rejected]:
+    def deliver(self, prepared: Prepared) -> list[Rejected]:
+        rejected: list[Rejected] = []
+        enriched = prepared.enriched
+        if prepared.halfway:
+            done, rejected = self._run(prepared.halfway, self._split, None)
+            finished, refused = self._encoded(done, prepared.processed_at)
+            enriched, rejected = enriched + finished, rejected + refused
         try:
             # send() itself raises when Kafka is unreachable (no metadata) or a transaction failed.
-            futures = [self._producer.send(self._topic, key=e.article_id.encode(), value=e.payload) for e in prepared]
+            futures = [self._producer.send(self._topic, key=e.article_id.encode(), value=e.payload) for e in enriched]
             self._producer.flush(timeout=60)
             for future in futures:
                 future.get(timeout=30)
         except KafkaError as exc:
             raise ServiceUnavailable(f"Kafka did not acknowledge enriched articles ({type(exc).__name__})", service="kafka") from None
-        return []
+        return rejected
 
 
 Offsets = dict[TopicPartition, int]

@@ -314,17 +314,22 @@ def run_process(settings: Settings, *, stop: StopFlag, worker_index: int = 0) ->
 
     p, topics = settings.processor, settings.kafka.topics
     chain = _processor_chain(settings)
+    # At least once, the stateful steps of batch N (Elasticsearch round trips) run while batch N+1
+    # goes through the models; a transaction must hold a batch from consumption to commit.
+    overlap = not p.exactly_once
     try:
         return _run_worker(
             settings,
             stage="processor",
             group_id=p.group_id,
             topic=topics.raw,
-            handler_factory=lambda producer: EnrichHandler(chain=chain, producer=producer, topic=topics.enriched),
+            handler_factory=lambda producer: EnrichHandler(chain=chain, producer=producer, topic=topics.enriched,
+                                                           overlap=overlap),
             limits=_processor_limits(settings),
             stop=stop,
             checks={},
             transactional_id=make_transactional_id(p.transactional_id, worker_index) if p.exactly_once else None,
+            pipelined=overlap,
         )
     finally:
         chain.close()  # the extract step's fetch threads and HTTP clients

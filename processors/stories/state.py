@@ -30,7 +30,7 @@ from kafka.errors import KafkaError
 
 from newsflow.contract.schema import StoryDocument, encode
 from newsflow.errors import ServiceUnavailable
-from newsflow.index.indices import ensure_stories_state_index, make_client
+from newsflow.index.indices import TRANSIENT_ERRORS, ensure_stories_state_index, make_client, unavailable
 from newsflow.runtime.kafka import make_producer
 from newsflow.settings import ElasticsearchSettings, KafkaSettings, ProcessorSettings
 from processors.stories.clustering import Story
@@ -128,6 +128,8 @@ class StoryStateService:
             # index-template or mapping privilege (newsflow/index/security.py).
             if not client.indices.exists(index=self._es.stories_state_index):
                 ensure_stories_state_index(client, self._es)
+        except TRANSIENT_ERRORS as exc:
+            raise unavailable(self._es, exc) from None
         except ApiError as exc:  # a missing privilege, a red cluster: waited out, with the reason
             raise ServiceUnavailable(f"could not create {self._es.stories_state_index} ({exc.meta.status}: {str(exc)[:200]})",
                                      service="elasticsearch") from None
