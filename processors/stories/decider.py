@@ -85,11 +85,14 @@ class StoryDecider:
         claims = self.store.claim([StateRecord(fp.article_id, fp.published, fp.arrival, fingerprint=fp) for fp in fingerprints])
         new = sorted((fp for fp in fingerprints if not claims[fp.article_id].record.checked),
                      key=lambda fp: claims[fp.article_id].seq)
-        found = self.store.duplicate_candidates(new, self._latest - self._dup_window, self._duplicates.max_candidates)
+        # A batch may span days (a backlog, a topic replayed): each article has its own window,
+        # as when articles are decided one by one.
+        since = min((fp.arrival for fp in new), default=self._latest) - self._dup_window
+        found = self.store.duplicate_candidates(new, since, self._duplicates.max_candidates)
         decided: dict[str, StateRecord] = {}
         for fp in new:
-            seq = claims[fp.article_id].seq
-            earlier = [c for c in found[fp.article_id] if c.seq < seq]
+            seq, opens = claims[fp.article_id].seq, fp.arrival - self._dup_window
+            earlier = [c for c in found[fp.article_id] if c.seq < seq and c.record.arrived >= opens]
             decided[fp.article_id] = self._decide_copy(claims[fp.article_id].record, fp, [c.record for c in earlier], decided)
         if save:
             self.store.save_records(list(decided.values()))
@@ -179,7 +182,9 @@ class StoryDecider:
         keys = [[f"{kind}:{key}" for kind, key in clusterer.candidate_keys(feature_vectors(f))] for f in features]
         if not keys:
             return
-        since = self._latest - self._story_window
+        # From the earliest article's window: the clusterer closes, article by article, what the
+        # later ones no longer see.
+        since = min(f.arrival for f in features) - self._story_window
         for answer in self.store.story_candidates(keys, since, self._stories.max_candidates):
             for stored in answer:
                 self._restore(clusterer, versions, stored)

@@ -2,10 +2,12 @@
 
 The set (tests/data/stories-eval.jsonl, made by tests/data/make_stories_eval.py; or a real mix
 such as tests/data/stories-eval-realmix.jsonl, made by tests/data/make_stories_realmix.py) runs
-through the real enrichment chain in arrival order, then through `NearDuplicateIndex` and
-`StoryClusterer` with the times the processor gives them (processors/stories/features.py
-`article_times`); duplicate pairs are scored by precision and recall, stories by pairwise
-precision, recall and F1.
+through the real enrichment chain in arrival order, then through the processor's own decisions
+(`StoryDecider`, over a `MemoryStore` in place of Elasticsearch, which decides the same:
+tests/integration/test_stories_store.py) in batches of the processor's batch size, with the times
+the processor gives them (processors/stories/features.py `article_times`); duplicate pairs are
+scored by precision and recall, stories by pairwise precision, recall and F1. `format_stories_summary` puts the figures of several sets side by side
+(the tuning set and the held-out tests/data/stories-eval-heldout.jsonl, which nothing was tuned on).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ __all__ = [
     "duplicate_scores",
     "evaluate_stories",
     "format_stories_report",
+    "format_stories_summary",
     "load_eval_articles",
     "pairwise_scores",
 ]
@@ -31,12 +34,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsflow.errors import ConfigError
-from processors.stories.clustering import StoryClusterer
+from processors.stories.decider import StoryDecider
 from processors.stories.features import features_from_draft
+from processors.stories.store import MemoryStore
 
 if TYPE_CHECKING:
+    from newsflow.settings import ProcessorSettings
     from processors.base import Chain
-    from processors.stories.neardup import NearDuplicateIndex
 
 
 
@@ -158,15 +162,14 @@ class StoriesReport:
         return asdict(self)
 
 
-def evaluate_stories(articles: Sequence[EvalArticle], chain: Chain, *, index: NearDuplicateIndex | None = None,
-                     clusterer: StoryClusterer | None = None) -> StoriesReport:
+def evaluate_stories(articles: Sequence[EvalArticle], chain: Chain, settings: ProcessorSettings) -> StoriesReport:
     """Enrich the articles with `chain` (a `processors.base.Chain`: clean, language, entities...),
-    timing each step, then run near-duplicate detection and story clustering in the articles' order
-    (`load_eval_articles` gives arrival order), with the times the processor would use."""
+    timing each step, then decide duplicates and stories as the processor does with `settings`
+    (thresholds, windows, batch size), in the articles' order (`load_eval_articles` gives arrival
+    order), each set in a store of its own."""
     from newsflow.contract.schema import RawArticle
     from processors.base import Draft
-    from processors.stories.features import article_times
-    from processors.stories.neardup import NearDuplicateIndex, fingerprint
+    from processors.stories.state import draft_fingerprint
 
     raws = [RawArticle(id=a.id, version=1, url=None, feed_url=f"eval://{a.source or 'unknown'}", source=a.source or "unknown",
                        title=a.title, text=a.text, published=a.published, fetched_at=a.arrival, date_source=a.date_source)
@@ -178,23 +181,20 @@ def evaluate_stories(articles: Sequence[EvalArticle], chain: Chain, *, index: Ne
         additions = step.run(drafts)
         timings[step.name] = time.perf_counter() - started
         drafts = [d.with_fields(fields) for d, fields in zip(drafts, additions, strict=True)]
-    # `is None`, not `or`: an empty index or clusterer has len() 0 and is falsy, and a caller's
-    # own (its threshold, its window) was silently replaced by the defaults.
-    index = NearDuplicateIndex() if index is None else index
-    clusterer = StoryClusterer() if clusterer is None else clusterer
+    decider = StoryDecider(MemoryStore(), settings)
     duplicate_of: dict[str, str | None] = {}
     story_of: dict[str, str] = {}
     dedup_seconds = clustering_seconds = 0.0
-    for draft in drafts:
-        article_id = draft.get("id")
+    for start in range(0, len(drafts), settings.batch_size):
+        batch = drafts[start:start + settings.batch_size]
         started = time.perf_counter()
-        published, arrived, _ = article_times(draft)
-        match = index.decide(fingerprint(article_id, draft.get("text"), published, title=draft.get("title"), arrived=arrived))
-        duplicate_of[article_id] = match.article_id if match else None
+        copies = decider.decide_duplicates([draft_fingerprint(d) for d in batch], save=False)
         dedup_seconds += time.perf_counter() - started
         started = time.perf_counter()
-        story_of[article_id] = clusterer.decide(features_from_draft(draft), duplicate_of=duplicate_of[article_id]).story_id
+        stories, _ = decider.decide_stories([(features_from_draft(d), c.duplicate_of) for d, c in zip(batch, copies, strict=True)])
         clustering_seconds += time.perf_counter() - started
+        for draft, copy, story in zip(batch, copies, stories, strict=True):
+            duplicate_of[draft.get("id")], story_of[draft.get("id")] = copy.duplicate_of, story.story_id
     expected_duplicates = {a.id: a.duplicate_of for a in articles}
     expected_stories = {a.id: a.story for a in articles}
     originals = {a.id: a.story for a in articles if not a.duplicate_of}
@@ -234,4 +234,17 @@ def format_stories_report(report: StoriesReport) -> str:
         rows.append(f"missed duplicates            {', '.join(report.missed_duplicates)}")
     if report.wrong_duplicates:
         rows.append(f"wrong duplicates             {', '.join(report.wrong_duplicates)}")
+    return "\n".join(rows)
+
+
+def format_stories_summary(reports: Sequence[tuple[str, StoriesReport]]) -> str:
+    """One row per labelled set: duplicate pair precision and recall, story pairwise precision,
+    recall and F1. Side by side, so that a tuning set's figures are read next to a held-out one's."""
+    width = max([len("set"), *(len(name) for name, _ in reports)])
+    header = f"{'set':<{width}}  duplicates P  duplicates R  story P  story R  story F1"
+    rows = [header, "-" * len(header)]
+    for name, report in reports:
+        d, s = report.duplicates, report.stories
+        rows.append(f"{name:<{width}}  {d.precision:>12.3f}  {d.recall:>12.3f}  {s.precision:>7.3f}  {s.recall:>7.3f}"
+                    f"  {s.f1:>8.3f}")
     return "\n".join(rows)

@@ -91,7 +91,10 @@ _BYLINE = re.compile(r"^by\s+\w+(?:\s+\w+)?(?:\s*[,|]|\s*$)", re.IGNORECASE)  # 
 _BYLINE_WORDS = 15
 _FURNITURE = re.compile(
     r"©|\bcopyright\b|all rights reserved|\bfollow us\b|\bsign up\b|\bsubscribe\b|\bnewsletters?\b"
-    r"|\bcontact (?:us|our newsroom)\b|not responsible for the content|\bread more\b|^related\b|^(?:updated|published)\b",
+    r"|\bcontact (?:us|our newsroom)\b|not responsible for the content|\bread more\b|^related\b|^(?:updated|published)\b"
+    # Wire credits ("Reporting by ...; Editing by ..."), syndication notes and correction prompts.
+    r"|^(?:additional )?(?:reporting|writing|editing) by\b|\brepublished\b|\bunder licen[cs]e\b|^last updated\b"
+    r"|\b(?:spotted|report) an? (?:error|mistake|typo)\b",
     re.IGNORECASE,
 )
 _FURNITURE_MAX_WORDS = 60  # a longer line is a paragraph of the article

@@ -891,18 +891,23 @@ def truncated(text: str, rng: random.Random) -> str:
     return cut + " …"
 
 
-def with_boilerplate(text: str, rng: random.Random, source: str, published: datetime) -> str:
-    byline = rng.choice(BYLINES).format(time=published.strftime("%d %B %Y %H:%M"))
-    footer = rng.choice(FOOTERS).format(source=source)
+def with_boilerplate(text: str, rng: random.Random, source: str, published: datetime, *,
+                     bylines: tuple[str, ...] = BYLINES, footers: tuple[str, ...] = FOOTERS) -> str:
+    byline = rng.choice(bylines).format(time=published.strftime("%d %B %Y %H:%M"))
+    footer = rng.choice(footers).format(source=source)
     return f"{byline}\n\n{text}\n\n{footer}"
 
 
-def variant_rows(originals: dict[str, Row]) -> list[Row]:
-    rng = random.Random(SEED)
+def variant_rows(originals: dict[str, Row], plan: tuple[tuple[str, tuple[str, ...], float, str | None], ...] = VARIANT_PLAN,
+                 *, seed: int = SEED, outlets: tuple[str, ...] = OUTLETS, bylines: tuple[str, ...] = BYLINES,
+                 footers: tuple[str, ...] = FOOTERS) -> list[Row]:
+    """The variants of `plan` (by default this set's). The held-out set
+    (make_stories_eval_heldout.py) passes its own plan, outlets and site furniture."""
+    rng = random.Random(seed)
     rows = []
-    for number, (original_id, kinds, hours, new_title) in enumerate(VARIANT_PLAN):
+    for number, (original_id, kinds, hours, new_title) in enumerate(plan):
         original = originals[original_id]
-        source = OUTLETS[(number * 3) % len(OUTLETS)]
+        source = outlets[(number * 3) % len(outlets)]
         published = original.published + timedelta(hours=hours)
         text = original.text
         if "edited" in kinds:
@@ -910,7 +915,7 @@ def variant_rows(originals: dict[str, Row]) -> list[Row]:
         if "truncated" in kinds:
             text = truncated(text, rng)
         if "boilerplate" in kinds:
-            text = with_boilerplate(text, rng, source, published)
+            text = with_boilerplate(text, rng, source, published, bylines=bylines, footers=footers)
         title = original.title
         if "retitled" in kinds:
             title = new_title or " ".join(_sentences(original.text)[0].split()[:9]).rstrip(",.;:")

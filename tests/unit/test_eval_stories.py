@@ -1,8 +1,10 @@
-"""`newsflow eval stories` on the labelled set, its metrics, and the set's generator."""
+"""`newsflow eval stories` on the labelled sets (tuning and held-out), its metrics, and the sets' generators."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import json
 import re
 import subprocess
@@ -20,23 +22,53 @@ from processors.stories.evaluation import duplicate_scores, load_eval_articles, 
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 EVAL_SET = DATA / "stories-eval.jsonl"
+HELDOUT = DATA / "stories-eval-heldout.jsonl"
 REALMIX = DATA / "stories-eval-realmix.jsonl"
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+def invoke(*argv: str) -> int:
     root = argparse.ArgumentParser(prog="newsflow")
     commands = root.add_subparsers(dest="command", required=True)
     add_topics_command(commands)
     add_eval_commands(commands)
     args = root.parse_args(list(argv))
-    code = args.func(Settings(), args)
+    return args.func(Settings(), args)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    code = invoke(*argv)
     return code, capsys.readouterr().out
+
+
+@pytest.fixture(scope="module")
+def default_run() -> tuple[int, str, float]:
+    """`newsflow eval stories` without --data (both bundled sets), run once for the tests that read
+    it: (exit code, output, seconds)."""
+    started = time.monotonic()
+    output = io.StringIO()
+    with contextlib.redirect_stdout(output):
+        code = invoke("eval", "stories")
+    return code, output.getvalue(), time.monotonic() - started
 
 
 def scores(label: str, output: str) -> tuple[float, float, float]:
     found = re.search(rf"^{label}\s+precision ([0-9.]+)\s+recall ([0-9.]+)\s+F1 ([0-9.]+)", output, re.MULTILINE)
     assert found, f"no {label!r} line in:\n{output}"
     return float(found[1]), float(found[2]), float(found[3])
+
+
+def section(title: str, output: str) -> str:
+    """The lines of the report section whose header starts with `title` ("tuning set", "summary")."""
+    found = re.search(rf"^== {re.escape(title)}\b[^\n]*==\n(.*?)(?=\n\n== |\Z)", output, re.MULTILINE | re.DOTALL)
+    assert found, f"no section {title!r} in:\n{output}"
+    return found[1]
+
+
+def stories_by_label(articles: list) -> dict[str, list]:
+    stories: dict[str, list] = {}
+    for a in articles:
+        stories.setdefault(a.story, []).append(a)
+    return stories
 
 
 # --- the labelled set ----------------------------------------------------------------------------------------------
@@ -65,6 +97,56 @@ def test_the_set_has_events_lookalikes_and_variants(seed_article):
         assert any(kind in k for k in kinds), kind
     by_id = {a.id: a for a in articles}
     assert all(by_id[a.duplicate_of].story == a.story for a in articles if a.duplicate_of)
+
+
+def test_the_heldout_generator_is_deterministic_and_wrote_the_committed_file(tmp_path):
+    # Two processes (each with its own hash seed), so that an order that depends on hashing shows.
+    outputs = []
+    for name in ("first.jsonl", "second.jsonl"):
+        out = tmp_path / name
+        subprocess.run([sys.executable, str(DATA / "make_stories_eval_heldout.py"), "--out", str(out)], check=True,
+                       capture_output=True, text=True, timeout=60)
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert outputs[0] == HELDOUT.read_bytes()
+
+
+def test_the_heldout_set_has_events_lookalikes_briefs_and_variants():
+    articles = load_eval_articles(HELDOUT)
+    assert 140 <= len(articles) <= 180
+    assert [a.published for a in articles] == sorted(a.published for a in articles)
+    assert {a.published.year for a in articles} == {2023}
+    assert (articles[-1].published - articles[0].published).days >= 10  # spread over about two weeks
+    stories = stories_by_label(articles)
+    events = [s for s, members in stories.items() if len({m.source for m in members if not m.duplicate_of}) >= 3]
+    assert 12 <= len(events) <= 14
+    for story in events:
+        originals = [a for a in stories[story] if not a.duplicate_of]
+        assert all(120 <= len(a.text.split()) <= 300 for a in originals), story
+    assert sum(1 for members in stories.values() if len(members) == 1) >= 25  # unrelated, alone in their story
+    kinds = {a.id.split("~")[1] for a in articles if "~" in a.id}
+    for kind in ("edited", "truncated", "boilerplate", "retitled", "exact"):
+        assert any(kind in k for k in kinds), kind
+    assert any("+" in k for k in kinds)  # combinations
+    by_id = {a.id: a for a in articles}
+    assert all(by_id[a.duplicate_of].story == a.story for a in articles if a.duplicate_of)
+    briefs = [a for a in articles if len(a.text.split()) < 30 and a.id.startswith("brief-")]
+    originals = [b for b in briefs if not b.duplicate_of]
+    assert len(originals) >= 2 and len({b.story for b in originals}) == len(originals)  # alike, yet different
+    assert any(b.duplicate_of and b.text == by_id[b.duplicate_of].text for b in briefs)  # and an exact copy
+
+
+def test_the_heldout_set_shares_no_event_nor_text_with_the_tuning_set():
+    tuning, heldout = load_eval_articles(EVAL_SET), load_eval_articles(HELDOUT)
+    assert not {a.story for a in tuning} & {a.story for a in heldout}
+    assert not {a.id for a in tuning} & {a.id for a in heldout}
+    assert not {a.text for a in tuning} & {a.text for a in heldout}
+    assert max(a.published for a in tuning) < min(a.published for a in heldout)
+    # Other outlets tell the events (the unrelated articles' rotating outlets aside).
+    def event_sources(articles: list) -> set[str]:
+        stories = stories_by_label(articles)
+        return {a.source for members in stories.values() if len(members) >= 3 for a in members if not a.duplicate_of}
+    assert not event_sources(tuning) & event_sources(heldout)
 
 
 def test_the_committed_real_mix_is_what_its_generator_writes(tmp_path):
@@ -105,11 +187,10 @@ def test_eval_stories_on_the_real_mix_groups_the_backlog(capsys):
 # --- the command --------------------------------------------------------------------------------------------------
 
 
-def test_eval_stories_on_the_labelled_set_meets_the_goals(capsys):
-    started = time.monotonic()
-    code, out = run(capsys, "eval", "stories")
-    elapsed = time.monotonic() - started
+def test_eval_stories_on_the_labelled_set_meets_the_goals(default_run):
+    code, output, elapsed = default_run
     assert code == 0
+    out = section("tuning set", output)
     assert re.search(r"^articles\s+153$", out, re.MULTILINE)
     precision, recall, _ = scores("duplicates \\(pairs\\)", out)
     assert precision >= 0.95 and recall >= 0.95  # the goal of issue 8
@@ -121,7 +202,60 @@ def test_eval_stories_on_the_labelled_set_meets_the_goals(capsys):
     timing = re.search(r"dedup ([0-9.]+)\s+clustering ([0-9.]+)\s+NER ([0-9.]+)", out)
     dedup, clustering, ner = map(float, timing.groups())
     assert 0 < dedup and 0 < clustering and dedup + clustering < 0.25 * ner  # goal: under 10% of NER; slack for noisy CI
-    assert elapsed < 60
+    assert elapsed < 90  # both sets
+
+
+def test_eval_stories_reports_the_tuning_and_heldout_sets_side_by_side(default_run):
+    code, output, _ = default_run
+    assert code == 0
+    assert re.search(r"^== tuning set: \S*stories-eval\.jsonl \(thresholds tuned on it\) ==$", output, re.MULTILINE)
+    assert re.search(r"^== held-out set: \S*stories-eval-heldout\.jsonl \(held out: nothing tuned on it\) ==$", output,
+                     re.MULTILINE)
+    heldout = section("held-out set", output)
+    assert re.search(r"^articles\s+163$", heldout, re.MULTILINE)
+    summary = section("summary", output).splitlines()
+    assert summary[0].split() == ["set", "duplicates", "P", "duplicates", "R", "story", "P", "story", "R", "story", "F1"]
+    rows = {line.split()[0]: [float(v) for v in line.split()[1:]] for line in summary[2:]}
+    assert list(rows) == ["tuning", "held-out"]
+    for name, title in (("tuning", "tuning set"), ("held-out", "held-out set")):
+        text = section(title, output)  # the table repeats each section's figures
+        assert rows[name] == [*scores("duplicates \\(pairs\\)", text)[:2], *scores("stories \\(pairwise\\)", text)]
+
+
+def test_eval_stories_on_the_heldout_set_meets_its_floors(default_run):
+    """The held-out set is the estimate for new data: a floor against regressions, never a target
+    to tune on. Issue 18 asks duplicates P and R >= 0.99; recall is 0.973 (two edited copies in
+    another site's byline and footer missed), left as measured."""
+    _, output, _ = default_run
+    heldout = section("held-out set", output)
+    precision, recall, _ = scores("duplicates \\(pairs\\)", heldout)
+    assert precision >= 0.95 and recall >= 0.95  # the goal of issue 8
+    assert scores("stories \\(pairwise\\)", heldout)[2] >= 0.90  # the goal of issue 18 for the held-out set
+
+
+def test_eval_stories_with_several_data_files(tmp_path, capsys):
+    rows = [json.loads(line) for line in HELDOUT.read_text(encoding="utf-8").splitlines()]
+    files = []
+    for name, chosen in (("ferry.jsonl", {"lofoten-ferry", "single-09"}), ("brent.jsonl", {"brief-brent-1", "brief-brent-2"})):
+        path = tmp_path / name
+        path.write_text("".join(json.dumps(r) + "\n" for r in rows if r["labels"]["story"] in chosen), encoding="utf-8")
+        files += ["--data", str(path)]
+    code, out = run(capsys, "eval", "stories", *files)
+    assert code == 0
+    assert re.search(r"^== ferry\.jsonl: .*ferry\.jsonl ==$", out, re.MULTILINE)
+    assert re.search(r"^== brent\.jsonl: .*brent\.jsonl ==$", out, re.MULTILINE)
+    assert [line.split()[0] for line in section("summary", out).splitlines()[2:]] == ["ferry.jsonl", "brent.jsonl"]
+    code, out = run(capsys, "eval", "stories", *files, "--json")
+    reports = [json.loads(line) for line in out.splitlines()]
+    assert [(r["set"], Path(r["data"]).name) for r in reports] == [("ferry.jsonl", "ferry.jsonl"), ("brent.jsonl", "brent.jsonl")]
+    assert reports[1]["articles"] == 3
+
+
+def test_the_default_sets_are_found_in_the_repository():
+    from newsflow.app.cmd_eval import STORIES_SETS
+
+    assert list(STORIES_SETS.values()) == ["tuning", "held-out"]
+    assert [p.resolve() for p in STORIES_SETS] == [EVAL_SET.resolve(), HELDOUT.resolve()]
 
 
 def test_eval_stories_json_on_another_file(tmp_path, capsys):
@@ -204,23 +338,24 @@ def test_a_missing_file_is_named(tmp_path):
         load_eval_articles(tmp_path / "nothing.jsonl")
 
 
-def test_the_evaluation_uses_the_clusterer_it_is_given():
-    """An empty clusterer is falsy (len 0): `clusterer or StoryClusterer()` dropped the caller's
-    threshold, so `eval stories` measured the default whatever the settings said."""
+def test_the_evaluation_decides_with_the_settings_it_is_given():
+    """`eval stories` once measured the defaults whatever the settings said; it takes the
+    processor's settings: with a threshold no pair of articles reaches, every original is alone."""
     from newsflow.settings import ProcessorSettings
     from processors.base import build_chain
     from processors.catalog import load_steps
-    from processors.stories.clustering import StoryClusterer
     from processors.stories.evaluation import evaluate_stories
 
-    given = StoryClusterer(threshold=0.99)
-    assert not given  # what made the bug
     load_steps()
     from newsflow.app.cmd_eval import EVAL_STEPS
 
-    chain = build_chain(EVAL_STEPS, settings=ProcessorSettings())
+    settings = ProcessorSettings()
+    strict = settings.model_copy(update={"stories": settings.stories.model_copy(update={"threshold": 1.0})})
+    articles = load_eval_articles(DATA / "stories-eval.jsonl")[:12]
+    chain = build_chain(EVAL_STEPS, settings=settings)
     try:
-        evaluate_stories(load_eval_articles(DATA / "stories-eval.jsonl")[:12], chain, clusterer=given)
+        default, alone = evaluate_stories(articles, chain, settings), evaluate_stories(articles, chain, strict)
     finally:
         chain.close()
-    assert len(given) > 0  # the given clusterer did the work
+    originals = sum(1 for a in articles if not a.duplicate_of)
+    assert alone.predicted_stories == originals and default.predicted_stories < originals
