@@ -1,6 +1,6 @@
 """One benchmark command: every stage benchmark, one after the other, and one table.
 
-    .venv/bin/python -m bench.run [--quick] [--only producer,processor,sink,latency,stories,extract] [--markdown]
+    .venv/bin/python -m bench.run [--quick] [--only producer,processor,sink,latency,stories,extract,stories-scale] [--markdown]
     make bench
 
 Each stage benchmark runs in its own process (`python -m bench.<module> --json`), so that one
@@ -53,6 +53,9 @@ STAGES: dict[str, Stage] = {
     "latency": Stage("bench.latency", ("--seconds", "60",), ("--seconds", "15", "--burst", "40")),
     "stories": Stage("bench.stories_cost", ("--articles", "1000"), ("--articles", "96")),
     "extract": Stage("bench.extract_cost", ("--pages", "150", "--rounds", "7"), ("--pages", "24", "--rounds", "1")),
+    # A million articles in the window (written in ~9 minutes, kept for the next run).
+    "stories-scale": Stage("bench.stories_scale", ("--window", "1000000", "--articles", "300", "--keep"),
+                           ("--window", "20000", "--articles", "64")),
 }
 
 

@@ -122,8 +122,9 @@ class StoryDecider:
         records = self._records_of([f for f, _ in batch])
         todo = [(f, dup) for f, dup in batch if records[f.article_id].story_id is None]
         clusterer, versions, closed = self._scratch()
+        partial: set[str] = set()  # stories read for deciding only
         self._load_originals(clusterer, versions, [dup for _, dup in todo if dup])
-        self._load_candidates(clusterer, versions, [f for f, dup in todo if dup is None or clusterer.story_of(dup) is None])
+        self._load_candidates(clusterer, versions, partial, [f for f, dup in todo if dup is None or clusterer.story_of(dup) is None])
         additions: dict[str, list[_Addition]] = {}
         for features, duplicate_of in todo:
             as_copy = duplicate_of is not None and clusterer.story_of(duplicate_of) is not None
@@ -131,7 +132,7 @@ class StoryDecider:
             additions.setdefault(decision.story_id, []).append(_Addition(features, None if as_copy else feature_vectors(features)))
             records[features.article_id] = replace(records[features.article_id], features=features,
                                                    story_id=decision.story_id)
-        stories = self._save_stories(clusterer, closed, versions, additions)
+        stories = self._save_stories(clusterer, closed, versions, additions, partial)
         self.store.save_records([records[f.article_id] for f, _ in todo])
         for f, _ in batch:
             self._batch.pop(f.article_id, None)
@@ -178,7 +179,8 @@ class StoryDecider:
         for article_id, story_id in story_of.items():
             clusterer.note_member(article_id, story_id)
 
-    def _load_candidates(self, clusterer: StoryClusterer, versions: dict[str, Any], features: list[StoryFeatures]) -> None:
+    def _load_candidates(self, clusterer: StoryClusterer, versions: dict[str, Any], partial: set[str],
+                         features: list[StoryFeatures]) -> None:
         keys = [[f"{kind}:{key}" for kind, key in clusterer.candidate_keys(feature_vectors(f))] for f in features]
         if not keys:
             return
@@ -187,14 +189,20 @@ class StoryDecider:
         since = min(f.arrival for f in features) - self._story_window
         for answer in self.store.story_candidates(keys, since, self._stories.max_candidates):
             for stored in answer:
+                if stored.partial and stored.state["id"] not in versions:
+                    partial.add(stored.state["id"])
                 self._restore(clusterer, versions, stored)
 
     def _save_stories(self, clusterer: StoryClusterer, closed: dict[str, Story], versions: dict[str, Any],
-                      additions: dict[str, list[_Addition]]) -> list[Story]:
+                      additions: dict[str, list[_Addition]], partial: set[str]) -> list[Story]:
         stories = {s: clusterer.story(s) or closed[s] for s in additions}
+        # Decided on their centroids only: read whole now, and the batch's articles added to that.
+        whole = self.store.stories(set(stories) & partial)
+        stories |= {s: self._added_again(whole.get(s), stories[s], additions[s], versions) for s in whole}
+        saved: list[Story] = []
         for _ in range(MAX_SAVE_ATTEMPTS):
             conflicts = self.store.save_stories([StoredStory(s.to_state(), versions.get(s.id)) for s in stories.values()])
-            saved = [stories[s] for s in stories if s not in conflicts]
+            saved += [stories[s] for s in stories if s not in conflicts]
             if not conflicts:
                 return saved
             log.info("stories changed by another worker meanwhile; added again stories=%d", len(conflicts))

@@ -87,8 +87,8 @@ class ElasticsearchStore:
         query = {"bool": {"filter": [{"term": {"kind": "article"}}, {"terms": {"keys": union}},
                                      {"range": {"arrived": {"gte": since.isoformat()}}}]}}
         hits = self._search(query, size=min(_MAX_HITS, limit * len(fingerprints)), sort=[{"claimed": "asc"}],
-                            source=["keys", *_CANDIDATE_SOURCE])
-        stored = [(set(hit["_source"].get("keys", ())), self._parse_article(hit)) for hit in hits]
+                            source=_CANDIDATE_SOURCE)
+        stored = [(set(article_keys(record.fingerprint)), (seq, record)) for seq, record in map(self._parse_article, hits)]
         found = {}
         for fp in fingerprints:
             keys, exact = set(wanted[fp.article_id]), f"d:{fp.digest}"
@@ -186,15 +186,17 @@ class ElasticsearchStore:
             mine = set(wanted)
             shared = {story_id: len(mine & theirs) for story_id, theirs in matched if mine & theirs}
             ranked.append(sorted(shared, key=lambda story_id: (-shared[story_id], story_id))[:limit])
-        stories = self.stories({s for ids in ranked for s in ids})
+        stories = self.stories({s for ids in ranked for s in ids}, partial=True)
         return [[stories[s] for s in ids if s in stories] for ids in ranked]
 
-    def stories(self, story_ids: Iterable[str]) -> dict[str, StoredStory]:
+    def stories(self, story_ids: Iterable[str], *, partial: bool = False) -> dict[str, StoredStory]:
+        """Stories by id; `partial`: without what only writing a story needs (most of its bytes)."""
         ids = list(story_ids)
         if not ids:
             return {}
-        docs = self._call(lambda: self._client.mget(index=self.index, ids=ids))["docs"]
-        return {doc["_id"]: self._parse_story(doc) for doc in docs if doc.get("found")}
+        excludes = _WRITE_ONLY if partial else None
+        docs = self._call(lambda: self._client.mget(index=self.index, ids=ids, source_excludes=excludes))["docs"]
+        return {doc["_id"]: self._parse_story(doc, partial) for doc in docs if doc.get("found")}
 
     def save_stories(self, stories: Sequence[StoredStory]) -> set[str]:
         operations: list[dict[str, Any]] = []
@@ -221,8 +223,8 @@ class ElasticsearchStore:
         return conflicts
 
     @staticmethod
-    def _parse_story(hit: dict[str, Any]) -> StoredStory:
-        return StoredStory(hit["_source"]["record"], (hit["_seq_no"], hit["_primary_term"]))
+    def _parse_story(hit: dict[str, Any], partial: bool = False) -> StoredStory:
+        return StoredStory(hit["_source"]["record"], (hit["_seq_no"], hit["_primary_term"]), partial)
 
     # --- requests --------------------------------------------------------------------------------------------------
 
@@ -250,6 +252,8 @@ class ElasticsearchStore:
             raise _failed("answer", {"type": type(exc).__name__, "status": exc.meta.status, "reason": str(exc)[:300]}) from None
 
 
+# What deciding does not read of a candidate story (its members' features, most of its bytes).
+_WRITE_ONLY = [f"record.{f}" for f in ("members", "duplicates", "sources", "entity_names", "phrases", "topics")]
 # What a duplicate decision reads of a candidate: not its story features (most of a record).
 _CANDIDATE_SOURCE = ["claimed", *(f"record.{f}" for f in ("v", "id", "published", "arrived", "checked", "fingerprint",
                                                            "duplicate_of", "similarity", "story_id"))]

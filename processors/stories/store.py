@@ -122,10 +122,13 @@ class StoredCandidate:
 
 @dataclass(frozen=True)
 class StoredStory:
-    """A story as stored (`Story.to_state()`) and the version it was read at (None: new)."""
+    """A story as stored (`Story.to_state()`) and the version it was read at (None: new).
+    `partial`: read for deciding only (its centroid and dates, not its members): a story joined
+    is read whole before it is written."""
 
     state: dict[str, Any]
     version: Any = None
+    partial: bool = False
 
 
 class StateStore(Protocol):

@@ -287,6 +287,10 @@ class ChaosRun:
         return (lag(self.settings, self.settings.processor.group_id, topics.raw) == 0
                 and lag(self.settings, self.settings.sink.group_id, topics.enriched) == 0)
 
+    def enriched_everything(self) -> bool:
+        """The producer has emitted every served article and the processors have committed them all."""
+        return self._all_emitted() and lag(self.settings, self.settings.processor.group_id, self.settings.kafka.topics.raw) == 0
+
     def _all_emitted(self) -> bool:
         titles: dict[str, set[str]] = {}
         for record in self._raw.read():

@@ -1,6 +1,8 @@
 """The harness can fail: with a test-only switch the sink commits its offsets before Elasticsearch
-has acknowledged the bulk, which breaks the at-least-once guarantee. Elasticsearch is stopped,
-the sink takes a batch (and, broken, commits it), it is SIGKILLed, then everything restarts.
+has acknowledged the bulk, which breaks the at-least-once guarantee. The producer and processor
+enrich everything first (the processor's stories state lives in Elasticsearch too), then
+Elasticsearch is stopped, the sink starts and takes a batch (and, broken, commits it), it is
+SIGKILLed, then everything restarts.
 
 The audit must report the loss with the switch on, and nothing lost with the same steps and the
 switch off (so the loss is the switch's doing, not the scenario's)."""
@@ -26,9 +28,12 @@ def test_the_audit_reports_the_loss_a_broken_sink_causes(commit_before_delivery,
     stage_env = {"sink": {UNSAFE_COMMIT_BEFORE_DELIVERY_ENV: "1"}} if commit_before_delivery else {}
     run = ChaosRun("broken-sink" if commit_before_delivery else "correct-sink", settings, feeds, tmp_path, stage_env=stage_env)
     try:
+        run.start("producer", "processor")
+        wait_for(lambda: run.enriched_everything(), timeout=180, what="every article enriched")
+        run.did("every article enriched")
         stack.down(base_settings, say=lambda line: None, only=["elasticsearch"])
         run.did("stopped elasticsearch")
-        run.start()
+        run.start("sink")
         # The sink has taken a batch and cannot deliver it: it is retrying.
         wait_for(lambda: "retrying stage=sink" in run.stages["sink"].log_text(), timeout=90, what="the sink to retry a bulk")
         run.kill("sink")
