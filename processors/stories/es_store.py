@@ -31,7 +31,7 @@ from newsflow.errors import ServiceUnavailable
 from newsflow.index.indices import TRANSIENT_ERRORS
 from processors.stories.features import StoryFeatures
 from processors.stories.neardup import Fingerprint, band_keys
-from processors.stories.store import Claim, StateRecord, StoredCandidate, StoredStory, story_keys
+from processors.stories.store import WRITE_ONLY, Claim, StateRecord, StoredCandidate, StoredStory, story_keys
 
 __all__ = ["ElasticsearchStore"]
 
@@ -253,7 +253,7 @@ class ElasticsearchStore:
 
 
 # What deciding does not read of a candidate story (its members' features, most of its bytes).
-_WRITE_ONLY = [f"record.{f}" for f in ("members", "duplicates", "sources", "entity_names", "phrases", "topics")]
+_WRITE_ONLY = [f"record.{f}" for f in WRITE_ONLY]
 # What a duplicate decision reads of a candidate: not its story features (most of a record).
 _CANDIDATE_SOURCE = ["claimed", *(f"record.{f}" for f in ("v", "id", "published", "arrived", "checked", "fingerprint",
                                                            "duplicate_of", "similarity", "story_id"))]

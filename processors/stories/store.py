@@ -29,9 +29,12 @@ from typing import Any, Protocol
 from processors.stories.features import StoryFeatures
 from processors.stories.neardup import Fingerprint, band_keys
 
-__all__ = ["Claim", "Decision", "MemoryStore", "StateRecord", "StateStore", "StoredCandidate", "StoredStory"]
+__all__ = ["WRITE_ONLY", "Claim", "Decision", "MemoryStore", "StateRecord", "StateStore", "StoredCandidate", "StoredStory"]
 
 RECORD_VERSION = 2
+# What deciding does not need of a story (its members' features: most of its bytes), which
+# candidate stories are read without; a story joined is read whole before it is written.
+WRITE_ONLY = ("members", "duplicates", "sources", "entity_names", "phrases", "topics")
 
 
 @dataclass(frozen=True)
@@ -222,7 +225,9 @@ class MemoryStore:
             hits = Counter(s for key in wanted for s in self._story_keys.get(key, ()))
             open_ = [s for s in hits if datetime.fromisoformat(self._stories[s][0]["last_arrival"]) >= since]
             best = sorted(open_, key=lambda s: (-hits[s], s))[:limit]
-            answers.append([StoredStory(*self._stories[s]) for s in best])
+            # As the Elasticsearch store answers: for deciding only, without the members.
+            answers.append([StoredStory({k: v for k, v in self._stories[s][0].items() if k not in WRITE_ONLY},
+                                        self._stories[s][1], partial=True) for s in best])
         return answers
 
     def stories(self, story_ids: Iterable[str]) -> dict[str, StoredStory]:
