@@ -1,10 +1,9 @@
 """Near-duplicate articles: the same text re-published, across all sources, found by MinHash and LSH.
 
-Pure and storage-free: `fingerprint` turns an article's text into a small `Fingerprint`, and a
-`NearDuplicateIndex` holds the fingerprints of recent articles in memory. The index is rebuilt from
-records (a fingerprint plus the decision taken for it): every worker replays them at start and keeps
-applying those of the other workers, so a decision is taken once (`decide`) and applied everywhere
-else (`record`).
+Pure and storage-free: `fingerprint` turns an article's text into a small `Fingerprint`,
+`band_keys` gives its LSH band keys for a store to look candidates up by, and `choose_original`
+decides among the candidates found (processors/stories/decider.py; the candidates come from the
+shared store, processors/stories/store.py).
 
 How a duplicate is recognised:
 - Text only, not the title: a re-titled copy is still a copy, and two different articles may share a
@@ -20,33 +19,31 @@ How a duplicate is recognised:
   A pair is a duplicate when the Jaccard similarity reaches `jaccard_threshold`, or when the
   containment reaches `containment_threshold` (and the smaller text is at least `MIN_SIZE_RATIO` of
   the larger: a teaser of a tenth of an article is not looked for).
-- LSH (datasketch MinHashLSH) finds the candidates without comparing with every article: with bands
-  of 2 rows, pairs down to a Jaccard similarity of about 0.2 are found with near certainty (so
-  truncated and wrapped copies are candidates too), and each candidate is then checked as above.
+- LSH finds the candidates without comparing with every article: 64 bands of 2 rows, each band a
+  keyword (`band_keys`) that the store looks up; pairs down to a Jaccard similarity of about 0.2
+  share a band with near certainty (so truncated and wrapped copies are candidates too), and each
+  candidate is then checked as above.
 - Among the earlier articles that match, the earliest original wins: a copy of a copy points at the
   first article, and that article counts its duplicates.
-- Articles that arrived (were fetched) longer than the window ago, against the latest arrival
-  seen, are evicted, so memory stays bounded by what came in during `window`. Not by published
-  time: an undated item is dated by its fetch time, and a newest-published clock moved to today
-  by one of them evicted a whole backlog of older articles at once.
+- Candidates are the articles that arrived (were fetched) within the window before this one. Not
+  by published time: an undated item is dated by its fetch time, and a newest-published clock
+  moved to today by one of them once evicted a whole backlog of older articles at once.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import heapq
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import cache
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import MinHash
 
 __all__ = [
     "MIN_WORDS",
@@ -57,7 +54,6 @@ __all__ = [
     "NUM_PERM",
     "Fingerprint",
     "Match",
-    "NearDuplicateIndex",
     "fingerprint",
     "core_text",
     "minhash_parameters",
@@ -215,10 +211,6 @@ def _permutations() -> tuple[np.ndarray, np.ndarray]:
     return MinHash(num_perm=NUM_PERM, seed=_SEED, scheme="affine32").permutations
 
 
-def _minhash(hashvalues: np.ndarray) -> MinHash:
-    return MinHash(num_perm=NUM_PERM, seed=_SEED, hashvalues=hashvalues, permutations=_permutations(), scheme="affine32")
-
-
 def _digest(words: list[str]) -> str:
     return hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).hexdigest()
 
@@ -308,119 +300,3 @@ def choose_original(fp: Fingerprint, candidates: Iterable[Candidate], published_
         return None
     original = min(best, key=lambda a: (best[a][0], a))
     return Match(original, round(best[original][1], 4))
-
-
-@dataclass
-class _Entry:
-    fingerprint: Fingerprint
-    original: str  # the article's own id when it is an original
-
-
-class NearDuplicateIndex:
-    """The fingerprints of the articles that arrived in the window: decide for a new one, or record a
-    decision taken elsewhere.
-
-    The window runs on arrival (fetch) times, not publish dates: a backlog fetched today, published
-    over past months, is compared as a whole, and an undated item (dated by its fetch time) cannot
-    push every older article out. A copy is a copy whatever the dates say (a syndicated text
-    re-dated, a listing posted again), so dates play no part in the decision itself."""
-
-    def __init__(self, *, window: timedelta = timedelta(days=7), jaccard_threshold: float = 0.5,
-                 containment_threshold: float = 0.7) -> None:
-        self.window = window
-        self.jaccard_threshold = jaccard_threshold
-        self.containment_threshold = containment_threshold
-        self._lsh = MinHashLSH(num_perm=NUM_PERM, params=(_LSH_BANDS, _LSH_ROWS))
-        self._entries: dict[str, _Entry] = {}
-        self._exact: dict[str, list[str]] = {}  # digest -> the articles with that text, first recorded first
-        self._by_arrival: list[tuple[datetime, str]] = []  # heap, for eviction
-        self._duplicates: Counter[str] = Counter()  # original -> duplicates recorded
-        self._latest: datetime | None = None  # the latest arrival seen
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def __contains__(self, article_id: object) -> bool:
-        return article_id in self._entries
-
-    def duplicate_count(self, article_id: str) -> int:
-        """How many duplicates of this (original) article are recorded in the window."""
-        return self._duplicates[article_id]
-
-    def fingerprint_of(self, article_id: str) -> Fingerprint | None:
-        """The fingerprint of an indexed article, None when unknown (or evicted)."""
-        entry = self._entries.get(article_id)
-        return entry.fingerprint if entry else None
-
-    def original_of(self, article_id: str) -> str | None:
-        """The original an indexed article duplicates, itself when it is one, None when unknown."""
-        entry = self._entries.get(article_id)
-        return entry.original if entry else None
-
-    def check(self, fp: Fingerprint) -> Match | None:
-        """The earliest original among the indexed articles this one duplicates; the index is unchanged."""
-        exact = [Candidate(self._entries[a].fingerprint, self._entries[a].original) for a in self._exact.get(fp.digest, ())]
-        similar = ([] if fp.short or fp.size == 0 else
-                   [Candidate(self._entries[a].fingerprint, self._entries[a].original)
-                    for a in self._lsh.query(_minhash(fp.hashvalues))])
-        return choose_original(fp, exact + similar, self._published_of, jaccard_threshold=self.jaccard_threshold,
-                               containment_threshold=self.containment_threshold)
-
-    def _published_of(self, article_id: str) -> datetime | None:
-        entry = self._entries.get(article_id)
-        return entry.fingerprint.published if entry else None
-
-    def decide(self, fp: Fingerprint) -> Match | None:
-        """Check, then record the article with that decision."""
-        match = self.check(fp)
-        self.record(fp, match.article_id if match else None)
-        return match
-
-    def record(self, fp: Fingerprint, duplicate_of: str | None) -> None:
-        """Add an article with a decision already taken (here or by another worker). Idempotent: an
-        article recorded again replaces its earlier record. Evicts what the window no longer holds."""
-        if fp.article_id in self._entries:
-            self._forget(fp.article_id)
-        original = fp.article_id
-        if duplicate_of is not None and duplicate_of != fp.article_id:
-            # The decision may name a copy (or an article already evicted here): point at its original.
-            original = self.original_of(duplicate_of) or duplicate_of
-            self._duplicates[original] += 1
-        self._entries[fp.article_id] = _Entry(fp, original)
-        self._exact.setdefault(fp.digest, []).append(fp.article_id)
-        if not fp.short and fp.size:
-            self._lsh.insert(fp.article_id, _minhash(fp.hashvalues), check_duplication=False)
-        heapq.heappush(self._by_arrival, (fp.arrival, fp.article_id))
-        self._latest = fp.arrival if self._latest is None else max(self._latest, fp.arrival)
-        self.evict_before(self._latest - self.window)
-
-    def evict_before(self, cutoff: datetime) -> list[str]:
-        """Forget the articles that arrived before `cutoff`; returns their ids."""
-        evicted = []
-        while self._by_arrival and self._by_arrival[0][0] < cutoff:
-            arrival, article_id = heapq.heappop(self._by_arrival)
-            entry = self._entries.get(article_id)
-            if entry is not None and entry.fingerprint.arrival == arrival:
-                self._forget(article_id)
-                self._duplicates.pop(article_id, None)
-                evicted.append(article_id)
-        return evicted
-
-    def _forget(self, article_id: str) -> None:
-        entry = self._entries.pop(article_id)
-        fp = entry.fingerprint
-        same_text = self._exact[fp.digest]
-        same_text.remove(article_id)
-        if not same_text:
-            del self._exact[fp.digest]
-        if not fp.short and fp.size:
-            self._lsh.remove(article_id)
-        if entry.original != article_id:
-            self._duplicates[entry.original] -= 1
-            if self._duplicates[entry.original] <= 0:
-                del self._duplicates[entry.original]
-
-    def replay(self, records: Iterable[tuple[Fingerprint, str | None]]) -> None:
-        """Record (fingerprint, duplicate_of) pairs in order: the state after a restart."""
-        for fp, duplicate_of in records:
-            self.record(fp, duplicate_of)

@@ -60,7 +60,7 @@ def test_a_stage_output_gives_the_figures_of_its_last_json_line() -> None:
 
 
 def test_only_selects_stages_in_their_order_and_refuses_unknown_ones() -> None:
-    assert selected(None) == ["producer", "processor", "sink", "latency", "stories", "extract"]
+    assert selected(None) == ["producer", "processor", "sink", "latency", "stories", "extract", "stories-scale"]
     assert selected("latency, producer") == ["producer", "latency"]
     with pytest.raises(ValueError, match="unknown stage"):
         selected("producer,ingest")

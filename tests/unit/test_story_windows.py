@@ -28,7 +28,7 @@ from processors.stories.features import (
     story_features,
     weighted_similarity,
 )
-from processors.stories.neardup import Fingerprint, NearDuplicateIndex, fingerprint
+from processors.stories.neardup import Fingerprint, fingerprint
 from processors.stories.store import Decision, MemoryStore, StateRecord
 
 FETCH = datetime(2026, 11, 20, 7, 0, tzinfo=UTC)  # the crawl: every item below arrives then
@@ -126,22 +126,18 @@ def test_a_backlog_mixed_with_undated_items_still_makes_its_duplicates_and_stori
 
 
 def test_an_undated_article_evicts_and_closes_nothing():
-    index, clusterer = NearDuplicateIndex(), StoryClusterer()
-    backlog = [article("quake-1", QUAKE, QUAKE_AT, QUAKE_ENTITIES), article("harbour-1", HARBOUR, HARBOUR_AT, HARBOUR_ENTITIES)]
-    for fp, features in backlog:
-        index.decide(fp)
-        clusterer.decide(features)
-    fp, features = article("storm", STORM, None, fetched=FETCH + timedelta(minutes=5))
-    index.decide(fp)
-    clusterer.decide(features)
-    assert all(a in index for a in ("quake-1", "harbour-1", "storm"))
-    assert len(clusterer) == 3 and clusterer.story_of("quake-1") == story_id_for("quake-1")
-    # A dated article published today (not undated: a fresh item) closes nothing either: what
-    # arrived within the window stays, whatever its publish date.
-    fp, features = article("fresh", HARBOUR_UNDATED.replace("Rotterdam", "Antwerp"), FETCH, fetched=FETCH + timedelta(minutes=6))
-    index.decide(fp)
-    clusterer.decide(features)
-    assert "quake-1" in index and clusterer.story(story_id_for("quake-1")) is not None
+    decider = new_decider()
+    decide(decider, article("quake-1", QUAKE, QUAKE_AT, QUAKE_ENTITIES))
+    decide(decider, article("harbour-1", HARBOUR, HARBOUR_AT, HARBOUR_ENTITIES))
+    decide(decider, article("storm", STORM, None, fetched=FETCH + timedelta(minutes=5)))
+    # A dated article published today (a fresh item) closes nothing either: what arrived within
+    # the window stays open to joins and copies, whatever its publish date.
+    decide(decider, article("fresh", HARBOUR_UNDATED.replace("Rotterdam", "Antwerp"), FETCH, fetched=FETCH + timedelta(minutes=6)))
+    copy = decide(decider, article("quake-copy", QUAKE, QUAKE_AT, fetched=FETCH + timedelta(minutes=7)))
+    assert (copy.duplicate_of, copy.story_id) == ("quake-1", story_id_for("quake-1"))
+    other = decide(decider, article("quake-2", QUAKE_OTHER, QUAKE_AT + timedelta(hours=3), QUAKE_ENTITIES,
+                                    fetched=FETCH + timedelta(minutes=8)))
+    assert other.story_id == story_id_for("quake-1")
 
 
 def test_what_arrived_longer_ago_than_the_window_leaves_whatever_its_date():
