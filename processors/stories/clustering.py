@@ -324,13 +324,17 @@ class StoryClusterer:
             return True
         return story.first_seen - self.window <= features.published <= story.last_updated + self.window
 
-    def restore(self, story: Story) -> None:
-        """Open a story read from a state store, to decide with it (a story already open stays as it is)."""
+    def restore(self, story: Story, keys: Mapping[str, set[Any]] | None = None) -> None:
+        """Open a story read from a state store, to decide with it (a story already open stays as it
+        is). `keys`: by kind, the only keys the articles to decide can look candidates up by; the
+        story's other keys are not indexed (a story's centroid holds hundreds)."""
         if story.id in self._stories:
             return
         self._stories[story.id] = story
         self._posted[story.id] = set()
-        self._post(story.id, story.centroid)
+        centroid = story.centroid if keys is None else {
+            kind: dict.fromkeys(story.centroid[kind].keys() & keys.get(kind, set()), 1.0) for kind in VECTOR_KINDS}
+        self._post(story.id, centroid)
         if story.last_arrival is not None:
             heapq.heappush(self._by_arrival, (story.last_arrival, story.id))
 

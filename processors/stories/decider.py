@@ -29,7 +29,7 @@ from typing import Any
 from newsflow.errors import ServiceUnavailable
 from newsflow.settings import ProcessorSettings
 from processors.stories.clustering import Story, StoryClusterer
-from processors.stories.features import StoryFeatures, Vocabulary, feature_vectors
+from processors.stories.features import VECTOR_KINDS, StoryFeatures, Vocabulary, feature_vectors
 from processors.stories.neardup import Candidate, Fingerprint, choose_original
 from processors.stories.store import Decision, StateRecord, StateStore, StoredStory
 
@@ -59,6 +59,7 @@ class StoryDecider:
         self.vocabulary = Vocabulary(limit=s.vocabulary_articles)
         self._latest: datetime | None = None  # the latest arrival seen: the clock of the windows
         self._batch: dict[str, StateRecord] = {}  # decided by the duplicates step, for the stories step
+        self._keys: dict[str, set[Any]] = {}  # the keys of the batch being placed in stories
 
     def warm_up(self) -> int:
         """Fill the vocabulary with the latest articles of the store; returns how many."""
@@ -123,6 +124,8 @@ class StoryDecider:
         todo = [(f, dup) for f, dup in batch if records[f.article_id].story_id is None]
         clusterer, versions, closed = self._scratch()
         partial: set[str] = set()  # stories read for deciding only
+        # Every key the batch's articles could select a story by: what restored stories are indexed by.
+        self._keys = {kind: {k for f, _ in todo for k in feature_vectors(f)[kind]} for kind in VECTOR_KINDS}
         self._load_originals(clusterer, versions, [dup for _, dup in todo if dup])
         self._load_candidates(clusterer, versions, partial, [f for f, dup in todo if dup is None or clusterer.story_of(dup) is None])
         additions: dict[str, list[_Addition]] = {}
@@ -159,7 +162,7 @@ class StoryDecider:
         story_id = stored.state["id"]
         if story_id not in versions:
             versions[story_id] = stored.version
-            clusterer.restore(Story.from_state(stored.state, self.vocabulary))
+            clusterer.restore(Story.from_state(stored.state, self.vocabulary), self._keys)
 
     def _load_originals(self, clusterer: StoryClusterer, versions: dict[str, Any], originals: list[str]) -> None:
         """The stories of the originals the batch's copies copy, waiting a moment for those being

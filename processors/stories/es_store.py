@@ -20,6 +20,7 @@ was read is refused (409) and reported as a conflict, for the decider to add its
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -88,15 +89,18 @@ class ElasticsearchStore:
                                      {"range": {"arrived": {"gte": since.isoformat()}}}]}}
         hits = self._search(query, size=min(_MAX_HITS, limit * len(fingerprints)), sort=[{"claimed": "asc"}],
                             source=_CANDIDATE_SOURCE)
-        stored = [(set(article_keys(record.fingerprint)), (seq, record)) for seq, record in map(self._parse_article, hits)]
+        stored = {record.article_id: (seq, record) for seq, record in map(self._parse_article, hits)}
+        holders: dict[str, list[str]] = {}  # key -> the candidates that have it
+        for article_id, (_, record) in stored.items():
+            for key in article_keys(record.fingerprint):
+                holders.setdefault(key, []).append(article_id)
         found = {}
         for fp in fingerprints:
-            keys, exact = set(wanted[fp.article_id]), f"d:{fp.digest}"
-            shared = {record.article_id: len(keys & theirs) + (1000 if exact in theirs else 0)
-                      for theirs, (_, record) in stored if keys & theirs and record.article_id != fp.article_id}
-            best = sorted(((seq, r) for _, (seq, r) in stored if r.article_id in shared),
-                          key=lambda item: (-shared[item[1].article_id], item[0]))[:limit]
-            found[fp.article_id] = sorted((StoredCandidate(r, seq) for seq, r in best), key=lambda c: c.seq)
+            shared = Counter(a for key in wanted[fp.article_id] for a in holders.get(key, ()))
+            shared.update(dict.fromkeys(holders.get(f"d:{fp.digest}", ()), 1000))  # the same text first
+            shared.pop(fp.article_id, None)
+            best = sorted(shared, key=lambda a: (-shared[a], stored[a][0]))[:limit]
+            found[fp.article_id] = sorted((StoredCandidate(stored[a][1], stored[a][0]) for a in best), key=lambda c: c.seq)
         return found
 
     def records(self, article_ids: Iterable[str]) -> dict[str, StateRecord]:

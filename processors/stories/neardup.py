@@ -252,12 +252,14 @@ class Candidate:
 
 def band_keys(fp: Fingerprint) -> list[str]:
     """The LSH band keys of a fingerprint, as keywords a store can look up: two articles share one
-    when all rows of one band agree (the same banding as `NearDuplicateIndex`). None for a short text,
+    when all rows of one band agree (64 bands of 2 rows). None for a short text,
     matched by its digest only."""
     if fp.short or fp.size == 0:
         return []
-    rows = fp.hashvalues.reshape(_LSH_BANDS, _LSH_ROWS)
-    return [f"{band:02x}" + "".join(f"{int(v):03x}" for v in row) for band, row in enumerate(rows)]
+    # Band number (8 bits) and its two 12-bit values as one 32-bit number: 8 hex digits.
+    rows = fp.hashvalues.reshape(_LSH_BANDS, _LSH_ROWS).astype(np.uint32)
+    packed = (np.arange(_LSH_BANDS, dtype=np.uint32) << 24) | (rows[:, 0] << 12) | rows[:, 1]
+    return [f"{value:08x}" for value in packed.tolist()]
 
 
 def similarity(a: Fingerprint, b: Fingerprint, *, jaccard_threshold: float, containment_threshold: float) -> float | None:
