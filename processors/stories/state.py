@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 # right away (processors/service.py isolates poison that way), and each attempt waiting for the
 # request timeout would hold the worker for minutes.
 RETRY_PAUSE_S = 5.0
-EXPIRE_EVERY_S = 3600.0  # how often a worker deletes what left the windows
+EXPIRE_EVERY_S = 300.0  # how often a worker deletes (a page of) what left the windows, in the background
 
 
 def draft_fingerprint(draft: Any) -> Fingerprint:
@@ -69,6 +69,7 @@ class StoryStateService:
         self._decider: StoryDecider | None = None
         self._failed_at: float | None = None
         self._expired_at = 0.0
+        self._expiring: threading.Thread | None = None
         self.story_steps = 0  # stories steps using this service: when any, they write the records
 
     # --- what the steps call -------------------------------------------------------------------------------------
@@ -162,17 +163,17 @@ class StoryStateService:
             raise self._failure("Kafka did not acknowledge the stories", exc, service="kafka") from None
 
     def _expire_now_and_then(self, decider: StoryDecider) -> None:
+        """Delete a page of what left both windows, in a background thread: never in a batch's time.
+        A page every few minutes outpaces any feed list (5,000 every 5 minutes: 1.4 million a day)."""
         latest = decider.latest
-        if latest is None or time.monotonic() - self._expired_at < EXPIRE_EVERY_S:
+        busy = self._expiring is not None and self._expiring.is_alive()
+        if latest is None or busy or time.monotonic() - self._expired_at < EXPIRE_EVERY_S:
             return
         self._expired_at = time.monotonic()
         d, s = self._processor.duplicates, self._processor.stories
-        window = max(timedelta(days=d.window_days), timedelta(hours=s.window_hours))
-        try:
-            deleted = decider.store.expire(latest - window)
-            log.info("stories state expired before=%s deleted=%d", (latest - window).isoformat(), deleted)
-        except ServiceUnavailable as exc:
-            log.warning("stories state: what left the window was not deleted this time (%s)", exc)
+        before = latest - max(timedelta(days=d.window_days), timedelta(hours=s.window_hours))
+        self._expiring = threading.Thread(target=_expire, args=(decider.store, before), name="stories-expiry", daemon=True)
+        self._expiring.start()
 
     def _failure(self, what: str, exc: Exception, *, service: str) -> ServiceUnavailable:
         log.warning("%s (%s: %s); the batch will be retried", what, type(exc).__name__, exc)
@@ -190,6 +191,14 @@ class StoryStateService:
                 producer.close(timeout=5)
             except KafkaError:
                 log.warning("stories producer did not close cleanly", exc_info=True)
+
+
+def _expire(store: Any, before: Any) -> None:
+    try:
+        deleted = store.expire(before, pages=1)
+        log.info("stories state expired before=%s deleted=%d", before.isoformat(), deleted)
+    except ServiceUnavailable as exc:
+        log.warning("stories state: what left the window was not deleted this time (%s)", exc)
 
 
 # --- one service per process, shared by the steps ----------------------------------------------------------------
