@@ -84,6 +84,7 @@ class Story:
     entity_names: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)  # key -> (name, type)
     phrases: Counter[str] = field(default_factory=Counter, repr=False)
     topics: Counter[str] = field(default_factory=Counter, repr=False)
+    _central: tuple[tuple[int, int, int], list[str]] | None = field(default=None, repr=False, compare=False)
 
     def add(self, features: StoryFeatures, vectors: Mapping[str, Mapping[Any, float]] | None) -> None:
         """Count an article in; `vectors` None for a duplicate, which adds nothing to the centroid."""
@@ -123,10 +124,14 @@ class Story:
         self.last_updated = max(self.last_updated, features.published)
 
     def central_members(self) -> list[str]:
-        """Member ids (of those kept), most central first: most similar to the story as a whole."""
-        idf2 = self.vocabulary.squared_idf()
-        scores = {a: weighted_similarity(feature_vectors(f), self.centroid, idf2) for a, f in self.members.items()}
-        return sorted(scores, key=lambda a: (-scores[a], self.members[a].published, a))
+        """Member ids (of those kept), most central first: most similar to the story as a whole.
+        Asked for twice per write (its state, its document): worked out once while nothing changed."""
+        key = (self.size, len(self.members), self.vocabulary.documents)
+        if self._central is None or self._central[0] != key:
+            idf2 = self.vocabulary.squared_idf()
+            scores = {a: weighted_similarity(feature_vectors(f), self.centroid, idf2) for a, f in self.members.items()}
+            self._central = (key, sorted(scores, key=lambda a: (-scores[a], self.members[a].published, a)))
+        return list(self._central[1])
 
     def to_document(self) -> dict[str, Any]:
         """The story as indexed in its own Elasticsearch index."""

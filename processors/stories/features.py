@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -230,9 +231,11 @@ def features_from_draft(draft: Any) -> StoryFeatures:
 VECTOR_KINDS = ("entities", "keyphrases", "terms")
 
 
+@lru_cache(maxsize=8192)
 def feature_vectors(features: StoryFeatures) -> dict[str, dict[Any, float]]:
     """The three sparse vectors of an article: entity name -> salience, key-phrase word -> count,
-    term bucket -> 1 + log(count)."""
+    term bucket -> 1 + log(count). Memoised (an article's vectors are asked for by every story
+    it is compared with, and a story's members at every write): never change what it returns."""
     entities: dict[Any, float] = {}
     for name, _, salience in features.entities:
         key = entity_key(name)
