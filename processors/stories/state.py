@@ -189,8 +189,8 @@ class StoryStateService:
         if producer is not None:
             try:
                 producer.close(timeout=5)
-            except KafkaError:
-                log.warning("stories producer did not close cleanly", exc_info=True)
+            except KafkaError as exc:  # Kafka gone: what it held is sent again with the batch, retried
+                log.warning("stories producer did not close cleanly (%s: %s)", type(exc).__name__, exc)
 
 
 def _expire(store: Any, before: Any) -> None:

@@ -17,6 +17,7 @@ def test_setup_creates_everything_once_and_is_idempotent(settings, es):
         f"and {settings.elasticsearch.write_alias} (write): present",
         f"index {settings.elasticsearch.feed_health_index} (feed health): present",
         f"index {settings.elasticsearch.stories_index} (stories): present",
+        f"index {settings.elasticsearch.stories_state_index} (the processors' duplicates and stories state): present",
     ]
 
 
