@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -39,6 +39,20 @@ log = logging.getLogger(__name__)
 
 MAX_SAVE_ATTEMPTS = 5  # stories written again after a concurrent change; beyond, the batch is retried later
 _WAIT_STEP_S = 0.05
+
+
+@dataclass
+class _Placing:
+    """What placing one batch in stories works with, and only for that batch: a clusterer over
+    the stories read for it, the version each was read at, those read for deciding only
+    (`partial`), those closed while the batch went through, and the keys its articles can look
+    stories up by (restored stories are indexed by those alone)."""
+
+    clusterer: StoryClusterer
+    keys: dict[str, set[Any]]
+    versions: dict[str, Any] = field(default_factory=dict)
+    partial: set[str] = field(default_factory=set)
+    closed: dict[str, Story] = field(default_factory=dict)
 
 
 @dataclass
@@ -59,7 +73,6 @@ class StoryDecider:
         self.vocabulary = Vocabulary(limit=s.vocabulary_articles)
         self._latest: datetime | None = None  # the latest arrival seen: the clock of the windows
         self._batch: dict[str, StateRecord] = {}  # decided by the duplicates step, for the stories step
-        self._keys: dict[str, set[Any]] = {}  # the keys of the batch being placed in stories
 
     def warm_up(self) -> int:
         """Fill the vocabulary with the latest articles of the store; returns how many."""
@@ -122,12 +135,10 @@ class StoryDecider:
         self._clock(f.arrival for f, _ in batch)
         records = self._records_of([f for f, _ in batch])
         todo = [(f, dup) for f, dup in batch if records[f.article_id].story_id is None]
-        clusterer, versions, closed = self._scratch()
-        partial: set[str] = set()  # stories read for deciding only
-        # Every key the batch's articles could select a story by: what restored stories are indexed by.
-        self._keys = {kind: {k for f, _ in todo for k in feature_vectors(f)[kind]} for kind in VECTOR_KINDS}
-        self._load_originals(clusterer, versions, [dup for _, dup in todo if dup])
-        self._load_candidates(clusterer, versions, partial, [f for f, dup in todo if dup is None or clusterer.story_of(dup) is None])
+        placing = self._placing([f for f, _ in todo])
+        clusterer = placing.clusterer
+        self._load_originals(placing, [dup for _, dup in todo if dup])
+        self._load_candidates(placing, [f for f, dup in todo if dup is None or clusterer.story_of(dup) is None])
         additions: dict[str, list[_Addition]] = {}
         for features, duplicate_of in todo:
             as_copy = duplicate_of is not None and clusterer.story_of(duplicate_of) is not None
@@ -135,7 +146,7 @@ class StoryDecider:
             additions.setdefault(decision.story_id, []).append(_Addition(features, None if as_copy else feature_vectors(features)))
             records[features.article_id] = replace(records[features.article_id], features=features,
                                                    story_id=decision.story_id)
-        stories = self._save_stories(clusterer, closed, versions, additions, partial)
+        stories = self._save_stories(placing, additions)
         self.store.save_records([records[f.article_id] for f, _ in todo])
         for f, _ in batch:
             self._batch.pop(f.article_id, None)
@@ -152,19 +163,23 @@ class StoryDecider:
             records |= {a: c.record for a, c in claims.items()}
         return records
 
-    def _scratch(self) -> tuple[StoryClusterer, dict[str, Any], dict[str, Story]]:
+    def _placing(self, features: list[StoryFeatures]) -> _Placing:
         closed: dict[str, Story] = {}
         clusterer = StoryClusterer(window=self._story_window, threshold=self._stories.threshold,
                                    vocabulary=self.vocabulary, on_close=lambda story: closed.setdefault(story.id, story))
-        return clusterer, {}, closed
+        # Every key the batch's articles could select a story by, whatever the IDF at their turn.
+        keys = {kind: {k for f in features for k in feature_vectors(f)[kind]} for kind in VECTOR_KINDS}
+        return _Placing(clusterer, keys, closed=closed)
 
-    def _restore(self, clusterer: StoryClusterer, versions: dict[str, Any], stored: StoredStory) -> None:
+    def _restore(self, placing: _Placing, stored: StoredStory) -> None:
         story_id = stored.state["id"]
-        if story_id not in versions:
-            versions[story_id] = stored.version
-            clusterer.restore(Story.from_state(stored.state, self.vocabulary), self._keys)
+        if story_id not in placing.versions:
+            placing.versions[story_id] = stored.version
+            if stored.partial:
+                placing.partial.add(story_id)
+            placing.clusterer.restore(Story.from_state(stored.state, self.vocabulary), placing.keys)
 
-    def _load_originals(self, clusterer: StoryClusterer, versions: dict[str, Any], originals: list[str]) -> None:
+    def _load_originals(self, placing: _Placing, originals: list[str]) -> None:
         """The stories of the originals the batch's copies copy, waiting a moment for those being
         placed by another worker right now (or in this batch: those are decided in order)."""
         wanted = [a for a in dict.fromkeys(originals) if a not in self._batch]
@@ -178,13 +193,12 @@ class StoryDecider:
                 break
             time.sleep(_WAIT_STEP_S)
         for stored in self.store.stories(set(story_of.values())).values():
-            self._restore(clusterer, versions, stored)
+            self._restore(placing, stored)
         for article_id, story_id in story_of.items():
-            clusterer.note_member(article_id, story_id)
+            placing.clusterer.note_member(article_id, story_id)
 
-    def _load_candidates(self, clusterer: StoryClusterer, versions: dict[str, Any], partial: set[str],
-                         features: list[StoryFeatures]) -> None:
-        keys = [[f"{kind}:{key}" for kind, key in clusterer.candidate_keys(feature_vectors(f))] for f in features]
+    def _load_candidates(self, placing: _Placing, features: list[StoryFeatures]) -> None:
+        keys = [[f"{kind}:{key}" for kind, key in placing.clusterer.candidate_keys(feature_vectors(f))] for f in features]
         if not keys:
             return
         # From the earliest article's window: the clusterer closes, article by article, what the
@@ -192,15 +206,13 @@ class StoryDecider:
         since = min(f.arrival for f in features) - self._story_window
         for answer in self.store.story_candidates(keys, since, self._stories.max_candidates):
             for stored in answer:
-                if stored.partial and stored.state["id"] not in versions:
-                    partial.add(stored.state["id"])
-                self._restore(clusterer, versions, stored)
+                self._restore(placing, stored)
 
-    def _save_stories(self, clusterer: StoryClusterer, closed: dict[str, Story], versions: dict[str, Any],
-                      additions: dict[str, list[_Addition]], partial: set[str]) -> list[Story]:
-        stories = {s: clusterer.story(s) or closed[s] for s in additions}
+    def _save_stories(self, placing: _Placing, additions: dict[str, list[_Addition]]) -> list[Story]:
+        versions = placing.versions
+        stories = {s: placing.clusterer.story(s) or placing.closed[s] for s in additions}
         # Decided on their centroids only: read whole now, and the batch's articles added to that.
-        whole = self.store.stories(set(stories) & partial)
+        whole = self.store.stories(set(stories) & placing.partial)
         stories |= {s: self._added_again(whole.get(s), stories[s], additions[s], versions) for s in whole}
         saved: list[Story] = []
         for _ in range(MAX_SAVE_ATTEMPTS):
