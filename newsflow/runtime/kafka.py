@@ -122,6 +122,23 @@ def _hold_rejoins(consumer: KafkaConsumer) -> None:
     coordinator.need_rejoin = held
 
 
+def close_producer(producer: KafkaProducer, timeout: float) -> None:
+    """Close; when Kafka does not take what is pending within `timeout`, drop it and close anyway,
+    then raise the `KafkaError`. What was dropped was never acknowledged: its batch is retried.
+
+    kafka-python 3.0.12 raises from `close()` before it closes anything; the producer's `__del__`
+    then tries again at garbage collection and prints a traceback into the stage's log."""
+    try:
+        producer.close(timeout=timeout)
+    except KafkaError:
+        sender = producer._sender  # noqa: SLF001 - the pinned version's sender thread, on purpose
+        if sender is not None:
+            sender.force_close()
+            sender.join(timeout)
+        producer._closed = True  # noqa: SLF001 - what close() sets once done; __del__ then does nothing
+        raise
+
+
 def make_admin(settings: KafkaSettings) -> KafkaAdminClient:
     try:
         return KafkaAdminClient(**client_config(settings))

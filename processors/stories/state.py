@@ -31,7 +31,7 @@ from kafka.errors import KafkaError
 from newsflow.contract.schema import StoryDocument, encode
 from newsflow.errors import ServiceUnavailable
 from newsflow.index.indices import TRANSIENT_ERRORS, ensure_stories_state_index, make_client, unavailable
-from newsflow.runtime.kafka import make_producer
+from newsflow.runtime.kafka import close_producer, make_producer
 from newsflow.settings import ElasticsearchSettings, KafkaSettings, ProcessorSettings
 from processors.stories.clustering import Story
 from processors.stories.decider import StoryDecider
@@ -188,7 +188,7 @@ class StoryStateService:
         producer, self._producer = self._producer, None
         if producer is not None:
             try:
-                producer.close(timeout=5)
+                close_producer(producer, timeout=5)
             except KafkaError as exc:  # Kafka gone: what it held is sent again with the batch, retried
                 log.warning("stories producer did not close cleanly (%s: %s)", type(exc).__name__, exc)
 

@@ -1,20 +1,33 @@
-"""A group consumer that polls in short slices still takes its partitions when the group rebalances.
+"""Two faults of the pinned kafka-python (3.0.12) that newsflow.runtime.kafka works around, each
+shown on the real broker.
 
+A group consumer that polls in short slices still takes its partitions when the group rebalances.
 kafka-python 3.0.12 loses a rebalance that a metadata change started (the group leader saw new
 partitions) when the poll's timeout cuts the join short: the leader's own assignment makes the
 consumer believe no rejoin is needed, so the finished join is never taken up, its partitions are
 never assigned and its heartbeats stay off. On a fresh cluster the producer hung like this for
 good (issue 19); newsflow.runtime.kafka holds the rejoin until the join completes.
+
+A producer that cannot deliver what it holds is closed all the same: kafka-python raises from
+`close()` without closing, and its `__del__` then printed a traceback into the processor's log
+(the cluster scenario with two brokers down caught it).
 """
 
 from __future__ import annotations
 
+import gc
+import os
+import signal
+import sys
 import time
 
+import pytest
 from kafka import TopicPartition
 from kafka.admin import NewPartitions, NewTopic
+from kafka.errors import KafkaError
 
-from newsflow.runtime.kafka import make_admin, make_consumer
+from newsflow import stack
+from newsflow.runtime.kafka import close_producer, make_admin, make_consumer, make_producer
 from tests.support import wait_for
 
 SHORT_POLL_MS = 5  # shorter than a JoinGroup and SyncGroup round trip: every rebalance is cut short
@@ -44,3 +57,33 @@ def test_a_rebalance_cut_short_by_the_poll_timeout_still_assigns_the_new_partiti
         consumer.close(autocommit=False)
         admin.delete_topics([topic])
         admin.close()
+
+
+@pytest.fixture
+def frozen_broker(base_settings):
+    """SIGSTOP the local broker (the one `newsflow stack up` started) for as long as the test needs
+    it silent, and SIGCONT it whatever happens."""
+    [kafka] = [s for s in stack.status(base_settings) if s.name == "kafka"]
+    if kafka.state != "running" or kafka.pid is None:
+        pytest.fail(f"this test freezes the local Kafka; it is {kafka.state}, not started by `newsflow stack up`")
+    frozen: list[int] = []
+    yield lambda: (os.kill(kafka.pid, signal.SIGSTOP), frozen.append(kafka.pid))
+    for pid in frozen:
+        os.kill(pid, signal.SIGCONT)
+
+
+def test_a_producer_that_cannot_deliver_is_closed_and_leaves_no_traceback_behind(settings, frozen_broker):
+    unraisable: list = []
+    hook, sys.unraisablehook = sys.unraisablehook, unraisable.append
+    try:
+        producer = make_producer(settings.kafka)
+        producer.partitions_for(settings.kafka.topics.raw)  # metadata first: the send itself does not block
+        frozen_broker()
+        producer.send(settings.kafka.topics.raw, b"never acknowledged")
+        with pytest.raises(KafkaError):
+            close_producer(producer, timeout=0.5)
+        del producer
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
+    assert not unraisable, f"the producer's __del__ raised: {unraisable[0].exc_value!r}"
