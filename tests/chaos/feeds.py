@@ -112,6 +112,13 @@ class ChaosFeeds:
         with self._lock:
             return {item.link: item for item in self._served.values()}
 
+    def everything_served(self) -> bool:
+        """Every item published on a feed that answers normally has been served at its latest
+        revision: until then the producer has more to fetch, and the pipeline is not settled."""
+        with self._lock:
+            return all(self._served.get((f, n)) == item for f, items in self._items.items()
+                       if self._modes.get(f, "ok") == "ok" for n, item in items.items())
+
     def published_count(self) -> int:
         with self._lock:
             return sum(len(items) for items in self._items.values())

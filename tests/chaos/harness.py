@@ -280,8 +280,10 @@ class ChaosRun:
         return len(self._raw.read(timeout_ms))
 
     def settled(self) -> bool:
-        """The producer has emitted every served article and both groups have committed everything."""
-        if not self._all_emitted():
+        """The feeds have served everything published, the producer has emitted every served article
+        and both groups have committed everything. (Without the first, an item published last and
+        not fetched yet could be fetched and indexed during the audit, after its expectations.)"""
+        if not self.feeds.everything_served() or not self._all_emitted():
             return False
         topics = self.settings.kafka.topics
         return (lag(self.settings, self.settings.processor.group_id, topics.raw) == 0
