@@ -312,14 +312,22 @@ def test_the_audit_reports_what_acks_1_loses_when_the_leader_dies(acks_1, settin
             held = b"".join(cluster.segment_bytes(leader, t.raw, p) for p in range(t.partitions))
             return all(title.encode() in held for title in round_)
 
-        # With acks=all a cycle that began before the stall waits for its acknowledgements (30 s)
-        # and pauses before the producer fetches the round: minutes, not seconds.
-        wait_for(on_leader_disk, timeout=180, what=f"the round in kafka-{leader}'s log of {t.raw}")
-        run.did(f"the round is in kafka-{leader}'s log, not in its followers'")
         if acks_1:
+            wait_for(on_leader_disk, timeout=60, what=f"the round in kafka-{leader}'s log of {t.raw}")
+            run.did(f"the round is in kafka-{leader}'s log, not in its followers'")
             wait_for(lambda: _emitted_since(run, log_offset) >= len(round_), timeout=60,
                      what="the producer to have the round acknowledged")
             run.did(f"the producer had {_emitted_since(run, log_offset)} articles acknowledged (acks=1)")
+        else:
+            # With acks=all the leader appends the round only while the stalled followers are still in
+            # sync; once they drop out (replica.lag.time.max.ms) it refuses it instead. Either way the
+            # producer holds the round, unacknowledged.
+            links = {Item(f, n).link for f in range(LOSS_FEEDS) for n in range(3, 6)}
+            wait_for(lambda: links <= feeds.expected().keys(), timeout=180, what="the producer to fetch the round")
+            acknowledged = _emitted_since(run, log_offset)
+            run.did(f"the producer fetched the round; {acknowledged} articles acknowledged (acks=all), "
+                    f"round in kafka-{leader}'s log: {on_leader_disk()}")
+            assert acknowledged == 0, "acknowledged with both followers stalled (min.insync.replicas=2)"
         run.did(f"SIGKILL kafka-{leader} (pid {cluster.kill(f'kafka-{leader}')})")
         for name in followers:
             cluster.thaw(name)
