@@ -102,7 +102,7 @@ def make_consumer(
 
 
 def _hold_rejoins(consumer: KafkaConsumer) -> None:
-    """Work around a lost rebalance in kafka-python 3.0.12 (tests/integration/test_group_rejoin.py).
+    """Work around a lost rebalance in kafka-python 3.0.12 (tests/integration/test_kafka_client.py).
 
     A rejoin the group leader starts because the topics' metadata changed is needed only while
     its assignment differs from the metadata; the leader's own new assignment ends that difference
