@@ -362,7 +362,7 @@ def _roughly(seconds: float) -> str:
 def _enable(registry: Path, settings: Settings, args: argparse.Namespace) -> int:
     from datetime import UTC, datetime
 
-    from newsflow.runtime.kafka import make_producer
+    from newsflow.runtime.kafka import close_producer, make_producer
     from producers.ownership import ENABLE_SUFFIX, partition_for
     from producers.registry import find_feed, load_registry, read_registry
 
@@ -376,7 +376,7 @@ def _enable(registry: Path, settings: Settings, args: argparse.Namespace) -> int
         producer.send(topic, key=f"{feed.id}{ENABLE_SUFFIX}".encode(), value=command,
                       partition=partition_for(feed.id, partitions)).get(timeout=30)
     finally:
-        producer.close(timeout=10)
+        close_producer(producer, timeout=10)
     print(f"asked the producers to re-enable {_label(feed)}")
     return 0
 

@@ -22,7 +22,7 @@ from newsflow.index.indices import (
 )
 from newsflow.redaction import redact_url
 from newsflow.runtime.deadletter import DeadLetterQueue
-from newsflow.runtime.kafka import ensure_topics, make_consumer, make_producer
+from newsflow.runtime.kafka import close_producer, ensure_topics, make_consumer, make_producer
 from newsflow.runtime.metrics import Check, HealthServer, kafka_reachable
 from newsflow.runtime.pipelined import PipelinedBatchWorker
 from newsflow.runtime.worker import (
@@ -153,7 +153,7 @@ def run_produce(settings: Settings, *, feeds, once: bool, stop: StopFlag) -> int
         cleanup()
         if health:
             health.stop()
-        producer.close(timeout=10)
+        close_producer(producer, timeout=10)
 
 
 def build_feed_service(settings: Settings, *, feeds, producer):
@@ -256,7 +256,7 @@ def _work(
         return 0
     consumer = connect_with_retry(lambda: make_consumer(kafka, group_id=group_id, topics=[topic]), stop, what=stage)
     if consumer is None:
-        producer.close(timeout=10)
+        close_producer(producer, timeout=10)
         return 0
     dead_letters = DeadLetterQueue(producer, kafka.topics.dlq, stage)
     if transactional_id is None:
@@ -282,7 +282,7 @@ def _work(
         # waits on a dead member it would block for request_timeout_ms, so bound it: the session
         # timeout removes us anyway.
         consumer.close(autocommit=False, timeout_ms=CLOSE_TIMEOUT_MS)
-        producer.close(timeout=10)
+        close_producer(producer, timeout=10)
     log.info("%s stopped cleanly", stage)
     return 0
 
@@ -392,7 +392,7 @@ def run_reprocess(settings: Settings, *, since: datetime | None, revision: int, 
         finally:
             consumer.close()
     finally:
-        producer.close(timeout=10)
+        close_producer(producer, timeout=10)
     return ReprocessReport(
         records=worker.totals["records"], dead_lettered=worker.totals["dead_lettered"], expected=reader.total,
         revision=revision, since=since, complete=complete, seconds=time.monotonic() - started,

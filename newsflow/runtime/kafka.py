@@ -9,6 +9,7 @@ from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
 from kafka.errors import KafkaError, TopicAlreadyExistsError
+from kafka.producer.transaction_manager import TransactionState
 
 from newsflow.errors import ConfigError, ServiceUnavailable
 from newsflow.settings import KafkaSettings
@@ -17,6 +18,7 @@ __all__ = [
     "UNSAFE_PRODUCER_ACKS_ENV",
     "Replication",
     "client_config",
+    "close_producer",
     "ensure_topics",
     "ensure_topics_report",
     "make_admin",
@@ -72,10 +74,36 @@ def make_producer(settings: KafkaSettings, **overrides: Any) -> KafkaProducer:
         log.warning("UNSAFE producer waits for the partition leader only (%s is set: a test that breaks the guarantee "
                     "on purpose); acknowledged records can be lost", UNSAFE_PRODUCER_ACKS_ENV)
         config |= {"acks": 1, "enable_idempotence": False}
+    config |= overrides
     try:
-        return KafkaProducer(**(config | overrides))
+        producer = KafkaProducer(**config)
     except KafkaError as exc:
         raise _unavailable(settings, exc) from None
+    _reinit_after_reset(producer)
+    return producer
+
+
+def _reinit_after_reset(producer: KafkaProducer) -> None:
+    """Work around a wedged idempotent producer in kafka-python 3.0.12 (tests/integration/test_kafka_client.py).
+
+    When a batch that was already sent expires (Kafka did not acknowledge it within
+    delivery_timeout_ms, e.g. while the partition's followers were out of sync for two minutes), the
+    client drops its producer id, as it must: nobody knows whether the broker appended the batch.
+    But it leaves its state at READY, and it asks for a new id only from UNINITIALIZED; its sender
+    then holds every later record for want of an id, for ever, without a log line. The Java client
+    goes back to UNINITIALIZED here; so do we, and the sender asks for a fresh id at once."""
+    manager = getattr(producer, "_transaction_manager", None)  # the pinned version's, on purpose
+    if manager is None or manager.is_transactional():
+        return  # acks=1 has no producer id; a transactional one may not drop it (the client refuses)
+    reset = manager.reset_producer_id
+
+    def reset_and_reinit() -> None:
+        reset()
+        with manager._lock:  # noqa: SLF001
+            # Not through _transition_to: its table forbids going back to UNINITIALIZED at all.
+            manager._current_state = TransactionState.UNINITIALIZED  # noqa: SLF001
+
+    manager.reset_producer_id = reset_and_reinit
 
 
 def make_consumer(
@@ -122,7 +150,7 @@ def _hold_rejoins(consumer: KafkaConsumer) -> None:
     coordinator.need_rejoin = held
 
 
-def close_producer(producer: KafkaProducer, timeout: float) -> None:
+def close_producer(producer: KafkaProducer, timeout: float | None) -> None:
     """Close; when Kafka does not take what is pending within `timeout`, drop it and close anyway,
     then raise the `KafkaError`. What was dropped was never acknowledged: its batch is retried.
 

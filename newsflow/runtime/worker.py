@@ -35,6 +35,7 @@ from kafka.structs import ConsumerGroupMetadata, OffsetAndMetadata
 
 from newsflow.errors import ServiceUnavailable
 from newsflow.runtime.deadletter import DeadLetterQueue, Rejected
+from newsflow.runtime.kafka import close_producer
 from newsflow.runtime.metrics import BATCH_SECONDS, CONSUMED, CONSUMER_LAG
 
 __all__ = [
@@ -215,7 +216,7 @@ class TransactionalProducer:
             # open transaction; then gives us our producer id and epoch.
             producer.init_transactions()
         except KafkaError as exc:
-            producer.close(timeout=5)
+            close_producer(producer, timeout=5)
             raise ServiceUnavailable(f"Kafka could not initialise transactions ({type(exc).__name__}: {exc})", service="kafka") from None
         return producer
 
@@ -253,12 +254,12 @@ class TransactionalProducer:
             # A fatal state (fenced, or the transaction timed out on the coordinator): the broker
             # aborts it on its side; only a new producer (a new epoch) can go on.
             log.warning("transaction could not be aborted (%s); starting a new transactional producer", type(exc).__name__)
-            self._producer.close(timeout=5)
+            close_producer(self._producer, timeout=5)
             self._producer = None
 
     def close(self, timeout: float | None = None) -> None:
         if self._producer is not None:
-            self._producer.close(timeout=timeout)
+            close_producer(self._producer, timeout=timeout)
 
 
 class Transactional:

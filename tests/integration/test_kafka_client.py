@@ -1,4 +1,4 @@
-"""Two faults of the pinned kafka-python (3.0.12) that newsflow.runtime.kafka works around, each
+"""Three faults of the pinned kafka-python (3.0.12) that newsflow.runtime.kafka works around, each
 shown on the real broker.
 
 A group consumer that polls in short slices still takes its partitions when the group rebalances.
@@ -11,10 +11,17 @@ good (issue 19); newsflow.runtime.kafka holds the rejoin until the join complete
 A producer that cannot deliver what it holds is closed all the same: kafka-python raises from
 `close()` without closing, and its `__del__` then printed a traceback into the processor's log
 (the cluster scenario with two brokers down caught it).
+
+An idempotent producer delivers again once Kafka answers after a stall longer than
+delivery_timeout_ms. kafka-python 3.0.12 drops the producer id when a batch it had sent expires
+(rightly: nobody knows whether the broker appended it) but never asks for a new one, so every later
+record waits for ever. The cluster scenario with stalled followers caught it in CI: the producer's
+state writes expired after two minutes and the feeds were never emitted again.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import signal
@@ -24,7 +31,7 @@ import time
 import pytest
 from kafka import TopicPartition
 from kafka.admin import NewPartitions, NewTopic
-from kafka.errors import KafkaError
+from kafka.errors import KafkaError, KafkaTimeoutError
 
 from newsflow import stack
 from newsflow.runtime.kafka import close_producer, make_admin, make_consumer, make_producer
@@ -59,26 +66,41 @@ def test_a_rebalance_cut_short_by_the_poll_timeout_still_assigns_the_new_partiti
         admin.close()
 
 
+class LocalBroker:
+    """The local broker (the one `newsflow stack up` started), silenced with SIGSTOP and resumed."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.frozen = False
+
+    def freeze(self) -> None:
+        os.kill(self.pid, signal.SIGSTOP)
+        self.frozen = True
+
+    def thaw(self) -> None:
+        os.kill(self.pid, signal.SIGCONT)
+        self.frozen = False
+
+
 @pytest.fixture
-def frozen_broker(base_settings):
-    """SIGSTOP the local broker (the one `newsflow stack up` started) for as long as the test needs
-    it silent, and SIGCONT it whatever happens."""
+def broker(base_settings):
+    """The local broker, for tests that freeze it; resumed whatever happens."""
     [kafka] = [s for s in stack.status(base_settings) if s.name == "kafka"]
     if kafka.state != "running" or kafka.pid is None:
         pytest.fail(f"this test freezes the local Kafka; it is {kafka.state}, not started by `newsflow stack up`")
-    frozen: list[int] = []
-    yield lambda: (os.kill(kafka.pid, signal.SIGSTOP), frozen.append(kafka.pid))
-    for pid in frozen:
-        os.kill(pid, signal.SIGCONT)
+    local = LocalBroker(kafka.pid)
+    yield local
+    if local.frozen:
+        local.thaw()
 
 
-def test_a_producer_that_cannot_deliver_is_closed_and_leaves_no_traceback_behind(settings, frozen_broker):
+def test_a_producer_that_cannot_deliver_is_closed_and_leaves_no_traceback_behind(settings, broker):
     unraisable: list = []
     hook, sys.unraisablehook = sys.unraisablehook, unraisable.append
     try:
         producer = make_producer(settings.kafka)
         producer.partitions_for(settings.kafka.topics.raw)  # metadata first: the send itself does not block
-        frozen_broker()
+        broker.freeze()
         producer.send(settings.kafka.topics.raw, b"never acknowledged")
         with pytest.raises(KafkaError):
             close_producer(producer, timeout=0.5)
@@ -87,3 +109,23 @@ def test_a_producer_that_cannot_deliver_is_closed_and_leaves_no_traceback_behind
     finally:
         sys.unraisablehook = hook
     assert not unraisable, f"the producer's __del__ raised: {unraisable[0].exc_value!r}"
+
+
+def test_an_idempotent_producer_delivers_again_after_a_batch_expired_unacknowledged(settings, broker):
+    """Kafka silent for longer than delivery_timeout_ms (shortened here from two minutes): the
+    stalled record fails, as it should, and once Kafka answers again the next one is delivered."""
+    topic = settings.kafka.topics.raw
+    producer = make_producer(settings.kafka, request_timeout_ms=1000, delivery_timeout_ms=3000, retry_backoff_ms=100)
+    try:
+        producer.send(topic, b"before the stall").get(timeout=30)
+        broker.freeze()
+        stalled = producer.send(topic, b"sent, retried, expired")
+        with pytest.raises(KafkaTimeoutError, match="Expiring"):
+            stalled.get(timeout=30)
+        broker.thaw()
+        # kafka-python 3.0.12 without the work-around: KafkaTimeoutError, and every later send too.
+        delivered = producer.send(topic, b"after the stall").get(timeout=30)
+        assert delivered.offset >= 1
+    finally:
+        with contextlib.suppress(KafkaError):
+            close_producer(producer, timeout=5)
