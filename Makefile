@@ -31,7 +31,7 @@ test: install browser
 	bash tests/run.sh tests/browser
 
 ## test-cluster: `make test` plus the chaos tier's cluster scenarios (three brokers, two
-## Elasticsearch nodes, started and stopped by the tests; ~7 minutes more; CI runs this)
+## Elasticsearch nodes, started and stopped by the tests; ~10 minutes more; CI runs this)
 test-cluster: install browser
 	NEWSFLOW_CHAOS_CLUSTER=1 bash tests/run.sh tests/browser
 

@@ -21,7 +21,7 @@ from kafka.errors import KafkaError
 
 from newsflow.contract.schema import RawArticle, encode
 from newsflow.errors import ServiceUnavailable
-from newsflow.redaction import redact_url
+from newsflow.redaction import redact_text, redact_url
 from newsflow.runtime.metrics import ITEMS_PRODUCED
 from newsflow.runtime.worker import StopFlag
 from producers.base import FeedSpec
@@ -240,8 +240,9 @@ class FeedService:
         except (KafkaError, ServiceUnavailable) as exc:
             retry = self._clock() + KAFKA_RETRY
             self._retry_at.update({o.feed.id: retry for o in outcomes})
-            raise ServiceUnavailable(f"Kafka did not acknowledge the feed batch ({type(exc).__name__})",
-                                     service="kafka") from None
+            # The client's own words say why (an expired batch, a producer in a fatal state...).
+            raise ServiceUnavailable(f"Kafka did not acknowledge the feed batch ({type(exc).__name__}: "
+                                     f"{redact_text(str(exc))})", service="kafka") from None
         for outcome, (state, seen, _) in zip(outcomes, results, strict=True):
             self._ownership.remember(state, seen)
             self._count(report, outcome, len(fresh[outcome.feed.id][0]))

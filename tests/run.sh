@@ -35,7 +35,7 @@ trap stop_started EXIT
 $newsflow stack up
 # The chaos tier last: it stops and restarts the servers. Its cluster scenarios
 # (tests/chaos/test_cluster.py: three brokers and two Elasticsearch nodes of their own, started
-# and stopped by the tests, ~7 minutes) only with NEWSFLOW_CHAOS_CLUSTER=1 (`make test-cluster`; CI sets it).
+# and stopped by the tests, ~10 minutes) only with NEWSFLOW_CHAOS_CLUSTER=1 (`make test-cluster`; CI sets it).
 skip_cluster=(--ignore=tests/chaos/test_cluster.py)
 if [ "${NEWSFLOW_CHAOS_CLUSTER:-0}" = 1 ]; then
   skip_cluster=()

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
-from kafka.errors import KafkaError, TopicAlreadyExistsError
-from kafka.producer.transaction_manager import TransactionState
+from kafka.errors import KafkaConnectionError, KafkaError, RetriableError, TopicAlreadyExistsError
+from kafka.producer.transaction_manager import TransactionManager, TransactionState
 
 from newsflow.errors import ConfigError, ServiceUnavailable
 from newsflow.settings import KafkaSettings
@@ -79,22 +79,27 @@ def make_producer(settings: KafkaSettings, **overrides: Any) -> KafkaProducer:
         producer = KafkaProducer(**config)
     except KafkaError as exc:
         raise _unavailable(settings, exc) from None
-    _reinit_after_reset(producer)
+    _keep_idempotent_producer_alive(producer)
     return producer
 
 
-def _reinit_after_reset(producer: KafkaProducer) -> None:
-    """Work around a wedged idempotent producer in kafka-python 3.0.12 (tests/integration/test_kafka_client.py).
+def _keep_idempotent_producer_alive(producer: KafkaProducer) -> None:
+    """Two work-arounds for kafka-python 3.0.12's idempotent producer (tests/integration/test_kafka_client.py,
+    tests/unit/test_kafka_workarounds.py), for a producer that outlives a long stall of the cluster."""
+    manager = getattr(producer, "_transaction_manager", None)  # the pinned version's, on purpose
+    if manager is None or manager.is_transactional():
+        return  # acks=1 has no producer id; a transactional one is replaced by its stage when it fails
+    reinit_after_reset(manager)
+    retry_timed_out_requests(manager)
 
-    When a batch that was already sent expires (Kafka did not acknowledge it within
+
+def reinit_after_reset(manager: TransactionManager) -> None:
+    """When a batch that was already sent expires (Kafka did not acknowledge it within
     delivery_timeout_ms, e.g. while the partition's followers were out of sync for two minutes), the
     client drops its producer id, as it must: nobody knows whether the broker appended the batch.
     But it leaves its state at READY, and it asks for a new id only from UNINITIALIZED; its sender
     then holds every later record for want of an id, for ever, without a log line. The Java client
     goes back to UNINITIALIZED here; so do we, and the sender asks for a fresh id at once."""
-    manager = getattr(producer, "_transaction_manager", None)  # the pinned version's, on purpose
-    if manager is None or manager.is_transactional():
-        return  # acks=1 has no producer id; a transactional one may not drop it (the client refuses)
     reset = manager.reset_producer_id
 
     def reset_and_reinit() -> None:
@@ -104,6 +109,29 @@ def _reinit_after_reset(producer: KafkaProducer) -> None:
             manager._current_state = TransactionState.UNINITIALIZED  # noqa: SLF001
 
     manager.reset_producer_id = reset_and_reinit
+
+
+def retry_timed_out_requests(manager: TransactionManager) -> None:
+    """The request for a new producer id goes to the least loaded broker, which may be one that
+    stalls. The client retries it after a disconnect, but any other failure of the request, a
+    timeout (`RequestTimedOutError`) or a node not ready among them, puts the producer in a fatal
+    state that no later send leaves. A retriable failure is a disconnect to us: the request is retried."""
+    enqueue = manager._enqueue_request  # noqa: SLF001
+
+    def enqueue_retrying(handler) -> None:
+        if not getattr(handler, "_newsflow_retries", False):
+            on_complete = handler.on_complete
+
+            def completed(correlation_id, response_or_exc):
+                if isinstance(response_or_exc, RetriableError) and not isinstance(response_or_exc, KafkaConnectionError):
+                    response_or_exc = KafkaConnectionError(f"{type(response_or_exc).__name__}: {response_or_exc}")
+                on_complete(correlation_id, response_or_exc)
+
+            handler.on_complete = completed
+            handler._newsflow_retries = True  # noqa: SLF001 - re-enqueued handlers keep one wrapper
+        enqueue(handler)
+
+    manager._enqueue_request = enqueue_retrying  # noqa: SLF001
 
 
 def make_consumer(

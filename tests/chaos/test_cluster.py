@@ -25,6 +25,7 @@ import time
 
 import pytest
 from elasticsearch import NotFoundError
+from kafka import KafkaProducer
 from kafka.admin import ConfigResource, ConfigResourceType
 
 from newsflow import stack
@@ -272,6 +273,7 @@ def test_rolling_restart_of_all_three_brokers(settings, cluster, tmp_path):
 # -- the harness can fail ------------------------------------------------------------------------
 
 LOSS_FEEDS = 6
+DELIVERY_TIMEOUT_S = KafkaProducer.DEFAULT_CONFIG["delivery_timeout_ms"] / 1000  # newsflow keeps the client's
 
 
 def _emitted_since(run: ChaosRun, offset: int) -> int:
@@ -286,7 +288,9 @@ def test_the_audit_reports_what_acks_1_loses_when_the_leader_dies(acks_1, settin
     others resume. With acks=1 the producer had its acknowledgements from broker 1 alone, moved on,
     and the round is gone with broker 1's log: the audit reports it missing. With acks=all (same
     steps) nothing was acknowledged before the kill, the producer retries on the new leader, and
-    nothing is lost."""
+    nothing is lost. The acks=all variant also stalls the followers for longer than the producer's
+    delivery.timeout.ms (two minutes) before the round: the producer's pending writes expire, and
+    it must still deliver once the cluster is whole (kafka-python 3.0.12 wedged for good there)."""
     leader, followers = 1, ["kafka-2", "kafka-3"]
     t = settings.kafka.topics
     # The group coordinators too (__consumer_offsets): a producer whose coordinator stalls stops fetching.
@@ -304,6 +308,15 @@ def test_the_audit_reports_what_acks_1_loses_when_the_leader_dies(acks_1, settin
         for name in followers:
             cluster.freeze(name)
         run.did(f"SIGSTOP {', '.join(followers)}: the followers stall")
+        if not acks_1:
+            frozen_at = time.monotonic()
+            wait_for(lambda: "producer paused" in run.stages["producer"].log_text()[log_offset:], timeout=120,
+                     what="the producer to hold writes Kafka does not acknowledge", interval=1.0)
+            run.did("the producer holds writes Kafka does not acknowledge (producer paused)")
+            # A scenario duration, not a hope: past delivery.timeout.ms every write pending since the
+            # freeze has expired unacknowledged (the producer's log does not say so: a flush times out first).
+            time.sleep(max(0.0, frozen_at + DELIVERY_TIMEOUT_S + 10 - time.monotonic()))
+            run.did(f"stalled {DELIVERY_TIMEOUT_S + 10:.0f}s: the writes pending since the freeze expired")
         feeds.publish(range(3, 6))
         round_ = [Item(f, n).title for f in range(LOSS_FEEDS) for n in range(3, 6)]
         run.did(f"published items 3..5 on every feed ({len(round_)} articles)")
