@@ -172,6 +172,14 @@ def test_article_page_contract_and_escaping(hostile: TestClient) -> None:
     assert safe.attributes["rel"] == "noopener noreferrer nofollow"
 
 
+def test_an_article_without_topics_or_key_phrases_says_so() -> None:
+    # An empty heading read as a page that failed to load (issue 20's review).
+    page = parsed(pages(FakeElasticsearch([document("a1", topics=[], keyphrases=None)])).get("/ui/articles/a1"))
+    assert page.css_first("#topics") is None and page.css_first("#keyphrases") is None
+    assert page.css_first("#no-topics").text() == "No topic assigned."
+    assert page.css_first("#no-keyphrases").text() == "No key phrases found."
+
+
 @pytest.mark.parametrize(("template", "context", "selector"), [
     ("article.html", {"article": {"title": HOSTILE, "duplicates": 0}, "entities": [], "related": []}, "h1#title"),
     ("story.html", {"story": stories.StoryDetail(id="s", title=HOSTILE, first_seen="2024-05-01T00:00:00Z",
