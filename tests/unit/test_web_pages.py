@@ -205,6 +205,16 @@ def test_an_unknown_article_is_a_404_page(hostile: TestClient) -> None:
     assert "<script>" not in response.text
 
 
+@pytest.mark.parametrize("path", ["/ui/nope", "/ui/articles", "/ui/feeds/extra/<b>x</b>"])
+def test_an_unknown_page_is_a_404_page_not_json(hostile: TestClient, path: str) -> None:
+    response = hostile.get(path)
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    page = parsed(response)
+    assert page.css_first("h1").text() == "Page not found"
+    assert "<b>" not in response.text
+
+
 def test_stories_trending_and_feeds_pages(hostile: TestClient) -> None:
     listed = parsed(hostile.get("/ui/stories", params={"sort": "latest"}))
     [story] = listed.css("ol#stories > li.story")

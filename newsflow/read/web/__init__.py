@@ -7,7 +7,8 @@ OpenAPI description, and outside the API's own parameter checks: a page answers 
 JSON), the static files at /static, and the login form when keys are configured. Templates are
 Jinja2 with autoescape on for all of them (newsflow.read.web.render).
 
-Pages:      GET /  (search), /ui/articles/{id}, /ui/stories, /ui/stories/{id}, /ui/trending, /ui/feeds
+Pages:      GET /  (search), /ui/articles/{id}, /ui/stories, /ui/stories/{id}, /ui/trending, /ui/feeds;
+            any other /ui path is a 404 page
 Login:      GET, POST /login (only does anything when api.keys is set; newsflow.read.web.login)
 Assets:     GET /static/site.css, /static/favicon.svg
 """
@@ -42,7 +43,8 @@ def add_web_routes(app: FastAPI, *, client: Any, settings: Settings, check_key: 
     app.mount(STATIC_PATH, StaticFiles(packages=[("newsflow.read.web", "static")]), name="web-static")
     for path, handler in (("/", pages.search), ("/ui/articles/{article_id:path}", pages.article),
                           ("/ui/stories", pages.story_list), ("/ui/stories/{story_id:path}", pages.story),
-                          ("/ui/trending", pages.trending), ("/ui/feeds", pages.feeds)):
+                          ("/ui/trending", pages.trending), ("/ui/feeds", pages.feeds),
+                          ("/ui/{unknown:path}", pages.not_found)):  # last: only what no page above took
         app.add_route(path, handler, methods=["GET"], include_in_schema=False)
     app.add_route(LOGIN_PATH, login.form, methods=["GET"], include_in_schema=False)
     app.add_route(LOGIN_PATH, login.submit, methods=["POST"], include_in_schema=False)

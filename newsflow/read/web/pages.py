@@ -218,6 +218,13 @@ class Pages:
             return self._failed(request, "feeds.html", exc, health=None, error_window=ERROR_WINDOW)
         return render(request, "feeds.html", health=found, error_window=ERROR_WINDOW)
 
+    # -- anything else under /ui ---------------------------------------------------------------
+
+    def not_found(self, request: Request) -> HTMLResponse:
+        """A mistyped or stale link under /ui answers a page, like every other page (not JSON)."""
+        return render(request, "error.html", status=404, heading="Page not found",
+                      error=f"There is no page at {_shown_id(request.url.path)}.")
+
 
 def _shown_id(value: str) -> str:
     return repr(value if len(value) <= 80 else value[:80] + "…")
