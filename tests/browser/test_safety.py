@@ -141,3 +141,9 @@ def test_with_api_keys_the_pages_ask_for_a_key_first(keyed, driver, shot):
     assert total(driver) == 9 and not active_filters(driver)
     driver.get(api.at("/ui/stories"))
     assert path(driver) == "/ui/stories" and every(driver, "ol#stories li.story")
+
+    navigates(driver, one(driver, "form#logout button").click)
+    assert path(driver) == "/login", f"signing out lands on {driver.current_url}"
+    assert not driver.get_cookies(), f"the key's cookie outlived signing out: {driver.get_cookies()}"
+    driver.get(api.at("/ui/stories"))
+    assert path(driver) == "/login", "the pages still open after signing out"

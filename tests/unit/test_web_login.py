@@ -105,3 +105,17 @@ def test_without_keys_the_pages_are_open_and_login_leads_home() -> None:
     assert client.get("/search").status_code == 200
     login = client.get("/login")
     assert (login.status_code, login.headers["location"]) == (303, "/")
+
+
+def test_sign_out_removes_the_cookie_and_the_pages_ask_for_the_key_again() -> None:
+    key, hashed = new_key()
+    client = site(hashed)
+    with_cookie = {"Cookie": f"newsflow_key={key}"}
+    form = LexborHTMLParser(client.get("/", headers=with_cookie).text).css_first("form#logout")
+    assert (form.attributes["method"], form.attributes["action"]) == ("post", "/logout")
+    assert LexborHTMLParser(client.get("/login").text).css_first("form#logout") is None  # no cookie, no button
+    response = client.post("/logout", headers=with_cookie | HTML)
+    assert (response.status_code, response.headers["location"]) == (303, "/login")
+    removed = response.headers["set-cookie"].lower()
+    assert removed.startswith('newsflow_key="";') and "max-age=0" in removed and "path=/" in removed
+    assert client.get("/", headers=HTML).headers["location"] == "/login"

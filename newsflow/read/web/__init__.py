@@ -9,7 +9,8 @@ Jinja2 with autoescape on for all of them (newsflow.read.web.render).
 
 Pages:      GET /  (search), /ui/articles/{id}, /ui/stories, /ui/stories/{id}, /ui/trending, /ui/feeds;
             any other /ui path is a 404 page
-Login:      GET, POST /login (only does anything when api.keys is set; newsflow.read.web.login)
+Login:      GET, POST /login (only does anything when api.keys is set; newsflow.read.web.login);
+            POST /logout
 Assets:     GET /static/site.css, /static/favicon.svg
 """
 
@@ -21,7 +22,7 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.staticfiles import StaticFiles
 
-from newsflow.read.web.login import KEY_COOKIE, LOGIN_PATH, Login
+from newsflow.read.web.login import KEY_COOKIE, LOGIN_PATH, LOGOUT_PATH, Login
 from newsflow.read.web.pages import Pages
 from newsflow.settings import Settings
 
@@ -48,3 +49,4 @@ def add_web_routes(app: FastAPI, *, client: Any, settings: Settings, check_key: 
         app.add_route(path, handler, methods=["GET"], include_in_schema=False)
     app.add_route(LOGIN_PATH, login.form, methods=["GET"], include_in_schema=False)
     app.add_route(LOGIN_PATH, login.submit, methods=["POST"], include_in_schema=False)
+    app.add_route(LOGOUT_PATH, login.logout, methods=["POST"], include_in_schema=False)

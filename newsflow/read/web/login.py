@@ -5,6 +5,7 @@ cookie carries it after, since a browser cannot add an X-API-Key header to a lin
 `newsflow_key` cookie (HttpOnly: no script reads it; SameSite=Strict: no other site's link,
 form or image sends it; Secure when served over https) and redirects to the search page. The
 API guard (newsflow.read.api.guard) then takes the key from that cookie as from the header.
+`POST /logout` (the header's "Sign out" button) removes the cookie and goes back to the form.
 
 Cross-site request forgery: what the cookie unlocks is only GET pages that read (no page
 changes anything), and SameSite=Strict keeps browsers from sending it on any request another
@@ -20,14 +21,15 @@ from urllib.parse import parse_qs
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from newsflow.read.web.render import PAGE_HEADERS, render
+from newsflow.read.web.render import KEY_COOKIE, PAGE_HEADERS, render
 
-__all__ = ["KEY_COOKIE", "LOGIN_PATH", "MAX_FORM_BYTES", "Login"]
+__all__ = ["KEY_COOKIE", "LOGIN_PATH", "LOGOUT_PATH", "MAX_FORM_BYTES", "Login"]
 
 # The same names as newsflow.read.api.guard's (which this package may not import: the API imports
-# it); tests/unit/test_web_login.py checks that they agree.
-KEY_COOKIE = "newsflow_key"
+# it); tests/unit/test_web_login.py checks that they agree. KEY_COOKIE is render's: the header's
+# "Sign out" button shows while the cookie is there.
 LOGIN_PATH = "/login"
+LOGOUT_PATH = "/logout"
 MAX_FORM_BYTES = 4096  # a key is ~46 characters; anything much longer is not a login
 
 KeyCheck = Callable[[str, Sequence[str]], bool]
@@ -58,6 +60,16 @@ class Login:
         response = _to_search(request)
         response.set_cookie(KEY_COOKIE, key, path="/", httponly=True, samesite="strict",
                             secure=request.url.scheme == "https")
+        return response
+
+
+    async def logout(self, request: Request) -> Response:
+        """Forget the key: the cookie is removed and the browser goes back to the login form."""
+        root = str(request.scope.get("root_path", "")).rstrip("/")
+        response = RedirectResponse(f"{root}{LOGIN_PATH}" if self._hashes else f"{root}/", status_code=303,
+                                    headers={"Cache-Control": PAGE_HEADERS["Cache-Control"]})
+        response.delete_cookie(KEY_COOKIE, path="/", httponly=True, samesite="strict",
+                               secure=request.url.scheme == "https")
         return response
 
 

@@ -24,7 +24,10 @@ from newsflow.contract.text import web_url
 from newsflow.read.query import MARK_END, MARK_START
 from newsflow.read.web.links import article_href, entity_search_href, search_href, story_href
 
-__all__ = ["PAGE_HEADERS", "environment", "render", "safe_snippet", "when"]
+__all__ = ["KEY_COOKIE", "PAGE_HEADERS", "environment", "render", "safe_snippet", "when"]
+
+# The cookie that carries the API key after the login form (newsflow.read.web.login).
+KEY_COOKIE = "newsflow_key"
 
 # No script at all, styles and images from the API itself, forms only back to it, never framed.
 PAGE_HEADERS = {
@@ -113,5 +116,5 @@ def render(request: Request, template: str, *, status: int = 200, headers: dict[
     if not section and path.startswith("/ui/articles/"):
         section = "/"
     body = _ENV.get_template(template).render(root=root, nav=_NAV, section=section, error=context.pop("error", None),
-                                              **context)
+                                              signed_in=KEY_COOKIE in request.cookies, **context)
     return HTMLResponse(body, status_code=status, headers=PAGE_HEADERS | (headers or {}))
