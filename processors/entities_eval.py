@@ -1,7 +1,8 @@
 """`newsflow eval entities`: the entities step scored on CoNLL-2003-style labelled news.
 
 The data: one token per line, the NER tag in the last column (``token POS chunk NER`` or
-``token NER``), IOB1 or IOB2 tags (``I-LOC``, ``B-PER``; IOBES ``S-``/``E-`` read too), blank
+``token NER``), IOB1 or IOB2 tags (``I-LOC``, ``B-PER``; IOBES ``S-``/``E-`` read too; any
+other last column is an error, not an "O"), blank
 lines between sentences, ``-DOCSTART-`` lines between documents (a file without any is read in
 documents of `SENTENCES_PER_DOCUMENT` sentences). A document's text is rebuilt as the tokens
 joined by single spaces, one sentence per line, and each gold entity is its character span.
@@ -18,6 +19,7 @@ over PER, ORG and LOC (the reviewers' figure). `baseline` scores the bare spaCy 
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -54,6 +56,7 @@ SENTENCES_PER_DOCUMENT = 20
 BATCH = 32
 STEPS = ("news.language.v1", "news.entities.v2")
 _FEED = "https://eval.invalid/conll"
+_TAG = re.compile(r"O|[BIES]-\S+")
 
 
 @dataclass(frozen=True, order=True)
@@ -108,6 +111,11 @@ def parse_conll(lines: Iterable[str]) -> list[ConllDocument]:
             continue
         if len(columns) < 2:
             raise ConfigError(f"CoNLL line {number}: expected a token and a tag, got {line.strip()!r}")
+        if not _TAG.fullmatch(columns[-1]):
+            # Not read as "O": a file of another format (or its tags in another column) would
+            # otherwise score as a set without a single entity.
+            raise ConfigError(f"CoNLL line {number}: the last column must be an NER tag (O, B-PER, I-LOC, E-ORG, "
+                              f"S-MISC), got {columns[-1]!r}")
         sentence.append((columns[0], columns[-1]))
     _close(sentences, sentence)
     if not marked:  # no document marks: fixed-size documents
@@ -143,6 +151,10 @@ def load_conll(path: Path) -> list[ConllDocument]:
             documents = parse_conll(handle)
     except OSError as exc:
         raise ConfigError(f"cannot read {path}: {exc}") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
     if not documents:
         raise ConfigError(f"{path} holds no labelled tokens")
     return documents

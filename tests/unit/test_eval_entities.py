@@ -79,6 +79,23 @@ def test_a_line_without_a_tag_is_an_error(tmp_path):
         load_conll(empty)
 
 
+@pytest.mark.parametrize("line", ['{"id": 1}', "not json", "Paris NNP", "Paris LOC", "Paris B-"])
+def test_a_last_column_that_is_no_ner_tag_is_an_error(line):
+    with pytest.raises(ConfigError, match="line 2: the last column must be an NER tag"):
+        parse_conll(["-DOCSTART- O", line])
+
+
+def test_a_file_that_is_not_conll_names_itself_in_the_error(tmp_path):
+    json_lines = tmp_path / "articles.jsonl"
+    json_lines.write_text('{"id": "a1", "text": "Paris"}\n')
+    with pytest.raises(ConfigError, match=r"articles\.jsonl: CoNLL line 1"):
+        load_conll(json_lines)
+    binary = tmp_path / "latin1.conll"
+    binary.write_bytes("Z\xfcrich B-LOC\n".encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"latin1\.conll: not UTF-8 text"):
+        load_conll(binary)
+
+
 def test_scores_are_exact_span_per_type_and_micro_over_per_org_loc():
     report = EntityReport("test")
     gold = [GoldSpan(0, 5, "PER"), GoldSpan(10, 15, "ORG"), GoldSpan(20, 25, "LOC"), GoldSpan(30, 35, "MISC")]
