@@ -180,8 +180,10 @@ def add_eval_commands(sub: argparse._SubParsersAction) -> None:
 def run_eval_entities(settings: Settings, args: argparse.Namespace) -> int:
     from processors.entities_eval import entities_report
 
-    if not Path(args.data).is_file():
+    if not Path(args.data).exists():
         raise ConfigError(f"{args.data}: no such file")
+    if not Path(args.data).is_file():
+        raise ConfigError(f"{args.data}: not a file (expected a CoNLL file)")
     declared = None if str(args.declared_language).lower() in ("none", "") else args.declared_language
     print(entities_report(Path(args.data), settings=settings.processor, baseline=args.baseline,
                           declared_language=declared))

@@ -73,6 +73,10 @@ def load_eval_articles(path: Path) -> list[EvalArticle]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:  # a folder, no permission
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
     articles = [_eval_article(path, number, line) for number, line in enumerate(lines, start=1) if line.strip()]
     if not articles:
         raise ConfigError(f"{path}: no articles")

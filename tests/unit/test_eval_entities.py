@@ -159,3 +159,6 @@ def test_the_command_prints_the_figures_and_ends_with_the_micro_f1_line(tmp_path
     missing = subprocess.run([sys.executable, "-m", "newsflow", "eval", "entities", "--data", str(tmp_path / "no.conll")],
                              capture_output=True, text=True, timeout=120)
     assert missing.returncode != 0 and "no such file" in missing.stderr and "Traceback" not in missing.stderr
+    folder = subprocess.run([sys.executable, "-m", "newsflow", "eval", "entities", "--data", str(tmp_path)],
+                            capture_output=True, text=True, timeout=120)
+    assert folder.returncode != 0 and "not a file" in folder.stderr and "Traceback" not in folder.stderr

@@ -338,6 +338,15 @@ def test_a_missing_file_is_named(tmp_path):
         load_eval_articles(tmp_path / "nothing.jsonl")
 
 
+def test_a_file_that_cannot_be_read_as_text_is_named_not_a_traceback(tmp_path):
+    latin1 = tmp_path / "latin1.jsonl"
+    latin1.write_bytes('{"id": "z", "text": "Z\xfcrich"}\n'.encode("latin-1"))
+    with pytest.raises(ConfigError, match=r"latin1\.jsonl: not UTF-8 text"):
+        load_eval_articles(latin1)
+    with pytest.raises(ConfigError, match=r"cannot be read: Is a directory"):
+        load_eval_articles(tmp_path)
+
+
 def test_the_evaluation_decides_with_the_settings_it_is_given():
     """`eval stories` once measured the defaults whatever the settings said; it takes the
     processor's settings: with a threshold no pair of articles reaches, every original is alone."""
