@@ -177,3 +177,31 @@ def test_an_invalid_elasticsearch_url_is_one_line_without_its_password(url: str)
     assert "Traceback" not in result.stderr
     assert "S3CRET" not in result.stderr + result.stdout
     assert "elasticsearch.url" in result.stderr
+
+
+def test_a_config_file_read_from_newsflow_config(tmp_path, monkeypatch) -> None:
+    config = tmp_path / "newsflow.yaml"
+    config.write_text("processor:\n  batch_size: 8\n", encoding="utf-8")
+    monkeypatch.setenv("NEWSFLOW_CONFIG", str(config))
+    assert load_settings().processor.batch_size == 8
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (None, r"absent\.yaml: no such file"),
+    ("folder", r"folder: cannot be read"),
+    (b"kafka: {bootstrap_servers: 'caf\xe9'}\n", r"bad\.yaml: not UTF-8 text"),
+    ("kafka: [1, 2\n", r"bad\.yaml: not valid YAML: .* \(line 2, column 1\)"),
+    ("- kafka\n- elasticsearch\n", r"bad\.yaml: expected a mapping of settings .*, got a list"),
+])
+def test_a_config_file_that_cannot_be_used_is_an_error_naming_it(tmp_path, monkeypatch, content, message) -> None:
+    """Never the defaults in silence (pydantic-settings skips a missing YAML file), never a traceback."""
+    path = tmp_path / ("absent.yaml" if content is None else "folder" if content == "folder" else "bad.yaml")
+    if content == "folder":
+        path.mkdir()
+    elif isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    monkeypatch.setenv("NEWSFLOW_CONFIG", str(path))
+    with pytest.raises(ConfigError, match=f"config file .*{message}"):
+        load_settings()
