@@ -37,7 +37,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit, urlunsplit
+from urllib.parse import SplitResult, unquote, urlsplit, urlunsplit
 
 import yaml
 from pydantic import ValidationError
@@ -390,20 +390,20 @@ def check_feed_url(url: str, *, base: Path) -> str:
     url = url.strip()
     if not url:
         raise ConfigError("empty feed URL")
-    scheme = urlsplit(url).scheme.lower()
+    scheme = _split(url).scheme.lower()
     if scheme == "feed":  # feed://host/path, feed:https://host/path
         rest = url[len("feed:"):]
         url = rest if rest.lower().startswith(("http://", "https://")) else "http:" + rest
-        scheme = urlsplit(url).scheme.lower()
+        scheme = _split(url).scheme.lower()
     if scheme in ("http", "https"):
-        parts = urlsplit(url)
+        parts = _split(url)
         if not parts.hostname:
             raise ConfigError(f"feed URL {url!r} has no host")
         if any(ch.isspace() for ch in url):
             raise ConfigError(f"feed URL {url!r} holds white space (encode it as %20)")
         return url
     if scheme == "file":
-        parts = urlsplit(url)
+        parts = _split(url)
         if parts.netloc not in ("", "localhost"):
             raise ConfigError(f"feed URL {url!r} names a file on another host; only local files can be read")
         file = Path(unquote(parts.path))
@@ -426,8 +426,17 @@ def check_feed_url(url: str, *, base: Path) -> str:
     return url
 
 
+def _split(url: str) -> SplitResult:
+    """`urlsplit`, whose ValueError (``http://[::1``: an unclosed IPv6 address) is a bad entry's
+    error, not a traceback."""
+    try:
+        return urlsplit(url)
+    except ValueError as exc:
+        raise ConfigError(f"feed URL {redact_url(url)!r} cannot be parsed: {exc}") from None
+
+
 def _check_scheme(url: str, where: str) -> None:
-    scheme = urlsplit(url).scheme.lower()
+    scheme = _split(url).scheme.lower()
     if "://" in url and scheme not in ("http", "https", "file"):
         raise ConfigError(f"{where}: unsupported URL scheme {scheme!r}: give an http(s) URL or a local file path")
 
@@ -440,7 +449,7 @@ def _check_bounds(spec: FeedSpec, where: str) -> None:
 def url_key(url: str) -> str:
     """What makes two registry URLs the same feed: scheme and host case and the fragment do not
     count; file paths compare resolved."""
-    parts = urlsplit(url)
+    parts = _split(url)
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
         return urlunsplit((scheme, parts.netloc.lower(), parts.path or "/", parts.query, ""))
@@ -455,7 +464,7 @@ def localize_path(url: str, *, origin: Path, registry: Path) -> str:
     file is inside it, absolute otherwise. URLs, absolute paths and paths that do not exist from
     `origin` come back unchanged."""
     url = url.strip()
-    if urlsplit(url).scheme or not url or Path(url).is_absolute() or url.startswith("~"):
+    if _split(url).scheme or not url or Path(url).is_absolute() or url.startswith("~"):
         return url
     file = Path(os.path.abspath(Path(origin) / url))
     if not file.exists():

@@ -215,7 +215,8 @@ def _remove(registry: Path, settings: Settings, args: argparse.Namespace) -> int
                 "producer's min_interval_s..max_interval_s). Checks the whole file on the way: an invalid "
                 "entry is an error naming it.",
     arguments=[arg("--json", action="store_true",
-                   help="print a JSON array instead: every option as written (null: the default) and the feed's id")],
+                   help="print a JSON array instead: every option as written (null: the default; URLs with their "
+                        "credentials, unlike the table) and the feed's id")],
 )
 def _list(registry: Path, settings: Settings, args: argparse.Namespace) -> int:
     from producers.registry import load_registry, read_registry
@@ -232,7 +233,9 @@ def _list(registry: Path, settings: Settings, args: argparse.Namespace) -> int:
     rows = [("NAME", "URL", "TAGS", "LANG", "ENABLED", "INTERVAL")]
     for feed in written:
         low, high = _bounds(feed, settings.producer.min_interval_s, settings.producer.max_interval_s)
-        rows.append((feed.name or "-", feed.url, ",".join(feed.tags) or "-", feed.language or "-",
+        # A screen gets pasted into tickets and chats: credentials in a feed URL are masked here
+        # (--json, the registry's content for tools, keeps them as written).
+        rows.append((feed.name or "-", redact_url(feed.url), ",".join(feed.tags) or "-", feed.language or "-",
                      "yes" if feed.enabled else "no", f"{_human(low)}..{_human(high)}"))
     widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
     for row in rows:

@@ -122,6 +122,21 @@ def test_list_json(capsys: pytest.CaptureFixture[str], registry: Path):
                     "language": "en", "enabled": True, "min_interval_s": None, "max_interval_s": None}
 
 
+def test_the_table_masks_the_credentials_of_a_feed_url(capsys: pytest.CaptureFixture[str], tmp_path: Path):
+    registry = tmp_path / "feeds.yaml"
+    registry.write_text("feeds:\n  - url: https://reader:s3cret@example.org/rss?token=t0ken\n")
+    code, out, _ = run(capsys, "feeds", "list", "--feeds", str(registry))
+    assert code == 0 and "https://***@example.org/rss?token=***" in out
+    assert "s3cret" not in out and "t0ken" not in out
+
+
+def test_a_registry_entry_that_cannot_be_parsed_is_an_error_not_a_traceback(capsys, tmp_path: Path):
+    registry = tmp_path / "feeds.yaml"
+    registry.write_text('feeds:\n  - url: "https://[2001:db8::1/rss"\n')
+    code, out, err = run(capsys, "feeds", "list", "--feeds", str(registry))
+    assert code == 2 and "cannot be parsed: Invalid IPv6 URL" in one_error_line(err)
+
+
 def test_an_empty_registry_lists_nothing(capsys: pytest.CaptureFixture[str], tmp_path: Path):
     (tmp_path / "feeds.yaml").write_text("feeds: []\n")
     assert run(capsys, "feeds", "list", "--feeds", str(tmp_path / "feeds.yaml")) == (0, "", f"no feeds in {tmp_path / 'feeds.yaml'}\n")
@@ -154,6 +169,7 @@ def test_a_relative_path_is_taken_from_the_current_folder(capsys, registry: Path
     (["add", "https://EXAMPLE.org/rss"], "https://EXAMPLE.org/rss is already in {registry}: feed #2"),
     (["add", "ftp://example.org/rss"], "unsupported feed URL scheme 'ftp'"),
     (["add", "example.org/rss"], "e.g. https://example.org/rss"),
+    (["add", "http://[::1/rss"], "feed URL 'http://[::1/rss' cannot be parsed: Invalid IPv6 URL"),
     (["add", "https://b.example/rss", "--min-interval", "2h", "--max-interval", "10m"], "is above max_interval_s"),
     (["add", "https://b.example/rss", "--language", "en us"], "is not a language tag"),
     (["remove", "nothing-like-it"], "no feed with URL or name 'nothing-like-it' in {registry}"),
