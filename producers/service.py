@@ -30,6 +30,7 @@ from producers.outcome import FetchOutcome, Policy, next_state, without_credenti
 from producers.ownership import FeedOwnership
 from producers.reader import FeedReader
 from producers.state import FeedState, SeenItems, fingerprint, short_hash, status_of
+from producers.watch import RegistryWatch
 
 __all__ = ["CycleReport", "FeedService", "Push"]
 
@@ -112,9 +113,13 @@ class FeedService:
 
     # -- running ------------------------------------------------------------------------------
 
-    def run(self, stop: StopFlag, *, tick_s: float = 1.0) -> None:
+    def run(self, stop: StopFlag, *, tick_s: float = 1.0, registry: RegistryWatch | None = None) -> None:
+        """Turn the loop until `stop`; with `registry`, the feeds follow the registry file's changes."""
         while not stop:
             try:
+                if registry is not None and (change := registry.poll()) is not None:
+                    self.replace_feeds(change.feeds)
+                    log.info(change.summary())
                 self.step(tick_s)
             except ServiceUnavailable as exc:
                 log.warning("producer paused error=%s", exc)
@@ -158,6 +163,13 @@ class FeedService:
 
     def close(self) -> None:
         self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def replace_feeds(self, feeds: Sequence[FeedSpec]) -> None:
+        """Poll these feeds from now on. A feed kept keeps its state and schedule (its id is its
+        URL's); a removed feed's fetch still running is dropped when it completes."""
+        self._feeds = {f.id: f for f in feeds}
+        for feed_id in [f for f in self._retry_at if f not in self._feeds]:
+            del self._retry_at[feed_id]
 
     def _enable_requested(self) -> None:
         """Operators re-enable a feed disabled after failing too long (`newsflow feeds enable`):
@@ -222,8 +234,9 @@ class FeedService:
     # -- applying outcomes -----------------------------------------------------------------------
 
     def _apply(self, outcomes: list[FetchOutcome]) -> CycleReport:
-        # A feed whose partition moved while it was fetched is the new owner's now.
-        outcomes = [o for o in outcomes if self._ownership.owns(o.feed.id)]
+        # A feed whose partition moved while it was fetched is the new owner's now; one removed
+        # from the registry meanwhile is nobody's.
+        outcomes = [o for o in outcomes if o.feed.id in self._feeds and self._ownership.owns(o.feed.id)]
         # From here on an outcome's error is shown (logs, health events, the state): no credentials.
         outcomes = [without_credentials(o, self._state(o.feed).fetch_url) for o in outcomes]
         report = CycleReport()

@@ -96,19 +96,26 @@ def _replication_report(settings: Settings) -> str:
     return f"replication: topics {repl}; indices {replicas} replica{'s' if replicas != 1 else ''} per shard"
 
 
+def _registry_path(settings: Settings, args: argparse.Namespace) -> Path | None:
+    """The feeds file the producer polls (and follows), None for feeds given with --feed."""
+    if args.feed:
+        return None
+    return Path(args.feeds) if args.feeds else settings.producer.feeds_file
+
+
 def _feeds(settings: Settings, args: argparse.Namespace):
     from producers.base import FeedSpec
     from producers.registry import load_registry
 
-    if args.feed:
-        return [FeedSpec(url=u) for u in args.feed]
-    return load_registry(Path(args.feeds) if args.feeds else settings.producer.feeds_file)
+    registry = _registry_path(settings, args)
+    return [FeedSpec(url=u) for u in args.feed] if registry is None else load_registry(registry)
 
 
 def _produce(settings: Settings, args: argparse.Namespace) -> int:
     from newsflow.app.wiring import run_produce
 
-    return run_produce(settings, feeds=_feeds(settings, args), once=args.once, stop=_stop_on_signals())
+    return run_produce(settings, feeds=_feeds(settings, args), once=args.once, stop=_stop_on_signals(),
+                       registry=_registry_path(settings, args))
 
 
 def _process(settings: Settings, args: argparse.Namespace) -> int:
@@ -291,7 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
                                    "within producer.min_interval_s..max_interval_s, with conditional GET, "
                                    "backoff on errors and per-host politeness. Producers started with the same "
                                    "producer.group_id share the feeds (each fetched by one of them) and keep "
-                                   "their state in Kafka, so a restart re-emits nothing.")
+                                   "their state in Kafka, so a restart re-emits nothing. A running producer "
+                                   "follows its feeds file: feeds added, removed or changed there (by hand or "
+                                   "with `newsflow feeds`) are polled so within a second, without a restart; a "
+                                   "version of the file that does not load is logged and the feeds before it "
+                                   "go on.")
     p.add_argument("--once", action="store_true",
                    help="fetch every feed this producer owns once, due or not, and exit (exit 1 if any feed failed)")
     p.add_argument("--feeds", help="feeds YAML file (default: NEWSFLOW_PRODUCER__FEEDS_FILE or examples/feeds.yaml)")

@@ -46,8 +46,9 @@ URL or a local file path (relative to the registry's folder), with optional opti
       max_interval_s: 7200     # ...nor less often than this
       enabled: false           # keep it listed, but do not poll it
 
-Changes are written atomically (a running producer sees the old or the new list, never
-half of one); comments at the top of the file and entries not changed are kept as written.
+A running producer follows the file: a change reaches it within a second, without a restart.
+Changes are written atomically (the producer sees the old or the new list, never half of one);
+comments at the top of the file and entries not changed are kept as written.
 """
 
 EPILOG = """\

@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TypeVar
 
 from newsflow.errors import ServiceUnavailable
@@ -129,8 +130,11 @@ def run_setup(settings: Settings) -> list[str]:
     return done
 
 
-def run_produce(settings: Settings, *, feeds, once: bool, stop: StopFlag) -> int:
-    """Poll the feeds this instance owns; with `once`, one fetch of each and exit 1 if any failed."""
+def run_produce(settings: Settings, *, feeds, once: bool, stop: StopFlag, registry: Path | None = None) -> int:
+    """Poll the feeds this instance owns; with `once`, one fetch of each and exit 1 if any failed.
+    `registry`: the file `feeds` came from, whose changes the running producer follows."""
+    from producers.watch import RegistryWatch
+
     if once:
         health = None
         producer = make_producer(settings.kafka)  # one clear error if Kafka is down
@@ -147,7 +151,8 @@ def run_produce(settings: Settings, *, feeds, once: bool, stop: StopFlag) -> int
         if once:
             report = service.run_once()
             return 1 if report.failed else 0
-        service.run(stop, tick_s=settings.producer.tick_s)
+        service.run(stop, tick_s=settings.producer.tick_s,
+                    registry=RegistryWatch(registry, feeds) if registry is not None else None)
         return 0
     finally:
         cleanup()
