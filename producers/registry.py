@@ -99,6 +99,8 @@ def _read_document(path: Path, *, missing_ok: bool) -> _Document:
         document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(f"feeds file {path} is not valid YAML: {_yaml_problem(exc)}", path=str(path)) from None
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise ConfigError(f"feeds file {path} nests lists or mappings too deeply", path=str(path)) from None
     if document is None:  # empty, or comments only
         document = {"feeds": []}
     if not isinstance(document, dict) or "feeds" not in document:

@@ -480,6 +480,8 @@ def _check_config_file() -> None:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         raise ConfigError(f"config file {config_file}: not valid YAML: {getattr(exc, 'problem', None) or exc}{where}") from None
+    except RecursionError:  # PyYAML composes nested collections recursively
+        raise ConfigError(f"config file {config_file}: nests lists or mappings too deeply") from None
     if data is not None and not isinstance(data, dict):
         raise ConfigError(f"config file {config_file}: expected a mapping of settings (kafka:, elasticsearch:, ...), "
                           f"got a {type(data).__name__}")

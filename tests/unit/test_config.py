@@ -192,6 +192,7 @@ def test_a_config_file_read_from_newsflow_config(tmp_path, monkeypatch) -> None:
     (b"kafka: {bootstrap_servers: 'caf\xe9'}\n", r"bad\.yaml: not UTF-8 text"),
     ("kafka: [1, 2\n", r"bad\.yaml: not valid YAML: .* \(line 2, column 1\)"),
     ("- kafka\n- elasticsearch\n", r"bad\.yaml: expected a mapping of settings .*, got a list"),
+    ("kafka: " + "[" * 50_000 + "]" * 50_000 + "\n", r"bad\.yaml: nests lists or mappings too deeply"),
 ])
 def test_a_config_file_that_cannot_be_used_is_an_error_naming_it(tmp_path, monkeypatch, content, message) -> None:
     """Never the defaults in silence (pydantic-settings skips a missing YAML file), never a traceback."""

@@ -78,6 +78,7 @@ def test_an_empty_or_comment_only_registry_has_no_feeds(tmp_path: Path):
     ("feeds: {url: x}\n", "must hold a list under 'feeds:'"),
     ("- https://a.example/rss\n", "must hold a list under 'feeds:'"),
     ("feeds:\n  - url: [unclosed\n", "is not valid YAML:"),
+    ("feeds: " + "[" * 50_000 + "]" * 50_000 + "\n", "nests lists or mappings too deeply"),
 ])
 def test_a_bad_registry_is_one_line_naming_file_and_entry(tmp_path: Path, text: str, expected: str):
     path = tmp_path / "feeds.yaml"

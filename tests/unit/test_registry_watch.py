@@ -61,6 +61,7 @@ def test_feeds_added_removed_and_changed_are_told_once(registry: Path):
     "feeds: [https://a.example/rss\n",                        # not YAML
     "feeds:\n  - url: ftp://a.example/rss\n",                 # an entry the registry refuses
     "feeds:\n  - https://a.example/rss\n  - https://A.example/rss\n",  # the same feed twice
+    "feeds: " + "[" * 50_000 + "]" * 50_000 + "\n",          # nested beyond the YAML parser's recursion
     None,                                                      # the file removed
 ])
 def test_a_version_that_does_not_load_keeps_the_feeds_and_is_logged_once(registry: Path, broken, caplog):
