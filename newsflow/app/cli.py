@@ -105,10 +105,13 @@ def _registry_path(settings: Settings, args: argparse.Namespace) -> Path | None:
 
 def _feeds(settings: Settings, args: argparse.Namespace):
     from producers.base import FeedSpec
-    from producers.registry import load_registry
+    from producers.registry import check_feed_url, load_registry
 
     registry = _registry_path(settings, args)
-    return [FeedSpec(url=u) for u in args.feed] if registry is None else load_registry(registry)
+    if registry is not None:
+        return load_registry(registry)
+    # Checked as `feeds add` checks them: a typo is an error now, not a feed failing at every poll.
+    return [FeedSpec(url=check_feed_url(u, base=Path.cwd())) for u in args.feed]
 
 
 def _produce(settings: Settings, args: argparse.Namespace) -> int:

@@ -59,6 +59,19 @@ def test_unreachable_elasticsearch_is_one_line_and_a_failure_exit(command):
     assert line.startswith("newsflow: error: ") and "not reachable at" in line
 
 
+@pytest.mark.parametrize(("url", "expected"), [
+    ("ftp://news.example/rss", "unsupported feed URL scheme 'ftp'"),
+    ("http://[::1/rss", "cannot be parsed: Invalid IPv6 URL"),
+    ("news.example/rss", "for a web feed give the whole URL, e.g. https://news.example/rss"),
+])
+def test_a_feed_given_with_feed_is_checked_before_kafka_is_asked(url, expected):
+    """As `feeds add` checks it: the Kafka address here is unreachable, so an error about the feed
+    shows that the feed was refused first, not polled and failed."""
+    line = _one_clear_line(newsflow("produce", "--once", "--feed", url, NEWSFLOW_KAFKA__BOOTSTRAP_SERVERS="127.0.0.1:1",
+                                    NEWSFLOW_KAFKA__BOOTSTRAP_TIMEOUT_MS="1500"))
+    assert expected in line
+
+
 def test_a_bad_setting_is_named():
     line = _one_clear_line(newsflow("search", "x", NEWSFLOW_SINK__BATCH_SIZE="zero"))
     assert "sink.batch_size" in line
