@@ -19,8 +19,9 @@ from typing import Any
 from urllib.parse import quote, urlsplit, urlunsplit
 
 import httpx
+from pydantic import ValidationError
 
-from newsflow.errors import NewsflowError, ServiceUnavailable
+from newsflow.errors import ConfigError, NewsflowError, ServiceUnavailable
 from newsflow.settings import REPO_ROOT, ElasticsearchSettings, KibanaSettings, Settings
 
 __all__ = [
@@ -268,8 +269,14 @@ def run_kibana_command(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _with_options(kibana: KibanaSettings, args: argparse.Namespace) -> KibanaSettings:
+    """The settings with the command's options, checked as the settings are (`model_copy` would
+    take a `--url ftp://x` or `http://[::1` unchecked, to fail later as a traceback)."""
     overrides = {name: getattr(args, name) for name in ("url", "username", "space") if getattr(args, name, None)}
-    return kibana.model_copy(update=overrides)
+    try:
+        return KibanaSettings.model_validate(kibana.model_dump() | overrides)
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        raise ConfigError(f"--{problem['loc'][0]}: {problem['msg'].removeprefix('Value error, ')}") from None
 
 
 def _quiet_http_logs() -> None:

@@ -293,6 +293,12 @@ def test_unreachable_kibana_fails_with_one_line():
     assert line == f"newsflow: error: Kibana is not reachable at http://127.0.0.1:{port} (ConnectError)"
 
 
+@pytest.mark.parametrize("url", ["ftp://kibana.example", "http://[::1", "kibana.example:5601"])
+def test_a_url_option_that_is_no_http_url_fails_with_one_line(url):
+    line = one_error_line(newsflow("kibana", "setup", "--url", url))
+    assert line.startswith(f"newsflow: error: --url: {url!r} is not a Kibana URL")
+
+
 def test_user_without_password_fails_with_one_line(kibana):
     stub = kibana()
     line = one_error_line(newsflow("kibana", "setup", "--url", stub.url, "--username", "newsflow"))
