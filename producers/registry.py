@@ -44,6 +44,7 @@ from pydantic import ValidationError
 
 from newsflow.errors import ConfigError
 from newsflow.redaction import redact_url
+from newsflow.settings.yaml_files import TooDeep, load_yaml
 from producers.base import FeedSpec
 
 __all__ = [
@@ -96,11 +97,11 @@ def _read_document(path: Path, *, missing_ok: bool) -> _Document:
     except OSError as exc:
         raise ConfigError(f"cannot read feeds file {path}: {exc.strerror}", path=str(path)) from None
     try:
-        document = yaml.safe_load(text)
+        document = load_yaml(text)
+    except TooDeep as exc:
+        raise ConfigError(f"feeds file {path} {exc}", path=str(path)) from None
     except yaml.YAMLError as exc:
         raise ConfigError(f"feeds file {path} is not valid YAML: {_yaml_problem(exc)}", path=str(path)) from None
-    except RecursionError:  # PyYAML composes nested collections recursively
-        raise ConfigError(f"feeds file {path} nests lists or mappings too deeply", path=str(path)) from None
     if document is None:  # empty, or comments only
         document = {"feeds": []}
     if not isinstance(document, dict) or "feeds" not in document:
@@ -429,8 +430,7 @@ def check_feed_url(url: str, *, base: Path) -> str:
 
 
 def _split(url: str) -> SplitResult:
-    """`urlsplit`, whose ValueError (``http://[::1``: an unclosed IPv6 address) is a bad entry's
-    error, not a traceback."""
+    """`urlsplit`; its ValueError (``http://[::1``, an unclosed IPv6 address) is a bad entry's error."""
     try:
         return urlsplit(url)
     except ValueError as exc:

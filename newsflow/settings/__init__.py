@@ -446,8 +446,9 @@ def load_settings(**overrides: Any) -> Settings:
     from pydantic import ValidationError
 
     from newsflow.errors import ConfigError
+    from newsflow.settings.yaml_files import check_config_file
 
-    _check_config_file()
+    check_config_file()
     try:
         return Settings(**overrides)
     except ValidationError as exc:
@@ -455,36 +456,6 @@ def load_settings(**overrides: Any) -> Settings:
             f"{'.'.join(str(p) for p in err['loc'])}: {err['msg'].removeprefix('Value error, ')}" for err in exc.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from None
-
-
-def _check_config_file() -> None:
-    """NEWSFLOW_CONFIG read once before the settings are: a path that names no file is a mistake
-    to report, not a reason to run on the defaults (pydantic-settings skips a missing YAML file
-    without a word), and a file that is not a YAML mapping an error naming it, not a traceback."""
-    import yaml
-
-    from newsflow.errors import ConfigError
-
-    config_file = os.environ.get("NEWSFLOW_CONFIG")
-    if not config_file:
-        return
-    try:
-        data = yaml.safe_load(Path(config_file).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"config file {config_file}: no such file") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"config file {config_file}: not UTF-8 text") from None
-    except OSError as exc:  # a folder, no permission
-        raise ConfigError(f"config file {config_file}: cannot be read: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        raise ConfigError(f"config file {config_file}: not valid YAML: {getattr(exc, 'problem', None) or exc}{where}") from None
-    except RecursionError:  # PyYAML composes nested collections recursively
-        raise ConfigError(f"config file {config_file}: nests lists or mappings too deeply") from None
-    if data is not None and not isinstance(data, dict):
-        raise ConfigError(f"config file {config_file}: expected a mapping of settings (kafka:, elasticsearch:, ...), "
-                          f"got a {type(data).__name__}")
 
 
 def render_settings(settings: Settings) -> str:
