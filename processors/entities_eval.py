@@ -30,6 +30,7 @@ from pathlib import Path
 from newsflow.contract.schema import RawArticle
 from newsflow.errors import ConfigError
 from newsflow.settings import ProcessorSettings
+from newsflow.settings.user_files import read_text
 
 __all__ = [
     "CONLL_TYPES",
@@ -146,13 +147,9 @@ def _document(sentences: list[list[tuple[str, str]]]) -> ConllDocument:
 
 
 def load_conll(path: Path) -> list[ConllDocument]:
+    text = read_text(path)
     try:
-        with path.open(encoding="utf-8") as handle:
-            documents = parse_conll(handle)
-    except OSError as exc:
-        raise ConfigError(f"cannot read {path}: {exc}") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
+        documents = parse_conll(text.splitlines())
     except ConfigError as exc:
         raise ConfigError(f"{path}: {exc}") from None
     if not documents:

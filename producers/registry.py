@@ -44,7 +44,7 @@ from pydantic import ValidationError
 
 from newsflow.errors import ConfigError
 from newsflow.redaction import redact_url
-from newsflow.settings.yaml_files import TooDeep, load_yaml
+from newsflow.settings.user_files import TooDeep, load_yaml
 from producers.base import FeedSpec
 
 __all__ = [

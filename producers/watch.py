@@ -55,10 +55,9 @@ class RegistryWatch:
             return None
         try:
             feeds = load_registry(self.path)
-        except (ConfigError, OSError) as exc:
-            if signature != self._refused:
-                log.error("feeds registry changed but cannot be used; polling the %d feeds loaded before: %s",
-                          len(self._feeds), exc)
+        except (ConfigError, OSError) as exc:  # logged once: this version is not read again
+            log.error("feeds registry changed but cannot be used; polling the %d feeds loaded before: %s",
+                      len(self._feeds), exc)
             self._refused = signature
             return None
         self._signature, self._refused = signature, None

@@ -103,11 +103,10 @@ def _registry_path(settings: Settings, args: argparse.Namespace) -> Path | None:
     return Path(args.feeds) if args.feeds else settings.producer.feeds_file
 
 
-def _feeds(settings: Settings, args: argparse.Namespace):
+def _feeds(registry: Path | None, args: argparse.Namespace):
     from producers.base import FeedSpec
     from producers.registry import check_feed_url, load_registry
 
-    registry = _registry_path(settings, args)
     if registry is not None:
         return load_registry(registry)
     # Checked as `feeds add` checks them: a typo is an error now, not a feed failing at every poll.
@@ -117,8 +116,9 @@ def _feeds(settings: Settings, args: argparse.Namespace):
 def _produce(settings: Settings, args: argparse.Namespace) -> int:
     from newsflow.app.wiring import run_produce
 
-    return run_produce(settings, feeds=_feeds(settings, args), once=args.once, stop=_stop_on_signals(),
-                       registry=_registry_path(settings, args))
+    registry = _registry_path(settings, args)
+    return run_produce(settings, feeds=_feeds(registry, args), once=args.once, stop=_stop_on_signals(),
+                       registry=registry)
 
 
 def _process(settings: Settings, args: argparse.Namespace) -> int:

@@ -446,7 +446,7 @@ def load_settings(**overrides: Any) -> Settings:
     from pydantic import ValidationError
 
     from newsflow.errors import ConfigError
-    from newsflow.settings.yaml_files import check_config_file
+    from newsflow.settings.user_files import check_config_file
 
     check_config_file()
     try:

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from newsflow.errors import ConfigError
+from newsflow.settings.user_files import read_text
 from processors.stories.decider import StoryDecider
 from processors.stories.features import features_from_draft
 from processors.stories.store import MemoryStore
@@ -69,14 +70,7 @@ def load_eval_articles(path: Path) -> list[EvalArticle]:
     """Read labelled JSONL (see tests/data/make_stories_eval.py), in arrival order: by fetch time
     (default: the published time), then published time. Raises `ConfigError` naming the file and
     line of the first bad one."""
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:  # a folder, no permission
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+    lines = read_text(path).splitlines()
     articles = [_eval_article(path, number, line) for number, line in enumerate(lines, start=1) if line.strip()]
     if not articles:
         raise ConfigError(f"{path}: no articles")

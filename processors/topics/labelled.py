@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsflow.errors import ConfigError
+from newsflow.settings.user_files import read_text
 
 __all__ = ["MIN_EXAMPLES_PER_LABEL", "LabelledExample", "check_trainable", "load_examples", "split_examples"]
 
@@ -30,14 +31,7 @@ class LabelledExample:
 def load_examples(path: Path) -> list[LabelledExample]:
     """Read JSONL lines {"text", "label"} or {"title", "text", "label"} (optional "language");
     raises ConfigError naming the file and line of the first bad one."""
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: no such file") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{path}: not UTF-8 text") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+    lines = read_text(path).splitlines()
     examples = [_example(path, number, line) for number, line in enumerate(lines, start=1) if line.strip()]
     if not examples:
         raise ConfigError(f"{path}: no examples (expected JSON lines with \"text\" and \"label\")")

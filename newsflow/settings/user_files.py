@@ -1,4 +1,5 @@
-"""YAML files people write (the config file, the feeds registry), read with clear errors.
+"""Files people write and hand to newsflow (the config file, the feeds registry, labelled sets),
+read with one-line errors that name them: `read_text` for any of them, `load_yaml` for YAML.
 
 `load_yaml` refuses a document nested deeper than `MAX_DEPTH` before PyYAML builds it: PyYAML
 composes nested collections recursively, so `[[[[...]]]]` a few thousand levels deep raised a
@@ -17,7 +18,7 @@ import yaml
 
 from newsflow.errors import ConfigError
 
-__all__ = ["MAX_DEPTH", "TooDeep", "check_config_file", "load_yaml"]
+__all__ = ["MAX_DEPTH", "TooDeep", "check_config_file", "load_yaml", "read_text"]
 
 MAX_DEPTH = 100  # far beyond any real config or registry (they nest 3 levels)
 
@@ -27,6 +28,20 @@ _CLOSE = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 class TooDeep(ValueError):
     """A YAML document nested deeper than `MAX_DEPTH` lists or mappings."""
+
+
+def read_text(path: Path | str, where: str | None = None) -> str:
+    """The file's text; a `ConfigError` starting with `where` (default: the path) when it is
+    missing, not UTF-8, a folder or not readable."""
+    where = where or str(path)
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{where}: no such file") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{where}: not UTF-8 text") from None
+    except OSError as exc:  # a folder, no permission
+        raise ConfigError(f"{where}: cannot be read: {exc.strerror}") from None
 
 
 def load_yaml(text: str) -> Any:
@@ -50,14 +65,9 @@ def check_config_file() -> None:
     if not config_file:
         return
     where = f"config file {config_file}"
+    text = read_text(config_file, where)
     try:
-        data = load_yaml(Path(config_file).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{where}: no such file") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"{where}: not UTF-8 text") from None
-    except OSError as exc:  # a folder, no permission
-        raise ConfigError(f"{where}: cannot be read: {exc.strerror}") from None
+        data = load_yaml(text)
     except TooDeep as exc:
         raise ConfigError(f"{where}: {exc}") from None
     except yaml.YAMLError as exc:
