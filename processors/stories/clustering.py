@@ -55,6 +55,10 @@ MAX_POSTING = 200  # a key shared by more open stories than this selects none of
 MAX_CANDIDATES = 30  # stories compared with each article at most, those sharing the most keys
 MAX_STORED_MEMBERS = 10  # member features a stored story keeps (it is read and written for every article joining)
 MAX_SOURCES = 1000  # sources a stored story names (its source count stops there)
+# The latest articles a stored story counted: a batch retried after its stories were written (the
+# worker died before writing its articles' records) finds them there and counts none twice. A
+# retry comes within a consumer session or two; no story gains this many articles meanwhile.
+MAX_ADDED = 100
 
 
 # --- stories ------------------------------------------------------------------------------------------------------
@@ -80,6 +84,7 @@ class Story:
     members: dict[str, StoryFeatures] = field(default_factory=dict, repr=False)  # the most central, bounded
     tracked: deque[str] = field(default_factory=lambda: deque(maxlen=MAX_TRACKED), repr=False)
     duplicates: list[str] = field(default_factory=list, repr=False)  # the latest few, for article_ids
+    added: deque[str] = field(default_factory=lambda: deque(maxlen=MAX_ADDED), repr=False)  # counted lately
     sources: set[str] = field(default_factory=set)
     entity_names: dict[str, tuple[str, str]] = field(default_factory=dict, repr=False)  # key -> (name, type)
     phrases: Counter[str] = field(default_factory=Counter, repr=False)
@@ -87,7 +92,11 @@ class Story:
     _central: tuple[tuple[int, int, int], list[str]] | None = field(default=None, repr=False, compare=False)
 
     def add(self, features: StoryFeatures, vectors: Mapping[str, Mapping[Any, float]] | None) -> None:
-        """Count an article in; `vectors` None for a duplicate, which adds nothing to the centroid."""
+        """Count an article in; `vectors` None for a duplicate, which adds nothing to the centroid.
+        An article counted lately is not counted again."""
+        if features.article_id in self.added:
+            return
+        self.added.append(features.article_id)
         self.size += 1
         self._date(features)
         self.last_arrival = features.arrival if self.last_arrival is None else max(self.last_arrival, features.arrival)
@@ -166,6 +175,7 @@ class Story:
             "dated": self.dated, "last_arrival": self.last_arrival.isoformat() if self.last_arrival else None,
             "size": self.size, "centroid": {kind: [[k, w] for k, w in self.centroid[kind].items()] for kind in VECTOR_KINDS},
             "members": [self.members[a].to_json() for a in central], "duplicates": list(self.duplicates),
+            "added": list(self.added),
             "sources": sorted(self.sources)[:MAX_SOURCES],
             "entity_names": {k: list(v) for k, v in self.entity_names.items() if k in entity_keys},
             "phrases": dict(self.phrases), "topics": dict(self.topics),
@@ -183,6 +193,7 @@ class Story:
             centroid={kind: Counter({(int(k) if kind == "terms" else k): float(w) for k, w in data["centroid"].get(kind, ())})
                       for kind in VECTOR_KINDS},
             members={m.article_id: m for m in members}, duplicates=list(data.get("duplicates", ())),
+            added=deque(data.get("added", ()), maxlen=MAX_ADDED),
             sources=set(data.get("sources", ())),
             entity_names={k: (v[0], v[1]) for k, v in data.get("entity_names", {}).items()},
             phrases=Counter(data.get("phrases", {})), topics=Counter(data.get("topics", {})),

@@ -14,7 +14,9 @@ pure parts decide here too:
   is placing the original at this moment); other articles are compared with the stored stories
   that share the most keys with them, and join the best above the threshold or found their own.
   A story is written only if no other worker changed it since it was read; otherwise it is read
-  again and the batch's articles are added to it again (adding is order-free).
+  again and the batch's articles are added to it again (adding is order-free). The stories are
+  written before the articles' records: a batch retried in between (the worker died) places its
+  articles again, and a story counts none of them twice (it keeps the ids it counted lately).
 """
 
 from __future__ import annotations

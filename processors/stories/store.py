@@ -34,7 +34,7 @@ __all__ = ["WRITE_ONLY", "Claim", "Decision", "MemoryStore", "StateRecord", "Sta
 RECORD_VERSION = 2
 # What deciding does not need of a story (its members' features: most of its bytes), which
 # candidate stories are read without; a story joined is read whole before it is written.
-WRITE_ONLY = ("members", "duplicates", "sources", "entity_names", "phrases", "topics")
+WRITE_ONLY = ("members", "duplicates", "added", "sources", "entity_names", "phrases", "topics")
 
 
 @dataclass(frozen=True)

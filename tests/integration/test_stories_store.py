@@ -1,6 +1,7 @@
 """The Elasticsearch stories store against the real cluster: it decides exactly as the in-memory
-store does on the labelled set (the candidates it finds are the same), it refuses a story written
-at a stale version, and it deletes what left the window."""
+store does on the labelled set (the candidates it finds are the same), a batch retried after its
+stories were written counts no article twice, it refuses a story written at a stale version, and
+it deletes what left the window."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from newsflow.errors import ServiceUnavailable
 from newsflow.index.indices import make_client
 from processors.clean import clean_text
 from processors.stories.decider import StoryDecider
@@ -58,6 +60,29 @@ def test_elasticsearch_decides_as_the_memory_store_does_on_the_labelled_set(sett
     assert sum(1 for d, _ in in_memory.values() if d) >= 20  # the set has copies to find
     differ = {a: (in_memory[a], on_cluster[a]) for a in in_memory if in_memory[a] != on_cluster[a]}
     assert not differ, differ
+
+
+def test_a_batch_retried_after_its_stories_were_written_counts_each_article_once(settings, store):
+    batches = labelled_batches()
+    decider = StoryDecider(store, settings.processor)
+    decide_all(decider, batches[:1])
+    # The second batch's stories are written, then the worker dies before its articles' records.
+    write_records, store.save_records = store.save_records, _died
+    with pytest.raises(ServiceUnavailable):
+        decide_all(decider, batches[1:2])
+    store.save_records = write_records
+    decider.forget_batch()
+    decided = decide_all(StoryDecider(store, settings.processor), batches[1:])  # redelivered to another worker
+    members: dict[str, int] = {}
+    for _, story_id in (decide_all(decider, batches[:1]) | decided).values():
+        members[story_id] = members.get(story_id, 0) + 1
+    sizes = {s: stored.state["size"] for s, stored in store.stories(members).items()}
+    assert sum(members.values()) == sum(len(b) for b in batches)
+    assert sizes == members
+
+
+def _died(records):
+    raise ServiceUnavailable("the worker died before writing its records", service="elasticsearch")
 
 
 def test_a_story_written_at_a_stale_version_is_refused(store):

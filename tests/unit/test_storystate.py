@@ -149,6 +149,38 @@ def test_a_story_two_workers_join_at_once_counts_both(texts):
     assert state["size"] == 3 and {m["id"] for m in state["members"]} == {"x", "rival", "y"}
 
 
+class _CrashBeforeRecords(MemoryStore):
+    """A store whose first write of decisions fails: the worker died after writing the stories,
+    before writing its articles' records."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.crashed = False
+
+    def save_records(self, records):
+        if not self.crashed:
+            self.crashed = True
+            raise ServiceUnavailable("the worker died here", service="elasticsearch")
+        return super().save_records(records)
+
+
+@pytest.mark.parametrize("worker", ["same", "restarted"])
+def test_a_batch_retried_after_its_stories_were_written_counts_each_article_once(texts, worker):
+    store = _CrashBeforeRecords()
+    decider = StoryDecider(store, ProcessorSettings())
+    with pytest.raises(ServiceUnavailable):
+        decide(decider, "x", texts["tokayev-tehran-0"])  # founds the story; its records fail to be written
+    assert store.crashed and store.stories([story_id_for("x")])[story_id_for("x")].state["size"] == 1
+    decider.forget_batch()
+    # The batch comes again (redelivered to this worker, or to another after a restart): the
+    # story holds "x" already, and counts it once.
+    again = decider if worker == "same" else StoryDecider(store, ProcessorSettings())
+    assert decide(again, "x", texts["tokayev-tehran-0"]).story_id == story_id_for("x")
+    decide(again, "y", texts["tokayev-tehran-2"], hours=1)
+    state = store.stories([story_id_for("x")])[story_id_for("x")].state
+    assert state["size"] == 2 and {m["id"] for m in state["members"]} == {"x", "y"}
+
+
 def test_a_story_that_keeps_changing_makes_the_batch_wait(texts):
     class Always(MemoryStore):
         def save_stories(self, stories):
