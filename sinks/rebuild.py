@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from elasticsearch import Elasticsearch
+from elasticsearch import ApiError, Elasticsearch
 from kafka import KafkaConsumer, TopicPartition
 
 from newsflow.errors import NewsflowError
@@ -147,8 +147,17 @@ def rebuild_index(settings: Settings, *, delete_old: bool = False, say: Callable
         return report
     except TRANSIENT_ERRORS as exc:
         raise unavailable(es, exc) from None
+    except ApiError as exc:
+        raise _refused(es, exc) from None
     finally:
         client.close()
+
+
+def _refused(es: ElasticsearchSettings, exc: ApiError) -> NewsflowError:
+    """An answer Elasticsearch refused, as one line: a missing alias means no `newsflow setup` yet."""
+    if exc.meta.status == 404 and "alias" in str(exc.message).lower():
+        return NewsflowError(f"index alias {es.alias!r} does not exist: run `newsflow setup` first")
+    return NewsflowError(f"Elasticsearch refused the rebuild ({exc.meta.status}): {str(exc.message)[:300]}")
 
 
 def add_rebuild_arguments(parser: argparse.ArgumentParser) -> None:

@@ -249,7 +249,8 @@ def _stop_on_signals() -> StopFlag:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsflow", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--config", help="YAML settings file (same shape as the NEWSFLOW_* variables)")
-    parser.add_argument("--log-level", default=None, help="DEBUG, INFO (default), WARNING, ERROR")
+    parser.add_argument("--log-level", default=None, type=str.upper, choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+                        help="DEBUG, INFO (default: log_level setting), WARNING, ERROR; any case")
     parser.add_argument("--log-format", choices=["text", "json"], default=None, help="log line format (default: log_format setting, text)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 from newsflow.app.wiring import run_setup, run_sink
 from newsflow.contract.schema import encode
+from newsflow.errors import NewsflowError
 from newsflow.index.indices import make_client
 from newsflow.runtime.worker import StopFlag
 from sinks.articles import external_version
 from sinks.rebuild import next_index_name, rebuild_index
-from tests.support import lag, sample_articles, send, wait_for
+from tests.support import isolated, lag, sample_articles, send, wait_for
 
 
 def sink_caught_up(settings) -> bool:
@@ -44,6 +47,13 @@ class SearchLoop(threading.Thread):
 
 def test_next_index_name_counts_up():
     assert next_index_name("news-articles-v7", "news-articles-v") == "news-articles-v8"
+
+
+def test_a_rebuild_before_setup_says_to_run_setup(base_settings):
+    """Against the real cluster, with names nothing created: one line, not Elasticsearch's 404."""
+    nothing = isolated(base_settings, "rebuild-before-setup")
+    with pytest.raises(NewsflowError, match=r"index alias '.*' does not exist: run `newsflow setup` first"):
+        rebuild_index(nothing, say=lambda line: None)
 
 
 def test_rebuild_swaps_aliases_while_searches_and_the_live_sink_keep_working(settings, es):

@@ -72,6 +72,13 @@ def test_a_feed_given_with_feed_is_checked_before_kafka_is_asked(url, expected):
     assert expected in line
 
 
+def test_the_log_level_is_checked_and_any_case_will_do():
+    wrong = newsflow("--log-level", "LOUD", "config", "show")
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+    assert "argument --log-level: invalid choice: 'LOUD'" in wrong.stderr
+    assert newsflow("--log-level", "debug", "config", "show").returncode == 0
+
+
 def test_a_bad_setting_is_named():
     line = _one_clear_line(newsflow("search", "x", NEWSFLOW_SINK__BATCH_SIZE="zero"))
     assert "sink.batch_size" in line
