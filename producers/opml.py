@@ -100,10 +100,10 @@ def import_opml(path: Path, opml: bytes | str | os.PathLike[str]) -> ImportRepor
         if not url:
             continue
         title = str(item.get("title", "")).strip()
-        # Every folder level and every category is a tag (a comma would split it in an export).
-        tags = tuple(dict.fromkeys(
-            " ".join(part.replace(",", " ").split()) for category in item.get("categories", []) for part in category if part.strip()
-        ))
+        # Every folder level and every category is a tag; a comma or a slash inside one (a folder
+        # named "World/Europe") is a space, as an export writes it: OPML splits categories on both.
+        tags = tuple(dict.fromkeys(filter(None, (
+            _tag_text(part) for category in item.get("categories", []) for part in category))))
         options = extras.get(url, {})
         try:
             spec = FeedSpec(url=localize_path(url, origin=origin, registry=path),
@@ -125,6 +125,11 @@ def import_opml(path: Path, opml: bytes | str | os.PathLike[str]) -> ImportRepor
     if added:
         save_registry(path, [*feeds, *added])
     return ImportReport(added=tuple(added), duplicates=tuple(duplicates), refused=tuple(refused))
+
+
+def _tag_text(tag: str) -> str:
+    """A tag as OPML can carry it: its commas and slashes (category separators) as spaces."""
+    return " ".join(tag.replace(",", " ").replace("/", " ").split())
 
 
 def _opml_text(raw: bytes, source: str) -> str:
@@ -186,7 +191,7 @@ def export_opml(feeds: Iterable[FeedSpec], *, title: str = "newsflow feeds") -> 
     """The feeds as an OPML 2.0 subscription list (UTF-8), for any feed reader, and for `import_opml`.
 
     Each feed is an ``<outline type="rss">`` with text and title (its name, else its URL),
-    xmlUrl, category (its tags, comma-separated) and language; interval bounds and a disabled
+    xmlUrl, category (its tags, comma-separated, a comma or slash inside one written as a space) and language; interval bounds and a disabled
     flag are kept in newsflow's own namespace, which other readers ignore. Pass the feeds as
     `load_registry` gives them, so file paths are absolute and mean the same from anywhere.
     """
@@ -199,7 +204,7 @@ def export_opml(feeds: Iterable[FeedSpec], *, title: str = "newsflow feeds") -> 
         label = feed.name or feed.url
         outline = ElementTree.SubElement(body, "outline", type="rss", text=label, title=label, xmlUrl=feed.url)
         if feed.tags:
-            outline.set("category", ",".join(tag.replace(",", " ") for tag in feed.tags))
+            outline.set("category", ",".join(filter(None, map(_tag_text, feed.tags))))
         if feed.language:
             outline.set("language", feed.language)
         if feed.min_interval_s is not None:

@@ -44,7 +44,7 @@ from pydantic import ValidationError
 
 from newsflow.errors import ConfigError
 from newsflow.redaction import redact_url
-from newsflow.settings.user_files import TooDeep, load_yaml
+from newsflow.settings.user_files import TooDeep, load_yaml, user_path
 from producers.base import FeedSpec
 
 __all__ = [
@@ -177,7 +177,7 @@ def load_registry(path: Path) -> list[FeedSpec]:
 def resolve_relative(feed: FeedSpec, base: Path) -> FeedSpec:
     if "://" in feed.url:
         return feed
-    resolved = (base / Path(feed.url).expanduser()).resolve()
+    resolved = (base / user_path(feed.url)).resolve()
     return feed.model_copy(update={"url": str(resolved)})
 
 
@@ -413,7 +413,7 @@ def check_feed_url(url: str, *, base: Path) -> str:
         if not file.is_file():
             raise ConfigError(f"feed file not found: {file} (from {url})")
         return url
-    file = base / Path(url).expanduser()
+    file = base / user_path(url)
     if scheme and not file.exists():  # "feeds:2024.xml" is a file name when such a file exists
         hint = "" if "//" in url else f" (for a web feed give the whole URL, e.g. https://{url})"
         raise ConfigError(f"unsupported feed URL scheme {scheme!r} in {url!r}: give an http(s) URL or a local file path{hint}")

@@ -1,5 +1,6 @@
 """Files people write and hand to newsflow (the config file, the feeds registry, labelled sets),
-read with one-line errors that name them: `read_text` for any of them, `load_yaml` for YAML.
+read with one-line errors that name them: `read_text` for any of them, `load_yaml` for YAML,
+`user_path` for a path they name (with `~`).
 
 `load_yaml` refuses a document nested deeper than `MAX_DEPTH` before PyYAML builds it: PyYAML
 composes nested collections recursively, so `[[[[...]]]]` a few thousand levels deep raised a
@@ -18,7 +19,7 @@ import yaml
 
 from newsflow.errors import ConfigError
 
-__all__ = ["MAX_DEPTH", "TooDeep", "check_config_file", "load_yaml", "read_text"]
+__all__ = ["MAX_DEPTH", "TooDeep", "check_config_file", "load_yaml", "read_text", "user_path"]
 
 MAX_DEPTH = 100  # far beyond any real config or registry (they nest 3 levels)
 
@@ -42,6 +43,15 @@ def read_text(path: Path | str, where: str | None = None) -> str:
         raise ConfigError(f"{where}: not UTF-8 text") from None
     except OSError as exc:  # a folder, no permission
         raise ConfigError(f"{where}: cannot be read: {exc.strerror}") from None
+
+
+def user_path(text: str) -> Path:
+    """A path as people write it, `~` and `~user` expanded; a `ConfigError` when `~user` names
+    no user (pathlib raises RuntimeError: "Could not determine home directory")."""
+    try:
+        return Path(text).expanduser()
+    except RuntimeError:
+        raise ConfigError(f"{text!r}: {text.split('/', 1)[0]!r} names no user with a home folder") from None
 
 
 def load_yaml(text: str) -> Any:

@@ -436,3 +436,19 @@ def test_an_empty_registry_exports_a_valid_empty_list(tmp_path: Path):
     root = ElementTree.fromstring(export_opml([]))
     assert root.find("body") is not None and root.findall("body/outline") == []
     assert import_opml(tmp_path / "feeds.yaml", export_opml([])).found == 0
+
+
+def test_a_path_starting_with_the_home_of_no_user_is_a_config_error(tmp_path: Path):
+    """`~someone/feed.xml` where no user `someone` exists: pathlib raises RuntimeError ("Could not
+    determine home directory"), which was a traceback from `feeds add`, the registry load of a
+    producer and an OPML import."""
+    nobody = "~no-such-user-newsflow"
+    with pytest.raises(ConfigError, match="names no user with a home folder"):
+        check_feed_url(f"{nobody}/feed.xml", base=tmp_path)
+    path = tmp_path / "feeds.yaml"
+    path.write_text(f"feeds:\n  - url: {nobody}/feed.xml\n")
+    with pytest.raises(ConfigError, match="names no user with a home folder"):
+        load_registry(path)
+    document = f'<opml version="2.0"><body><outline type="rss" xmlUrl="{nobody}/feed.xml"/></body></opml>'.encode()
+    report = import_opml(tmp_path / "imported.yaml", document)
+    assert report.added == () and "names no user" in report.refused[0][1]
