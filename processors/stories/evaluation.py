@@ -95,9 +95,10 @@ def _eval_article(path: Path, number: int, line: str) -> EvalArticle:
     try:
         published = datetime.fromisoformat(str(row["published"]))
         fetched_at = datetime.fromisoformat(str(row["fetched_at"])) if row.get("fetched_at") else None
-        article = EvalArticle(str(row["id"]), str(row.get("source", "")), published, str(row.get("title", "")),
-                              str(row["text"]), labels.get("duplicate_of"), str(labels["story"]), fetched_at,
-                              row.get("date_source"))
+        duplicate_of = labels.get("duplicate_of")
+        article = EvalArticle(_name(row["id"], "id"), str(row.get("source", "")), published, str(row.get("title", "")),
+                              str(row["text"]), None if duplicate_of is None else _name(duplicate_of, "labels.duplicate_of"),
+                              _name(labels["story"], "labels.story"), fetched_at, row.get("date_source"))
     except (KeyError, ValueError) as exc:
         raise ConfigError(f"{where}: needs id, published (ISO 8601), text and labels.story ({exc})") from None
     if published.tzinfo is None or (fetched_at is not None and fetched_at.tzinfo is None):
@@ -108,6 +109,13 @@ def _eval_article(path: Path, number: int, line: str) -> EvalArticle:
 
 
 _DATE_SOURCES = (None, "feed", "page", "fetched")
+
+
+def _name(value: object, field: str) -> str:
+    """An id or a label: a string or a whole number, as text (not a list or an object)."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise ValueError(f"{field} must be a string, not {type(value).__name__}")
+    return str(value)
 
 
 @dataclass(frozen=True)
