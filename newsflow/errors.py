@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from newsflow.redaction import redact_text
 
 __all__ = [
@@ -39,6 +41,13 @@ class NewsflowError(Exception):
         return _rebuild, (type(self), self.message, self.fields)
 
 
+def _one_line(text: str) -> str:
+    return _LINE_BREAKS.sub(lambda m: repr(m.group())[1:-1], text)
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
 def _rebuild(cls: type[NewsflowError], message: str, fields: dict[str, object]) -> NewsflowError:
     error = cls.__new__(cls)
     NewsflowError.__init__(error, message, **fields)
@@ -48,7 +57,14 @@ def _rebuild(cls: type[NewsflowError], message: str, fields: dict[str, object]) 
 
 
 class ConfigError(NewsflowError):
+    """A setting, a file people write or an argument is wrong: one line that names it."""
+
     code = "E001"
+
+    def __init__(self, message: str, **fields: object) -> None:
+        # One line, whatever the value it quotes: a name or key read from YAML may hold a line
+        # break, which would split the CLI's `newsflow: error:` line and a log line in two.
+        super().__init__(_one_line(message), **fields)
 
 
 class ServiceUnavailable(NewsflowError):

@@ -47,7 +47,10 @@ def read_text(path: Path | str, where: str | None = None) -> str:
 
 def user_path(text: str) -> Path:
     """A path as people write it, `~` and `~user` expanded; a `ConfigError` when `~user` names
-    no user (pathlib raises RuntimeError: "Could not determine home directory")."""
+    no user (pathlib raises RuntimeError: "Could not determine home directory") or when it holds
+    a NUL character (no file system has such a name; every call on it raises ValueError)."""
+    if "\x00" in text:
+        raise ConfigError(f"{text!r}: a path cannot hold a NUL character")
     try:
         return Path(text).expanduser()
     except RuntimeError:

@@ -452,3 +452,13 @@ def test_a_path_starting_with_the_home_of_no_user_is_a_config_error(tmp_path: Pa
     document = f'<opml version="2.0"><body><outline type="rss" xmlUrl="{nobody}/feed.xml"/></body></opml>'.encode()
     report = import_opml(tmp_path / "imported.yaml", document)
     assert report.added == () and "names no user" in report.refused[0][1]
+
+
+def test_a_path_holding_a_nul_character_is_a_config_error(tmp_path: Path):
+    """YAML can write one ("\\0"); pathlib's resolve() raised ValueError: embedded null byte."""
+    path = tmp_path / "feeds.yaml"
+    path.write_text('feeds:\n  - url: "feed\\0.xml"\n')
+    with pytest.raises(ConfigError, match="cannot hold a NUL character"):
+        load_registry(path)
+    with pytest.raises(ConfigError, match="cannot hold a NUL character"):
+        check_feed_url("feed\x00.xml", base=tmp_path)
