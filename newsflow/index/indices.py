@@ -9,6 +9,7 @@ from typing import Any
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, Elasticsearch
+from elasticsearch.serializer import OrjsonSerializer
 
 from newsflow.errors import ServiceUnavailable
 from newsflow.redaction import redact_url
@@ -41,7 +42,11 @@ log = logging.getLogger(__name__)
 TRANSIENT_ERRORS = (TransportConnectionError, ConnectionTimeout)
 
 
-def make_client(settings: ElasticsearchSettings) -> Elasticsearch:
+def make_client(settings: ElasticsearchSettings, *, fast_json: bool = False) -> Elasticsearch:
+    """A client for the configured nodes. `fast_json`: bodies are read and written with orjson,
+    several times faster than the standard library on the large answers of the stories state
+    (a third of a stories step's CPU went to decoding them); it refuses what json would quietly
+    accept (non-string keys), so it is for callers whose documents are plain JSON."""
     auth: dict[str, Any] = {}
     if settings.api_key is not None:
         auth["api_key"] = settings.api_key.get_secret_value()
@@ -68,6 +73,7 @@ def make_client(settings: ElasticsearchSettings) -> Elasticsearch:
         # a client outside the cluster's network may not reach).
         sniff_on_start=False,
         sniff_on_node_failure=False,
+        **({"serializer": OrjsonSerializer()} if fast_json else {}),
         **auth,
         **tls,
     )

@@ -41,7 +41,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from processors.stories.features import VECTOR_KINDS, StoryFeatures, Vocabulary, entity_key, feature_vectors, weighted_similarity
+from processors.stories.features import (
+    VECTOR_KINDS,
+    StoryFeatures,
+    Vocabulary,
+    entity_key,
+    feature_vectors,
+    vector_norms,
+    weighted_similarity,
+)
 
 __all__ = ["Story", "StoryClusterer", "StoryDecision", "story_id_for"]
 
@@ -90,6 +98,7 @@ class Story:
     phrases: Counter[str] = field(default_factory=Counter, repr=False)
     topics: Counter[str] = field(default_factory=Counter, repr=False)
     _central: tuple[tuple[int, int, int], list[str]] | None = field(default=None, repr=False, compare=False)
+    _norms: tuple[Any, int, dict[str, float]] | None = field(default=None, repr=False, compare=False)
 
     def add(self, features: StoryFeatures, vectors: Mapping[str, Mapping[Any, float]] | None) -> None:
         """Count an article in; `vectors` None for a duplicate, which adds nothing to the centroid.
@@ -138,9 +147,17 @@ class Story:
         key = (self.size, len(self.members), self.vocabulary.documents)
         if self._central is None or self._central[0] != key:
             idf2 = self.vocabulary.squared_idf()
-            scores = {a: weighted_similarity(feature_vectors(f), self.centroid, idf2) for a, f in self.members.items()}
+            norms = self.norms(idf2)
+            scores = {a: weighted_similarity(feature_vectors(f), self.centroid, idf2, norms_b=norms) for a, f in self.members.items()}
             self._central = (key, sorted(scores, key=lambda a: (-scores[a], self.members[a].published, a)))
         return list(self._central[1])
+
+    def norms(self, idf2: Any) -> dict[str, float]:
+        """The centroid's `vector_norms` under `idf2`: the same for every article compared with the
+        story while neither the IDF weights nor the story change."""
+        if self._norms is None or self._norms[0] is not idf2 or self._norms[1] != self.size:
+            self._norms = (idf2, self.size, vector_norms(self.centroid, idf2))
+        return self._norms[2]
 
     def to_document(self) -> dict[str, Any]:
         """The story as indexed in its own Elasticsearch index."""
@@ -249,12 +266,13 @@ class StoryClusterer:
         open story shares anything with the article. The state is unchanged."""
         vectors = feature_vectors(features)
         idf2 = self._vocabulary.squared_idf()
+        norms = vector_norms(vectors, idf2)
         best: tuple[str, float] | None = None
         for story_id in self._candidates(vectors):
             story = self._stories[story_id]
             if not self._open_to(story, features):
                 continue
-            score = weighted_similarity(vectors, story.centroid, idf2) * self._freshness(story, features)
+            score = weighted_similarity(vectors, story.centroid, idf2, norms, story.norms(idf2)) * self._freshness(story, features)
             if best is None or score > best[1]:
                 best = (story_id, score)
         return best

@@ -133,7 +133,12 @@ class StoryDecider:
 
     def decide_stories(self, batch: Sequence[tuple[StoryFeatures, str | None]]) -> tuple[list[Decision], list[Story]]:
         """Story decisions for (features, duplicate_of) in the batch's order, and the stories they
-        changed (as written), whose documents the caller publishes."""
+        changed (as written), whose documents the caller publishes. The batch is weighed with the
+        IDF of the vocabulary as it began (`Vocabulary.held`)."""
+        with self.vocabulary.held():
+            return self._decide_stories(batch)
+
+    def _decide_stories(self, batch: Sequence[tuple[StoryFeatures, str | None]]) -> tuple[list[Decision], list[Story]]:
         self._clock(f.arrival for f, _ in batch)
         records = self._records_of([f for f, _ in batch])
         todo = [(f, dup) for f, dup in batch if records[f.article_id].story_id is None]

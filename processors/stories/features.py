@@ -23,10 +23,11 @@ import re
 import unicodedata
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 import numpy as np
@@ -47,6 +48,7 @@ ENTITY_WEIGHT, KEYPHRASE_WEIGHT, TEXT_WEIGHT = 0.45, 0.15, 0.40
 MIN_TEXT_SIMILARITY = 0.15  # shared names without shared words ("France" in two French articles) are no story
 MAX_ENTITIES = 8  # per article, the most salient
 MAX_TERMS = 32  # per article, the most frequent
+HELD_FROM = 1000  # articles in a vocabulary before a batch is weighed on its counts as it began (Vocabulary.held)
 TERM_BUCKETS = 1 << 20  # hashed terms: collisions are rare at this size and a bucket fits in 20 bits
 
 _WORD = re.compile(r"[^\W\d_]{3,}")
@@ -259,8 +261,33 @@ class Vocabulary:
         # A worker's memory must not grow with the window (issue 18): beyond `limit` articles, the
         # earliest arrived leave. The IDF of a few thousand recent articles ranks words as well.
         self.limit = limit
+        self._held: list[Callable[[], None]] | None = None  # what a held batch added and evicted, in order
+        self._held_idf: _SquaredIdf | None = None
+
+    @contextmanager
+    def held(self) -> Iterator[None]:
+        """While a batch is decided: one set of IDF weights for the whole batch (the counts as it
+        began), so that the weights and each story's norms are worked out once per batch instead
+        of once per article (most of the clustering's time); what the batch adds and evicts is
+        counted when it ends. Among thousands of articles a batch's own move the IDF by little;
+        a vocabulary of fewer than `HELD_FROM` articles (a cold start) is not held: there the
+        batch's first articles would all weigh every word alike (story F1 0.968 -> 0.930 on the
+        tuning set, decided from an empty vocabulary)."""
+        if self._held is not None or self.documents < HELD_FROM:
+            yield
+            return
+        self._held = []
+        try:
+            yield
+        finally:
+            pending, self._held, self._held_idf = self._held, None, None
+            for change in pending:
+                change()
 
     def add(self, vectors: Mapping[str, Mapping[Any, float]], arrived: datetime) -> None:
+        if self._held is not None:
+            self._held.append(partial(self.add, vectors, arrived))
+            return
         self._count(vectors, 1)
         self._added += 1
         heapq.heappush(self._by_time, (arrived, self._added, vectors))
@@ -268,6 +295,9 @@ class Vocabulary:
             self._count(heapq.heappop(self._by_time)[2], -1)
 
     def evict_before(self, cutoff: datetime) -> None:
+        if self._held is not None:
+            self._held.append(partial(self.evict_before, cutoff))
+            return
         while self._by_time and self._by_time[0][0] < cutoff:
             self._count(heapq.heappop(self._by_time)[2], -1)
 
@@ -284,8 +314,13 @@ class Vocabulary:
         return math.log((self.documents + 1) / (self.frequency[kind].get(key, 0) + 1)) + 1.0
 
     def squared_idf(self) -> _SquaredIdf:
-        """IDF² by (kind, key), memoised: for one decision, while the counts stay as they are."""
-        return _SquaredIdf(self)
+        """IDF² by (kind, key), memoised while the counts stay as they are: for one decision, or
+        for the whole batch while `held`."""
+        if self._held is None:
+            return _SquaredIdf(self)
+        if self._held_idf is None:
+            self._held_idf = _SquaredIdf(self)
+        return self._held_idf
 
 
 class _SquaredIdf(dict):
@@ -298,27 +333,35 @@ class _SquaredIdf(dict):
         return value
 
 
-def _cosine(a: Mapping[Any, float], b: Mapping[Any, float], kind: str, idf2: _SquaredIdf) -> float:
-    if not a or not b:
+def vector_norms(vectors: Mapping[str, Mapping[Any, float]], idf2: _SquaredIdf) -> dict[str, float]:
+    """Each kind's IDF-weighted length: worked out once per article and story of a decision, not
+    once per pair compared (a story's centroid holds hundreds of keys)."""
+    return {kind: math.sqrt(sum(w * w * idf2[kind, k] for k, w in vectors[kind].items())) for kind in VECTOR_KINDS}
+
+
+def _cosine(a: Mapping[Any, float], b: Mapping[Any, float], kind: str, idf2: _SquaredIdf, norm_a: float, norm_b: float) -> float:
+    if not norm_a or not norm_b:
         return 0.0
-    dot = sum(weight * b[key] * idf2[kind, key] for key, weight in a.items() if key in b)
-    if dot == 0.0:
-        return 0.0
-    norm_a = math.sqrt(sum(w * w * idf2[kind, k] for k, w in a.items()))
-    norm_b = math.sqrt(sum(w * w * idf2[kind, k] for k, w in b.items()))
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    dot = sum(weight * large[key] * idf2[kind, key] for key, weight in small.items() if key in large)
     return dot / (norm_a * norm_b)
 
 
-def weighted_similarity(a: Mapping[str, Mapping[Any, float]], b: Mapping[str, Mapping[Any, float]], idf2: _SquaredIdf) -> float:
+def weighted_similarity(a: Mapping[str, Mapping[Any, float]], b: Mapping[str, Mapping[Any, float]], idf2: _SquaredIdf,
+                        norms_a: Mapping[str, float] | None = None, norms_b: Mapping[str, float] | None = None) -> float:
     """Weighted entity, key-phrase and text cosines; 0 when the texts share (almost) no words.
+    `norms_a`, `norms_b`: the sides' `vector_norms` under `idf2`, when the caller has them.
 
     When neither side has entities (a language without an NER model: German, Portuguese, Spanish
     pass the entities step with none), the other two weights are scaled to sum to 1: otherwise two
     reports of one event in such a language could never reach more than 0.55, and never join."""
-    text = _cosine(a["terms"], b["terms"], "terms", idf2)
+    na = norms_a if norms_a is not None else vector_norms(a, idf2)
+    nb = norms_b if norms_b is not None else vector_norms(b, idf2)
+    text = _cosine(a["terms"], b["terms"], "terms", idf2, na["terms"], nb["terms"])
     if text < MIN_TEXT_SIMILARITY:
         return 0.0
-    keyphrases = KEYPHRASE_WEIGHT * _cosine(a["keyphrases"], b["keyphrases"], "keyphrases", idf2) + TEXT_WEIGHT * text
+    keyphrases = (KEYPHRASE_WEIGHT * _cosine(a["keyphrases"], b["keyphrases"], "keyphrases", idf2, na["keyphrases"], nb["keyphrases"])
+                  + TEXT_WEIGHT * text)
     if not a["entities"] and not b["entities"]:
         return keyphrases / (KEYPHRASE_WEIGHT + TEXT_WEIGHT)
-    return ENTITY_WEIGHT * _cosine(a["entities"], b["entities"], "entities", idf2) + keyphrases
+    return ENTITY_WEIGHT * _cosine(a["entities"], b["entities"], "entities", idf2, na["entities"], nb["entities"]) + keyphrases

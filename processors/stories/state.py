@@ -122,7 +122,7 @@ class StoryStateService:
 
     def _connect(self) -> StoryDecider:
         started = time.monotonic()
-        client = make_client(self._es)
+        client = make_client(self._es, fast_json=True)
         try:
             # `newsflow setup` makes the index and owns its template and mapping: a processor creates
             # it only when missing (a local run), so where it exists the processor's role needs no
