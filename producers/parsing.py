@@ -14,8 +14,10 @@ costs more than it saves.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import multiprocessing
+import signal
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
@@ -105,7 +107,7 @@ class ProcessParsing:
         # that a forked child would inherit locked.
         # Workers log (skipped items, capped feeds) as this process does, to the same stderr.
         self._pool = ProcessPool(max_workers=processes, context=multiprocessing.get_context("spawn"),
-                                 initializer=configure_logging, initargs=logging_config())
+                                 initializer=_start_parser_process, initargs=logging_config())
 
     def read(self, feed: FeedSpec, fetched: FetchedFeed, *, max_items: int, at: datetime) -> FeedItems:
         return self._run(fetched, self._read, feed, fetched, max_items=max_items, at=at)
@@ -129,6 +131,16 @@ class ProcessParsing:
             log.warning("feed parser died url=%s exitcode=%s", redact_url(fetched.url), exc.exitcode)
             raise FeedError(f"the parser process died (exit code {exc.exitcode}) while parsing this feed",
                             url=redact_url(fetched.url), reason="parser-crashed") from None
+
+
+def _start_parser_process(level: str, log_format: str) -> None:
+    """A parser process logs as the producer does, and once it is exiting, ignores SIGTERM.
+    Why: on close the pool closes its channel (the worker returns and Python shuts down) and
+    sends each worker SIGTERM. One arriving while the interpreter tears down finds no Python
+    handler left, and CPython prints "OSError: Signal 15 ignored due to race condition" with a
+    traceback into the producer's log (seen in CI at a producer's clean stop)."""
+    configure_logging(level, log_format)
+    atexit.register(signal.signal, signal.SIGTERM, signal.SIG_IGN)
 
 
 def _capped(parsed: ParsedFeed, max_items: int, feed: FeedSpec) -> ParsedFeed:

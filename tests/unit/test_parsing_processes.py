@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -101,3 +103,16 @@ def test_read_items_caps_a_long_feed_at_its_first_entries() -> None:
     items = read_items(FEED, fetched(), max_items=1, at=NOW)
     assert [a.title for a in items.articles] == ["Port volumes rise"]
     assert "1 item(s) over the cap of 1 ignored" in (items.feed.defect or "")
+
+
+def test_a_parser_process_that_is_exiting_ignores_the_pools_sigterm():
+    """The pool's SIGTERM can reach a worker while its interpreter shuts down, when CPython has no
+    handler left to run and prints a traceback into the producer's log: once exiting, it ignores it."""
+    child = ("import atexit, os, signal\n"
+             "from producers.parsing import _start_parser_process\n"
+             "_start_parser_process('WARNING', 'text')\n"
+             "atexit._run_exitfuncs()  # what the interpreter does first when the worker returns\n"
+             "os.kill(os.getpid(), signal.SIGTERM)\n"
+             "print('still exiting cleanly')\n")
+    done = subprocess.run([sys.executable, "-c", child], capture_output=True, text=True, timeout=60, check=False)
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "still exiting cleanly", "")
