@@ -23,7 +23,7 @@ from elasticsearch import ApiError, Elasticsearch
 from kafka import KafkaConsumer, TopicPartition
 
 from newsflow.errors import NewsflowError
-from newsflow.index.indices import TRANSIENT_ERRORS, make_client, put_template, unavailable
+from newsflow.index.indices import TRANSIENT_ERRORS, make_client, put_template, refusal_reason, unavailable
 from newsflow.runtime.kafka import client_config
 from newsflow.settings import ElasticsearchSettings, Settings
 from sinks.articles import ArticleSink
@@ -157,7 +157,7 @@ def _refused(es: ElasticsearchSettings, exc: ApiError) -> NewsflowError:
     """An answer Elasticsearch refused, as one line: a missing alias means no `newsflow setup` yet."""
     if exc.meta.status == 404 and "alias" in str(exc.message).lower():
         return NewsflowError(f"index alias {es.alias!r} does not exist: run `newsflow setup` first")
-    return NewsflowError(f"Elasticsearch refused the rebuild ({exc.meta.status}): {str(exc.message)[:300]}")
+    return NewsflowError(f"Elasticsearch refused the rebuild ({exc.meta.status}): {refusal_reason(exc)[:300]}")
 
 
 def add_rebuild_arguments(parser: argparse.ArgumentParser) -> None:

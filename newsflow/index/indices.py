@@ -28,6 +28,7 @@ __all__ = [
     "installed_modules",
     "make_client",
     "put_template",
+    "refusal_reason",
     "stories_mappings",
     "stories_state_mappings",
     "stories_template",
@@ -101,6 +102,19 @@ def unavailable(settings: ElasticsearchSettings, exc: Exception) -> ServiceUnava
         f"Elasticsearch is not reachable at {', '.join(redact_url(u) for u in settings.node_urls)} ({type(exc).__name__})",
         service="elasticsearch",
     )
+
+
+def refusal_reason(exc: ApiError) -> str:
+    """Why Elasticsearch refused a request, in its own words: the first root cause's reason (the
+    most specific), else the error's type, else the client's message. One helper for every
+    stage that turns a refusal into a one-line error."""
+    body = exc.body if isinstance(exc.body, dict) else {}
+    error = body.get("error")
+    if isinstance(error, dict):
+        causes = error.get("root_cause") or [error]
+        first = causes[0] if isinstance(causes[0], dict) else error
+        return str(first.get("reason") or error.get("reason") or error.get("type") or exc.message)
+    return str(exc.message)
 
 
 def _keyword() -> dict[str, Any]:

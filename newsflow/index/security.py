@@ -20,7 +20,7 @@ from typing import Any
 from elasticsearch import ApiError, Elasticsearch
 
 from newsflow.errors import ConfigError
-from newsflow.index.indices import TRANSIENT_ERRORS, unavailable
+from newsflow.index.indices import TRANSIENT_ERRORS, refusal_reason, unavailable
 from newsflow.settings import ElasticsearchSettings, SecuritySettings
 
 __all__ = [
@@ -112,11 +112,7 @@ def ensure_security(client: Elasticsearch, es: ElasticsearchSettings, security: 
 
 
 def _refusal(exc: ApiError) -> str:
-    reason = str(exc.message)
-    body = exc.body if isinstance(exc.body, dict) else {}
-    error = body.get("error")
-    if isinstance(error, dict):
-        reason = str(error.get("reason") or error.get("type") or reason)
+    reason = refusal_reason(exc)
     lowered = reason.lower()
     # Security off: 8.x+ has no _security handlers at all; older answers say it is not enabled.
     if ("no handler found" in lowered and "_security" in lowered) or ("security" in lowered and "enabled" in lowered):

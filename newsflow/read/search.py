@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from newsflow.contract.text import markup_free, web_url
 from newsflow.errors import NewsflowError, ServiceUnavailable
-from newsflow.index.indices import TRANSIENT_ERRORS, unavailable
+from newsflow.index.indices import TRANSIENT_ERRORS, refusal_reason, unavailable
 from newsflow.read.query import (
     FACET_FIELDS,
     MARK_END,
@@ -298,23 +298,14 @@ def translated_errors(settings: ElasticsearchSettings, what: str, *, index: str 
         if exc.meta.status in (401, 403):
             # The server's own credentials are wrong or too weak: not the caller's fault, and a
             # client gets no more than that (the reason goes to the log).
-            log.warning("%s refused status=%s error=%s", what, exc.meta.status, _reason(exc))
+            log.warning("%s refused status=%s error=%s", what, exc.meta.status, refusal_reason(exc))
             raise ServiceUnavailable(f"Elasticsearch refused newsflow's credentials for the {what} ({exc.meta.status}): "
                                      "check the elasticsearch.username/password or api_key settings",
                                      service="elasticsearch") from None
         if exc.meta.status == 400:
-            raise SearchRejected(f"Elasticsearch refused the {what}: {_reason(exc)}") from None
-        log.warning("%s failed status=%s error=%s", what, exc.meta.status, _reason(exc))
-        raise SearchFailed(f"{what} failed: {_reason(exc)}") from None
-
-
-def _reason(exc: ApiError) -> str:
-    body = exc.body if isinstance(exc.body, dict) else {}
-    error = body.get("error")
-    if isinstance(error, dict):
-        causes = error.get("root_cause") or [error]
-        return str(causes[0].get("reason") or error.get("type") or exc.message)
-    return str(exc.message)
+            raise SearchRejected(f"Elasticsearch refused the {what}: {refusal_reason(exc)}") from None
+        log.warning("%s failed status=%s error=%s", what, exc.meta.status, refusal_reason(exc))
+        raise SearchFailed(f"{what} failed: {refusal_reason(exc)}") from None
 
 
 def search_articles(client: Elasticsearch, settings: ElasticsearchSettings, query: SearchQuery, *,

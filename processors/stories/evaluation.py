@@ -114,7 +114,7 @@ _DATE_SOURCES = (None, "feed", "page", "fetched")
 def _name(value: object, field: str) -> str:
     """An id or a label: a string or a whole number, as text (not a list or an object)."""
     if isinstance(value, bool) or not isinstance(value, str | int):
-        raise ValueError(f"{field} must be a string, not {type(value).__name__}")
+        raise ValueError(f"{field} must be a string or a whole number, not {type(value).__name__}")
     return str(value)
 
 
