@@ -24,7 +24,7 @@ def registry(tmp_path: Path) -> Path:
 def watch(path: Path) -> RegistryWatch:
     from producers.registry import load_registry
 
-    return RegistryWatch(path, load_registry(path))
+    return RegistryWatch(path, load_registry(path), settle_s=0)  # read at the first look (settling: below)
 
 
 def touch_later(path: Path) -> None:
@@ -81,3 +81,31 @@ def test_a_version_that_does_not_load_keeps_the_feeds_and_is_logged_once(registr
     touch_later(registry)
     change = watcher.poll()
     assert change is not None and [f.url for f in change.feeds] == ["https://a.example/rss"] and change.removed == 1
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_file_caught_half_written_is_read_once_it_has_settled(registry: Path):
+    from producers.registry import load_registry
+
+    clock = Clock()
+    watcher = RegistryWatch(registry, load_registry(registry), settle_s=0.5, clock=clock)
+    with registry.open("w", encoding="utf-8"):  # truncated in place, as an editor or a script writes
+        touch_later(registry)
+        assert watcher.poll() is None  # looked at while empty: not taken for "no feeds"
+    registry.write_text("feeds:\n  - url: https://a.example/rss\n  - url: https://b.example/rss\n"
+                        "  - url: https://c.example/rss\n")
+    clock.now += 0.3
+    assert watcher.poll() is None  # changed again since: still settling
+    clock.now += 0.3
+    assert watcher.poll() is None  # 0.3 s since its last change
+    clock.now += 0.3
+    change = watcher.poll()
+    assert change is not None and (change.added, change.removed) == (1, 0)
+    assert watcher.poll() is None
