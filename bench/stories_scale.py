@@ -127,6 +127,7 @@ def fill(settings: Settings, count: int) -> tuple[int, float]:
 def worker(args: argparse.Namespace) -> None:
     """Run in its own process (`--worker`): print one JSON line of what it measured."""
     from bench.stories_cost import time_steps
+    from newsflow.app.wiring import freeze_loaded_objects
     from newsflow.settings import load_settings
     from processors.base import Draft, build_chain
     from processors.catalog import load_steps
@@ -139,6 +140,7 @@ def worker(args: argparse.Namespace) -> None:
     try:
         started = time.perf_counter()
         storystate.warm_up()
+        freeze_loaded_objects()  # as the processor does once its chain is loaded
         ready_s = time.perf_counter() - started
         drafts = [Draft(a.model_copy(update={"id": f"{args.run}-{a.id}"}), {}) for a in stream(args)]
         seconds, done = time_steps(chain, drafts, args.batch)

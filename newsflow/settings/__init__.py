@@ -212,6 +212,10 @@ class DuplicateSettings(_Section):
     max_candidates: int = Field(
         30, ge=1, description="Articles compared with each article at most: the same text first, then those sharing most LSH bands.",
     )
+    cached_articles: int = Field(
+        5_000, ge=0,
+        description="Candidate articles a worker keeps parsed, each at the version read (~2 KB each): read again only once changed.",
+    )
     jaccard_threshold: float = Field(0.5, gt=0, le=1, description="Shingle-set Jaccard from which two texts are duplicates.")
     containment_threshold: float = Field(
         0.7, gt=0, le=1, description="...or this share of the shorter text inside the longer one (truncated copies)."
@@ -226,6 +230,10 @@ class StorySettings(_Section):
         0.38, gt=0, le=1, description="Similarity from which an article joins a story (tuned on tests/data/stories-eval.jsonl).",
     )
     max_candidates: int = Field(30, ge=1, description="Stored stories compared with each article at most (most shared keys).")
+    cached_stories: int = Field(
+        2_000, ge=0,
+        description="Candidate stories a worker keeps parsed, each at the version read (~10 KB each): read again only once changed.",
+    )
     vocabulary_articles: int = Field(
         10_000, ge=0,
         description="Recent articles whose words give the IDF weights: what a worker keeps in memory (~4 KB each).",

@@ -174,9 +174,23 @@ class StoryDecider:
         closed: dict[str, Story] = {}
         clusterer = StoryClusterer(window=self._story_window, threshold=self._stories.threshold,
                                    vocabulary=self.vocabulary, on_close=lambda story: closed.setdefault(story.id, story))
-        # Every key the batch's articles could select a story by, whatever the IDF at their turn.
-        keys = {kind: {k for f in features for k in feature_vectors(f)[kind]} for kind in VECTOR_KINDS}
-        return _Placing(clusterer, keys, closed=closed)
+        return _Placing(clusterer, self._selecting_keys(clusterer, features), closed=closed)
+
+    def _selecting_keys(self, clusterer: StoryClusterer, features: list[StoryFeatures]) -> dict[str, set[Any]]:
+        """Every key the batch's articles could select a story by: with the IDF held for the batch,
+        their candidate keys (entities, key phrases, rarest terms: a few dozen each); otherwise,
+        whatever the IDF at their turn, all their keys (hundreds each, every one indexed for each
+        story read)."""
+        keys: dict[str, set[Any]] = {kind: set() for kind in VECTOR_KINDS}
+        for f in features:
+            vectors = feature_vectors(f)
+            if self.vocabulary.is_held:
+                for kind, key in clusterer.candidate_keys(vectors):
+                    keys[kind].add(key)
+            else:
+                for kind in VECTOR_KINDS:
+                    keys[kind].update(vectors[kind])
+        return keys
 
     def _restore(self, placing: _Placing, stored: StoredStory) -> None:
         story_id = stored.state["id"]

@@ -15,6 +15,10 @@ written (which gives the document a new `_seq_no`).
 
 Stories are written with `if_seq_no`/`if_primary_term`: a story another worker changed since it
 was read is refused (409) and reported as a conflict, for the decider to add its articles again.
+
+Candidates are searched without their source: each hit's version (`_seq_no`, `_primary_term`)
+tells whether the worker holds it parsed already (processors/stories/cache.py), and only the
+others are read (one mget).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from elasticsearch import ApiError, Elasticsearch
 
 from newsflow.errors import ServiceUnavailable
 from newsflow.index.indices import TRANSIENT_ERRORS
+from processors.stories.cache import VersionedCache
 from processors.stories.features import StoryFeatures
 from processors.stories.neardup import Fingerprint, band_keys
 from processors.stories.store import WRITE_ONLY, Claim, StateRecord, StoredCandidate, StoredStory, story_keys
@@ -49,9 +54,12 @@ def article_keys(fp: Fingerprint | None) -> list[str]:
 class ElasticsearchStore:
     """A `StateStore` on one Elasticsearch index; every call is one request (bulk, mget or msearch)."""
 
-    def __init__(self, client: Elasticsearch, index: str) -> None:
+    def __init__(self, client: Elasticsearch, index: str, *, cached_articles: int = 0, cached_stories: int = 0) -> None:
         self._client = client
         self.index = index
+        # (claim number, record, keys) of candidate articles; the partial state of candidate stories.
+        self.cached_articles: VersionedCache[tuple[int, StateRecord, frozenset[str]]] = VersionedCache(cached_articles)
+        self.cached_stories: VersionedCache[dict[str, Any]] = VersionedCache(cached_stories)
 
     # --- articles ------------------------------------------------------------------------------------------------
 
@@ -87,12 +95,12 @@ class ElasticsearchStore:
             return {fp.article_id: [] for fp in fingerprints}
         query = {"bool": {"filter": [{"term": {"kind": "article"}}, {"terms": {"keys": union}},
                                      {"range": {"arrived": {"gte": since.isoformat()}}}]}}
-        hits = self._search(query, size=min(_MAX_HITS, limit * len(fingerprints)), sort=[{"claimed": "asc"}],
-                            source=_CANDIDATE_SOURCE)
-        stored = {record.article_id: (seq, record) for seq, record in map(self._parse_article, hits)}
-        holders: dict[str, list[str]] = {}  # key -> the candidates that have it
-        for article_id, (_, record) in stored.items():
-            for key in article_keys(record.fingerprint):
+        hits = self._search(query, size=min(_MAX_HITS, limit * len(fingerprints)), sort=[{"claimed": "asc"}], source=False)
+        stored = self._candidate_articles(hits)
+        holders: dict[str, list[str]] = {}  # key -> the candidates that have it, of the keys wanted
+        wanted_any = frozenset(union)
+        for article_id, (_, _, keys) in stored.items():
+            for key in keys & wanted_any:
                 holders.setdefault(key, []).append(article_id)
         found = {}
         for fp in fingerprints:
@@ -101,6 +109,25 @@ class ElasticsearchStore:
             shared.pop(fp.article_id, None)
             best = sorted(shared, key=lambda a: (-shared[a], stored[a][0]))[:limit]
             found[fp.article_id] = sorted((StoredCandidate(stored[a][1], stored[a][0]) for a in best), key=lambda c: c.seq)
+        return found
+
+    def _candidate_articles(self, hits: list[dict[str, Any]]) -> dict[str, tuple[int, StateRecord, frozenset[str]]]:
+        """(claim number, record, keys) of each hit: kept from an earlier batch if unchanged, else read."""
+        found, missing = {}, []
+        for hit in hits:
+            entry = self.cached_articles.get(hit["_id"], _version(hit))
+            if entry is None:
+                missing.append(hit["_id"])
+            else:
+                found[hit["_id"]] = entry
+        if missing:
+            docs = self._call(lambda: self._client.mget(index=self.index, ids=missing, source_includes=_CANDIDATE_SOURCE))["docs"]
+            for doc in docs:
+                if doc.get("found"):  # else deleted meanwhile (it left the window)
+                    seq, record = self._parse_article(doc)
+                    entry = (seq, record, frozenset(article_keys(record.fingerprint)))
+                    self.cached_articles.put(doc["_id"], _version(doc), entry)
+                    found[doc["_id"]] = entry
         return found
 
     def records(self, article_ids: Iterable[str]) -> dict[str, StateRecord]:
@@ -174,24 +201,36 @@ class ElasticsearchStore:
 
     def story_candidates(self, keys: Sequence[Sequence[str]], since: datetime, limit: int) -> list[list[StoredStory]]:
         """One search for the batch: the open stories sharing any of its keys, the most shared
-        first; each named clause tells which keys a story shares (`matched_queries`), so the
-        stories are ranked for each article here, then read once each."""
+        first, each with its keys, so the stories are ranked for each article here, then read once
+        each. (Named clauses, `matched_queries`, would tell the keys shared instead, at a third more
+        of Elasticsearch's time than the keys themselves cost.)"""
         union = list(dict.fromkeys(k for wanted in keys for k in wanted))
         if not union:
             return [[] for _ in keys]
-        should = [{"constant_score": {"filter": {"term": {"keys": {"value": key, "_name": key}}}}} for key in union]
+        should = [{"constant_score": {"filter": {"term": {"keys": key}}}} for key in union]
         query = {"bool": {"filter": [{"term": {"kind": "story"}}, {"range": {"arrived": {"gte": since.isoformat()}}}],
                           "should": should, "minimum_should_match": 1}}
         hits = self._search(query, size=min(_MAX_HITS, limit * len(keys)), sort=[{"_score": "desc"}, {"story_id": "asc"}],
-                            source=False)
-        matched = [(hit["_id"], set(hit.get("matched_queries", ()))) for hit in hits]
+                            source=["keys"])
+        versions = {hit["_id"]: _version(hit) for hit in hits}
+        wanted_any = frozenset(union)
+        matched = [(hit["_id"], wanted_any.intersection(hit["_source"].get("keys", ()))) for hit in hits]
         ranked = []
         for wanted in keys:
             mine = set(wanted)
             shared = {story_id: len(mine & theirs) for story_id, theirs in matched if mine & theirs}
             ranked.append(sorted(shared, key=lambda story_id: (-shared[story_id], story_id))[:limit])
-        stories = self.stories({s for ids in ranked for s in ids}, partial=True)
+        stories = self._candidate_stories({s: versions[s] for ids in ranked for s in ids})
         return [[stories[s] for s in ids if s in stories] for ids in ranked]
+
+    def _candidate_stories(self, versions: dict[str, Any]) -> dict[str, StoredStory]:
+        """Partial stories at these versions: kept from an earlier batch if unchanged, else read."""
+        found = {}
+        for story_id, version in versions.items():
+            state = self.cached_stories.get(story_id, version)
+            if state is not None:
+                found[story_id] = StoredStory(state, version, partial=True)
+        return found | self.stories([s for s in versions if s not in found], partial=True)
 
     def stories(self, story_ids: Iterable[str], *, partial: bool = False) -> dict[str, StoredStory]:
         """Stories by id; `partial`: without what only writing a story needs (most of its bytes)."""
@@ -200,7 +239,11 @@ class ElasticsearchStore:
             return {}
         excludes = _WRITE_ONLY if partial else None
         docs = self._call(lambda: self._client.mget(index=self.index, ids=ids, source_excludes=excludes))["docs"]
-        return {doc["_id"]: self._parse_story(doc, partial) for doc in docs if doc.get("found")}
+        found = {doc["_id"]: self._parse_story(doc, partial) for doc in docs if doc.get("found")}
+        if partial:
+            for story_id, stored in found.items():
+                self.cached_stories.put(story_id, stored.version, stored.state)
+        return found
 
     def save_stories(self, stories: Sequence[StoredStory]) -> set[str]:
         operations: list[dict[str, Any]] = []
@@ -224,6 +267,9 @@ class ElasticsearchStore:
                 conflicts.add(story.state["id"])
             elif "error" in result:
                 raise _failed("save stories", result["error"])
+            else:  # as a candidate read of it would answer, at the version just written
+                self.cached_stories.put(story.state["id"], _version(result),
+                                        {k: v for k, v in story.state.items() if k not in WRITE_ONLY})
         return conflicts
 
     @staticmethod
@@ -261,6 +307,11 @@ _WRITE_ONLY = [f"record.{f}" for f in WRITE_ONLY]
 # What a duplicate decision reads of a candidate: not its story features (most of a record).
 _CANDIDATE_SOURCE = ["claimed", *(f"record.{f}" for f in ("v", "id", "published", "arrived", "checked", "fingerprint",
                                                            "duplicate_of", "similarity", "story_id"))]
+
+
+def _version(hit: dict[str, Any]) -> tuple[int, int]:
+    """A document's version as a search hit, an mget document or a bulk item gives it."""
+    return hit["_seq_no"], hit["_primary_term"]
 
 
 def _failed(what: str, error: Any) -> ServiceUnavailable:

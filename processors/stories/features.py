@@ -284,6 +284,11 @@ class Vocabulary:
             for change in pending:
                 change()
 
+    @property
+    def is_held(self) -> bool:
+        """Whether the IDF weights stay as they are until the batch ends (`held`)."""
+        return self._held is not None
+
     def add(self, vectors: Mapping[str, Mapping[Any, float]], arrived: datetime) -> None:
         if self._held is not None:
             self._held.append(partial(self.add, vectors, arrived))

@@ -134,7 +134,10 @@ class StoryStateService:
         except ApiError as exc:  # a missing privilege, a red cluster: waited out, with the reason
             raise ServiceUnavailable(f"could not create {self._es.stories_state_index} ({exc.meta.status}: {str(exc)[:200]})",
                                      service="elasticsearch") from None
-        decider = StoryDecider(ElasticsearchStore(client, self._es.stories_state_index), self._processor)
+        store = ElasticsearchStore(client, self._es.stories_state_index,
+                                   cached_articles=self._processor.duplicates.cached_articles,
+                                   cached_stories=self._processor.stories.cached_stories)
+        decider = StoryDecider(store, self._processor)
         warmed = decider.warm_up()
         log.info("stories state ready index=%s vocabulary=%d seconds=%.1f", self._es.stories_state_index, warmed,
                  time.monotonic() - started)

@@ -1,11 +1,12 @@
 """The Elasticsearch stories store against the real cluster: it decides exactly as the in-memory
 store does on the labelled set (the candidates it finds are the same), a batch retried after its
-stories were written counts no article twice, it refuses a story written at a stale version, and
-it deletes what left the window."""
+stories were written counts no article twice, it refuses a story written at a stale version, it
+reads a candidate again only once another worker changed it, and it deletes what left the window."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -27,7 +28,10 @@ BATCH = 16
 @pytest.fixture
 def store(settings):
     client = make_client(settings.elasticsearch)
-    yield ElasticsearchStore(client, settings.elasticsearch.stories_state_index)
+    # With the caches of a worker's defaults: deciding with them must not change a decision.
+    p = settings.processor
+    yield ElasticsearchStore(client, settings.elasticsearch.stories_state_index, cached_articles=p.duplicates.cached_articles,
+                             cached_stories=p.stories.cached_stories)
     client.close()
 
 
@@ -108,3 +112,69 @@ def test_what_left_the_window_is_deleted(store, settings):
     finally:
         client.close()
     assert left == {"new-0", "new-1", "new-2"}
+
+
+@pytest.fixture
+def two_workers(settings):
+    """Two stores on one index, each with its own client (two workers), and the ids each one's
+    client read with mget (a wrapper around the real client's method)."""
+    es = settings.elasticsearch
+    clients = [make_client(es), make_client(es)]
+    reads: list[list[str]] = [[], []]
+    for client, read in zip(clients, reads, strict=True):
+        real = client.mget
+
+        def mget(*args, _real=real, _read=read, **kwargs):
+            _read.extend(kwargs["ids"])
+            return _real(*args, **kwargs)
+
+        client.mget = mget
+    stores = [ElasticsearchStore(c, es.stories_state_index, cached_articles=100, cached_stories=100) for c in clients]
+    yield stores, reads
+    for client in clients:
+        client.close()
+
+
+def _refresh(store: ElasticsearchStore) -> None:
+    store._client.indices.refresh(index=store.index)  # noqa: SLF001 - the searches see what was written
+
+
+def test_a_candidate_story_is_read_again_only_once_another_worker_changed_it(two_workers):
+    (mine, theirs), (my_reads, _) = two_workers
+    since = datetime(2026, 3, 1, tzinfo=UTC)
+    state = {"id": "story-riga", "last_arrival": "2026-03-02T08:00:00+00:00", "size": 1,
+             "centroid": {"entities": [["riga", 1.0]]}, "members": [{"written": "only"}]}
+    assert mine.save_stories([StoredStory(state)]) == set()
+    _refresh(mine)
+    [[found]] = mine.story_candidates([["entities:riga"]], since, 5)
+    assert found.state["size"] == 1 and "members" not in found.state  # as a candidate: partial
+    assert my_reads == []  # written by this worker: known at the version it wrote
+
+    [read] = theirs.stories(["story-riga"]).values()
+    assert theirs.save_stories([StoredStory({**state, "size": 2}, read.version)]) == set()
+    _refresh(theirs)
+    [[found]] = mine.story_candidates([["entities:riga"]], since, 5)
+    assert found.state["size"] == 2  # changed by the other worker: read again
+    assert my_reads == ["story-riga"]
+    [[found]] = mine.story_candidates([["entities:riga"]], since, 5)
+    assert (found.state["size"], my_reads) == (2, ["story-riga"])  # unchanged since: not read again
+
+
+def test_a_candidate_article_is_read_again_only_once_its_decision_changed(two_workers):
+    (mine, theirs), (my_reads, _) = two_workers
+    [(fp, features)] = labelled_batches()[0][:1]
+    theirs.claim([StateRecord(fp.article_id, fp.published, fp.arrived, fingerprint=fp)])
+    copy = replace(fp, article_id="the-copy")
+    since = fp.arrival - timedelta(days=1)
+
+    [first] = mine.duplicate_candidates([copy], since, 5)["the-copy"]
+    assert (first.record.article_id, first.record.story_id) == (fp.article_id, None)
+    mine.duplicate_candidates([copy], since, 5)
+    assert my_reads == [fp.article_id]  # unchanged: read once
+
+    theirs.save_records([StateRecord(fp.article_id, fp.published, fp.arrived, fingerprint=fp, features=features, checked=True,
+                                     story_id="story-1", claimed=first.seq)])
+    _refresh(theirs)
+    [again] = mine.duplicate_candidates([copy], since, 5)["the-copy"]
+    assert again.record.story_id == "story-1"  # decided by the other worker meanwhile: read again
+    assert (again.seq, my_reads) == (first.seq, [fp.article_id, fp.article_id])
