@@ -207,14 +207,27 @@ class Story:
             last_updated=datetime.fromisoformat(data["last_updated"]), vocabulary=vocabulary,
             dated=bool(data.get("dated", True)), last_arrival=datetime.fromisoformat(last_arrival) if last_arrival else None,
             size=int(data.get("size", 0)),
-            centroid={kind: Counter({(int(k) if kind == "terms" else k): float(w) for k, w in data["centroid"].get(kind, ())})
-                      for kind in VECTOR_KINDS},
+            centroid={kind: _centroid_from_state(kind, data["centroid"].get(kind, ())) for kind in VECTOR_KINDS},
             members={m.article_id: m for m in members}, duplicates=list(data.get("duplicates", ())),
             added=deque(data.get("added", ()), maxlen=MAX_ADDED),
             sources=set(data.get("sources", ())),
             entity_names={k: (v[0], v[1]) for k, v in data.get("entity_names", {}).items()},
             phrases=Counter(data.get("phrases", {})), topics=Counter(data.get("topics", {})),
         )
+
+
+def _centroid_from_state(kind: str, entries: Any) -> Counter[Any]:
+    """A centroid's [key, weight] pairs as stored: turned into a Counter by `dict` itself when they
+    are as `to_state` writes them (a story read is parsed at every batch it is a candidate in);
+    each pair converted when not (a term stored as a string, a weight as a string)."""
+    try:
+        counter = Counter(dict(entries))
+    except (TypeError, ValueError):
+        counter = None
+    if counter is None or not all(type(w) is float for w in counter.values()) or (
+            kind == "terms" and not all(type(k) is int for k in counter)):
+        counter = Counter({(int(k) if kind == "terms" else k): float(w) for k, w in entries})
+    return counter
 
 
 def _prune(counter: Counter[Any], limit: int) -> None:

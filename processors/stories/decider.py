@@ -233,7 +233,8 @@ class StoryDecider:
         versions = placing.versions
         stories = {s: placing.clusterer.story(s) or placing.closed[s] for s in additions}
         # Decided on their centroids only: read whole now, and the batch's articles added to that.
-        whole = self.store.stories(set(stories) & placing.partial)
+        joined = set(stories) & placing.partial
+        whole = self.store.stories(joined, versions={s: versions[s] for s in joined})
         stories |= {s: self._added_again(whole.get(s), stories[s], additions[s], versions) for s in whole}
         saved: list[Story] = []
         for _ in range(MAX_SAVE_ATTEMPTS):

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -57,9 +57,10 @@ class ElasticsearchStore:
     def __init__(self, client: Elasticsearch, index: str, *, cached_articles: int = 0, cached_stories: int = 0) -> None:
         self._client = client
         self.index = index
-        # (claim number, record, keys) of candidate articles; the partial state of candidate stories.
+        # (claim number, record, keys) of candidate articles; (state, whole) of stories: partial as
+        # read for deciding, whole as this worker wrote it or read it to write it.
         self.cached_articles: VersionedCache[tuple[int, StateRecord, frozenset[str]]] = VersionedCache(cached_articles)
-        self.cached_stories: VersionedCache[dict[str, Any]] = VersionedCache(cached_stories)
+        self.cached_stories: VersionedCache[tuple[dict[str, Any], bool]] = VersionedCache(cached_stories)
 
     # --- articles ------------------------------------------------------------------------------------------------
 
@@ -200,18 +201,27 @@ class ElasticsearchStore:
     # --- stories -------------------------------------------------------------------------------------------------
 
     def story_candidates(self, keys: Sequence[Sequence[str]], since: datetime, limit: int) -> list[list[StoredStory]]:
-        """One search for the batch: the open stories sharing any of its keys, the most shared
-        first, each with its keys, so the stories are ranked for each article here, then read once
-        each. (Named clauses, `matched_queries`, would tell the keys shared instead, at a third more
-        of Elasticsearch's time than the keys themselves cost.)"""
+        """The open stories sharing any of the batch's keys, each with its keys, so they are ranked
+        for each article here, then read once each (those the worker does not hold at that version).
+
+        First a filter for them all: most batches match fewer stories than they may read (`limit`
+        per article), and then it finds the same stories at a third of the cost of ranking them in
+        Elasticsearch. Only when more match is the search repeated, the most shared keys first (a
+        disjunction scored over every key; named clauses, `matched_queries`, would cost a third
+        more again than reading each story's keys)."""
         union = list(dict.fromkeys(k for wanted in keys for k in wanted))
         if not union:
             return [[] for _ in keys]
-        should = [{"constant_score": {"filter": {"term": {"keys": key}}}} for key in union]
-        query = {"bool": {"filter": [{"term": {"kind": "story"}}, {"range": {"arrived": {"gte": since.isoformat()}}}],
-                          "should": should, "minimum_should_match": 1}}
-        hits = self._search(query, size=min(_MAX_HITS, limit * len(keys)), sort=[{"_score": "desc"}, {"story_id": "asc"}],
-                            source=["keys"])
+        size = min(_MAX_HITS, limit * len(keys))
+        in_window = [{"term": {"kind": "story"}}, {"range": {"arrived": {"gte": since.isoformat()}}}]
+        answer = self._call(lambda: self._client.search(
+            index=self.index, query={"bool": {"filter": [*in_window, {"terms": {"keys": union}}]}}, size=size,
+            _source=["keys"], seq_no_primary_term=True, track_total_hits=size + 1))
+        hits = answer["hits"]["hits"]
+        if answer["hits"]["total"]["value"] > size:
+            should = [{"constant_score": {"filter": {"term": {"keys": key}}}} for key in union]
+            hits = self._search({"bool": {"filter": in_window, "should": should, "minimum_should_match": 1}}, size=size,
+                                sort=[{"_score": "desc"}, {"story_id": "asc"}], source=["keys"])
         versions = {hit["_id"]: _version(hit) for hit in hits}
         wanted_any = frozenset(union)
         matched = [(hit["_id"], wanted_any.intersection(hit["_source"].get("keys", ()))) for hit in hits]
@@ -227,23 +237,31 @@ class ElasticsearchStore:
         """Partial stories at these versions: kept from an earlier batch if unchanged, else read."""
         found = {}
         for story_id, version in versions.items():
-            state = self.cached_stories.get(story_id, version)
-            if state is not None:
-                found[story_id] = StoredStory(state, version, partial=True)
+            cached = self.cached_stories.get(story_id, version)
+            if cached is not None:
+                found[story_id] = StoredStory(_partial(cached[0]), version, partial=True)
         return found | self.stories([s for s in versions if s not in found], partial=True)
 
-    def stories(self, story_ids: Iterable[str], *, partial: bool = False) -> dict[str, StoredStory]:
-        """Stories by id; `partial`: without what only writing a story needs (most of its bytes)."""
-        ids = list(story_ids)
+    def stories(self, story_ids: Iterable[str], *, partial: bool = False,
+                versions: Mapping[str, Any] | None = None) -> dict[str, StoredStory]:
+        """Stories by id; `partial`: without what only writing a story needs (most of its bytes).
+        `versions`: the version each was read at, as a candidate: a story this worker holds whole
+        at that version is not read again (if it changed since, writing it is refused, and the
+        story read again without)."""
+        found: dict[str, StoredStory] = {}
+        for story_id, version in (versions or {}).items():
+            cached = self.cached_stories.get(story_id, version) if not partial else None
+            if cached is not None and cached[1]:
+                found[story_id] = StoredStory(cached[0], version)
+        ids = [s for s in story_ids if s not in found]
         if not ids:
-            return {}
+            return found
         excludes = _WRITE_ONLY if partial else None
         docs = self._call(lambda: self._client.mget(index=self.index, ids=ids, source_excludes=excludes))["docs"]
-        found = {doc["_id"]: self._parse_story(doc, partial) for doc in docs if doc.get("found")}
-        if partial:
-            for story_id, stored in found.items():
-                self.cached_stories.put(story_id, stored.version, stored.state)
-        return found
+        read = {doc["_id"]: self._parse_story(doc, partial) for doc in docs if doc.get("found")}
+        for story_id, stored in read.items():
+            self.cached_stories.put(story_id, stored.version, (stored.state, not partial))
+        return found | read
 
     def save_stories(self, stories: Sequence[StoredStory]) -> set[str]:
         operations: list[dict[str, Any]] = []
@@ -267,9 +285,8 @@ class ElasticsearchStore:
                 conflicts.add(story.state["id"])
             elif "error" in result:
                 raise _failed("save stories", result["error"])
-            else:  # as a candidate read of it would answer, at the version just written
-                self.cached_stories.put(story.state["id"], _version(result),
-                                        {k: v for k, v in story.state.items() if k not in WRITE_ONLY})
+            else:  # whole, at the version just written
+                self.cached_stories.put(story.state["id"], _version(result), (story.state, True))
         return conflicts
 
     @staticmethod
@@ -307,6 +324,11 @@ _WRITE_ONLY = [f"record.{f}" for f in WRITE_ONLY]
 # What a duplicate decision reads of a candidate: not its story features (most of a record).
 _CANDIDATE_SOURCE = ["claimed", *(f"record.{f}" for f in ("v", "id", "published", "arrived", "checked", "fingerprint",
                                                            "duplicate_of", "similarity", "story_id"))]
+
+
+def _partial(state: dict[str, Any]) -> dict[str, Any]:
+    """A story's state as a candidate read answers it: without what only writing needs."""
+    return {k: v for k, v in state.items() if k not in WRITE_ONLY}
 
 
 def _version(hit: dict[str, Any]) -> tuple[int, int]:

@@ -154,8 +154,9 @@ class StateStore(Protocol):
     def story_candidates(self, keys: Sequence[Sequence[str]], since: datetime, limit: int) -> list[list[StoredStory]]:
         """Per key list: the stories updated by an arrival since `since` sharing the most keys with it."""
 
-    def stories(self, story_ids: Iterable[str]) -> dict[str, StoredStory]:
-        """The stored stories of these ids."""
+    def stories(self, story_ids: Iterable[str], *, versions: Mapping[str, Any] | None = None) -> dict[str, StoredStory]:
+        """The stored stories of these ids; `versions`: those at which the caller read them
+        (as candidates), which a store may answer from what it holds of them at that version."""
 
     def save_stories(self, stories: Sequence[StoredStory]) -> set[str]:
         """Write stories, each only if still at the version it was read at; returns the ids that
@@ -230,7 +231,7 @@ class MemoryStore:
                                         self._stories[s][1], partial=True) for s in best])
         return answers
 
-    def stories(self, story_ids: Iterable[str]) -> dict[str, StoredStory]:
+    def stories(self, story_ids: Iterable[str], *, versions: Mapping[str, Any] | None = None) -> dict[str, StoredStory]:
         return {s: StoredStory(*self._stories[s]) for s in story_ids if s in self._stories}
 
     def save_stories(self, stories: Sequence[StoredStory]) -> set[str]:

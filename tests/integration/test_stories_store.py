@@ -149,6 +149,8 @@ def test_a_candidate_story_is_read_again_only_once_another_worker_changed_it(two
     [[found]] = mine.story_candidates([["entities:riga"]], since, 5)
     assert found.state["size"] == 1 and "members" not in found.state  # as a candidate: partial
     assert my_reads == []  # written by this worker: known at the version it wrote
+    whole = mine.stories(["story-riga"], versions={"story-riga": found.version})["story-riga"]
+    assert (whole.state["members"], my_reads) == ([{"written": "only"}], [])  # whole too, to write it again
 
     [read] = theirs.stories(["story-riga"]).values()
     assert theirs.save_stories([StoredStory({**state, "size": 2}, read.version)]) == set()
@@ -156,8 +158,10 @@ def test_a_candidate_story_is_read_again_only_once_another_worker_changed_it(two
     [[found]] = mine.story_candidates([["entities:riga"]], since, 5)
     assert found.state["size"] == 2  # changed by the other worker: read again
     assert my_reads == ["story-riga"]
+    mine.stories(["story-riga"], versions={"story-riga": found.version})
+    assert my_reads == ["story-riga", "story-riga"]  # known as a candidate only: read whole to write it
     [[found]] = mine.story_candidates([["entities:riga"]], since, 5)
-    assert (found.state["size"], my_reads) == (2, ["story-riga"])  # unchanged since: not read again
+    assert (found.state["size"], len(my_reads)) == (2, 2)  # unchanged since: not read again
 
 
 def test_a_candidate_article_is_read_again_only_once_its_decision_changed(two_workers):
@@ -178,3 +182,22 @@ def test_a_candidate_article_is_read_again_only_once_its_decision_changed(two_wo
     [again] = mine.duplicate_candidates([copy], since, 5)["the-copy"]
     assert again.record.story_id == "story-1"  # decided by the other worker meanwhile: read again
     assert (again.seq, my_reads) == (first.seq, [fp.article_id, fp.article_id])
+
+
+def test_when_more_stories_match_than_may_be_read_those_sharing_most_keys_are_read(store):
+    """Three stories share keys with the article and one may be read (`limit` 1): the filter that
+    finds them all finds too many, and the search ranked by keys shared picks the closest, though
+    it was written last."""
+    def story(story_id: str, keys: list[str]) -> StoredStory:
+        return StoredStory({"id": story_id, "last_arrival": "2026-03-02T08:00:00+00:00",
+                            "centroid": {"entities": [[k, 1.0] for k in keys]}})
+
+    assert store.save_stories([story("story-a", ["riga"]), story("story-b", ["riga"]),
+                               story("story-c", ["riga", "tallinn", "vilnius"])]) == set()
+    _refresh(store)
+    since = datetime(2026, 3, 1, tzinfo=UTC)
+    wanted = ["entities:riga", "entities:tallinn", "entities:vilnius"]
+    [[best]] = store.story_candidates([wanted], since, 1)
+    assert best.state["id"] == "story-c"
+    found = store.story_candidates([wanted], since, 5)[0]  # all of them fit: found by the filter, ranked the same
+    assert [s.state["id"] for s in found] == ["story-c", "story-a", "story-b"]

@@ -202,3 +202,18 @@ def test_shared_names_without_shared_words_make_no_story():
                                         text="Les populations d'oiseaux ont chuté d'un tiers en trente ans.",
                                         entities=france, language="fr"))
     assert a.created and b.created and a.story_id != b.story_id
+
+
+@pytest.mark.parametrize("terms", [[[17, 2.0], [4, 1.5]], [["17", 2], ["4", "1.5"]]], ids=["as written", "as strings"])
+def test_a_stored_centroid_is_read_with_int_terms_and_float_weights(terms):
+    from processors.stories.clustering import Story
+    from processors.stories.features import Vocabulary
+
+    state = {"id": "story-1", "first_seen": "2026-03-01T08:00:00+00:00", "last_updated": "2026-03-01T09:00:00+00:00",
+             "centroid": {"entities": [["riga", 1.0]], "keyphrases": [], "terms": terms}}
+    story = Story.from_state(state, Vocabulary())
+    assert story.centroid["terms"] == {17: 2.0, 4: 1.5}
+    assert all(type(k) is int and type(w) is float for k, w in story.centroid["terms"].items())
+    assert story.centroid["entities"] == {"riga": 1.0}
+    story.centroid["terms"][17] += 1.0  # the story's own: the state read is not changed
+    assert terms[0][1] in (2.0, 2)
