@@ -156,6 +156,7 @@ class ProcessorRun:
     words: tuple[int, ...]
     model: str
     batch_size: int
+    nlp_batch_size: int
     steps: tuple[str, ...]
     bases: tuple[float, ...]  # bare nlp.pipe
     ones: tuple[float, ...]  # one worker via Kafka
@@ -179,7 +180,7 @@ class ProcessorRun:
         words = self.words
         return [
             f"articles: {self.articles}, {min(words)}-{max(words)} words (mean {sum(words) / len(words):.0f}); "
-            f"model {self.model}, batch {self.batch_size}; steps {', '.join(self.steps)}",
+            f"model {self.model}, batch {self.batch_size} (nlp.pipe {self.nlp_batch_size}); steps {', '.join(self.steps)}",
             f"bare nlp.pipe, ner + sentencizer (baseline): median {base:.1f} articles/s "
             f"(rounds: {', '.join(f'{r:.1f}' for r in self.bases)})",
             f"newsflow process, 1 worker via Kafka: median {one:.1f} articles/s (rounds: {', '.join(f'{r:.1f}' for r in self.ones)}), "
@@ -211,7 +212,7 @@ def measure(args: argparse.Namespace) -> ProcessorRun:
     texts = [f"{a.title}\n\n{a.text}" for a in articles]
     bases, ones, rss = [], [], []
     for _ in range(args.rounds):  # alternate: this machine's speed drifts by 20% within minutes
-        bases.append(bare_pipe(p.model, texts, p.batch_size))
+        bases.append(bare_pipe(p.model, texts, p.nlp_batch_size))
         rate, peaks = workers_rate(articles, 1, args.log_dir)
         ones.append(rate)
         rss += peaks
@@ -220,6 +221,7 @@ def measure(args: argparse.Namespace) -> ProcessorRun:
     slow = naive(p.model, texts[: args.naive_sample])
     return ProcessorRun(
         articles=len(articles), words=tuple(len(a.text.split()) for a in articles), model=p.model, batch_size=p.batch_size,
+        nlp_batch_size=p.nlp_batch_size,
         steps=tuple(p.steps), bases=tuple(bases), ones=tuple(ones), two=two, rss=tuple(rss), naive_sample=args.naive_sample,
         slow=slow, self_peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     )

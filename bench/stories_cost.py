@@ -1,7 +1,7 @@
 """Cost of near-duplicates and stories (issue 8): the `news.duplicates.v1` and `news.stories.v1`
 steps against NER, per article, on the processor benchmark's articles.
 
-    .venv/bin/python -m bench.stories_cost [--articles 1000] [--batch 32] [--json]
+    .venv/bin/python -m bench.stories_cost [--articles 1000] [--batch 128] [--json]
 
 Every step of the default chain is timed one by one over the same articles that
 bench/processor_throughput.py builds (`realistic_articles`), in batches as the processor runs them
@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from bench.common import Figure, bench_settings, emit, figure, machine, remove
 from bench.processor_throughput import realistic_articles
 from newsflow.index.indices import make_client
-from newsflow.settings import Settings
+from newsflow.settings import ProcessorSettings, Settings
 from processors.base import Chain, Draft, build_chain
 from processors.catalog import load_steps
 from processors.stories.decider import StoryDecider
@@ -154,7 +154,8 @@ def measure(args: argparse.Namespace) -> list[Figure]:
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=1000)
-    parser.add_argument("--batch", type=int, default=32, help="articles per step call, as the processor's batch size")
+    parser.add_argument("--batch", type=int, default=ProcessorSettings().batch_size,
+                        help="articles per step call: the processor's batch size (processor.batch_size, default %(default)s)")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON, as the last line")
     return parser.parse_args(argv)
 

@@ -1,7 +1,7 @@
 """Near-duplicates and stories with a news agency's window (issue 18): a million articles in the
 state, then what a worker costs.
 
-    .venv/bin/python -m bench.stories_scale [--window 1000000] [--articles 300] [--batch 32] [--keep] [--json]
+    .venv/bin/python -m bench.stories_scale [--window 1000000] [--articles 300] [--batch 128] [--keep] [--json]
 
 1. The window: `--window` synthetic articles (and their stories, about four articles each, a
    third of them in the last 72 hours) are written straight into a stories-state index of their
@@ -37,7 +37,7 @@ from elasticsearch import helpers
 
 from bench.common import Figure, bench_settings, emit, figure, machine, proc_status_mb, remove
 from newsflow.index.indices import ensure_stories_state_index, make_client
-from newsflow.settings import Settings
+from newsflow.settings import ProcessorSettings, Settings
 from processors.stories.clustering import story_id_for
 from processors.stories.es_store import article_keys
 from processors.stories.features import StoryFeatures
@@ -213,7 +213,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--window", type=int, default=1_000_000, help="synthetic articles in the state (default 1,000,000)")
     parser.add_argument("--articles", type=int, default=300, help="real articles the worker then processes")
-    parser.add_argument("--batch", type=int, default=32, help="articles per step call, as the processor's batch size")
+    parser.add_argument("--batch", type=int, default=ProcessorSettings().batch_size,
+                        help="articles per step call: the processor's batch size (processor.batch_size, default %(default)s)")
     parser.add_argument("--index", help="reuse this state index (kept from an earlier run with --keep)")
     parser.add_argument("--keep", action="store_true", help=f"keep the state index (as {KEPT_INDEX}) for the next run")
     parser.add_argument("--json", action="store_true", help="also print the figures as JSON, as the last line")

@@ -166,7 +166,7 @@ class EntitiesStep:
         for language, model in self._model_names.items():
             check_model_installed(model, language)
         self._pipelines: dict[str, Language] = {ENGLISH: load_ner_pipeline(settings.model)}
-        self._batch_size = settings.batch_size
+        self._batch_size = settings.nlp_batch_size
         # spaCy refuses texts of nlp.max_length characters or more (a guard against memory blow-ups).
         self._max_chars = min(settings.max_text_chars, self._pipelines[ENGLISH].max_length - 1)
         self._honorifics = tuple(settings.entities.honorifics)

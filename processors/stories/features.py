@@ -262,7 +262,7 @@ class Vocabulary:
         # earliest arrived leave. The IDF of a few thousand recent articles ranks words as well.
         self.limit = limit
         self._held: list[Callable[[], None]] | None = None  # what a held batch added and evicted, in order
-        self._held_idf: _SquaredIdf | None = None
+        self._held_idf: SquaredIdf | None = None
 
     @contextmanager
     def held(self) -> Iterator[None]:
@@ -318,17 +318,19 @@ class Vocabulary:
     def idf(self, kind: str, key: Any) -> float:
         return math.log((self.documents + 1) / (self.frequency[kind].get(key, 0) + 1)) + 1.0
 
-    def squared_idf(self) -> _SquaredIdf:
+    def squared_idf(self) -> SquaredIdf:
         """IDF² by (kind, key), memoised while the counts stay as they are: for one decision, or
         for the whole batch while `held`."""
         if self._held is None:
-            return _SquaredIdf(self)
+            return SquaredIdf(self)
         if self._held_idf is None:
-            self._held_idf = _SquaredIdf(self)
+            self._held_idf = SquaredIdf(self)
         return self._held_idf
 
 
-class _SquaredIdf(dict):
+class SquaredIdf(dict):
+    """IDF² by (kind, key) of one vocabulary, worked out as asked for (`Vocabulary.squared_idf`)."""
+
     def __init__(self, vocabulary: Vocabulary) -> None:
         super().__init__()
         self._vocabulary = vocabulary
@@ -338,13 +340,17 @@ class _SquaredIdf(dict):
         return value
 
 
-def vector_norms(vectors: Mapping[str, Mapping[Any, float]], idf2: _SquaredIdf) -> dict[str, float]:
+def vector_norms(vectors: Mapping[str, Mapping[Any, float]], idf2: SquaredIdf) -> dict[str, float]:
     """Each kind's IDF-weighted length: worked out once per article and story of a decision, not
     once per pair compared (a story's centroid holds hundreds of keys)."""
-    return {kind: math.sqrt(sum(w * w * idf2[kind, k] for k, w in vectors[kind].items())) for kind in VECTOR_KINDS}
+    return {kind: _norm(vectors[kind], kind, idf2) for kind in VECTOR_KINDS}
 
 
-def _cosine(a: Mapping[Any, float], b: Mapping[Any, float], kind: str, idf2: _SquaredIdf, norm_a: float, norm_b: float) -> float:
+def _norm(vector: Mapping[Any, float], kind: str, idf2: SquaredIdf) -> float:
+    return math.sqrt(sum(w * w * idf2[kind, k] for k, w in vector.items()))
+
+
+def _cosine(a: Mapping[Any, float], b: Mapping[Any, float], kind: str, idf2: SquaredIdf, norm_a: float, norm_b: float) -> float:
     if not norm_a or not norm_b:
         return 0.0
     small, large = (a, b) if len(a) <= len(b) else (b, a)
@@ -352,21 +358,24 @@ def _cosine(a: Mapping[Any, float], b: Mapping[Any, float], kind: str, idf2: _Sq
     return dot / (norm_a * norm_b)
 
 
-def weighted_similarity(a: Mapping[str, Mapping[Any, float]], b: Mapping[str, Mapping[Any, float]], idf2: _SquaredIdf,
+def weighted_similarity(a: Mapping[str, Mapping[Any, float]], b: Mapping[str, Mapping[Any, float]], idf2: SquaredIdf,
                         norms_a: Mapping[str, float] | None = None, norms_b: Mapping[str, float] | None = None) -> float:
     """Weighted entity, key-phrase and text cosines; 0 when the texts share (almost) no words.
-    `norms_a`, `norms_b`: the sides' `vector_norms` under `idf2`, when the caller has them.
+    `norms_a`, `norms_b`: the sides' `vector_norms` under `idf2`, when the caller has them; a norm
+    not given is worked out only for a cosine that is needed (none but the text's, for most pairs).
 
     When neither side has entities (a language without an NER model: German, Portuguese, Spanish
     pass the entities step with none), the other two weights are scaled to sum to 1: otherwise two
     reports of one event in such a language could never reach more than 0.55, and never join."""
-    na = norms_a if norms_a is not None else vector_norms(a, idf2)
-    nb = norms_b if norms_b is not None else vector_norms(b, idf2)
-    text = _cosine(a["terms"], b["terms"], "terms", idf2, na["terms"], nb["terms"])
+    def cosine(kind: str) -> float:
+        na = norms_a[kind] if norms_a is not None else _norm(a[kind], kind, idf2)
+        nb = norms_b[kind] if norms_b is not None else _norm(b[kind], kind, idf2)
+        return _cosine(a[kind], b[kind], kind, idf2, na, nb)
+
+    text = cosine("terms")
     if text < MIN_TEXT_SIMILARITY:
         return 0.0
-    keyphrases = (KEYPHRASE_WEIGHT * _cosine(a["keyphrases"], b["keyphrases"], "keyphrases", idf2, na["keyphrases"], nb["keyphrases"])
-                  + TEXT_WEIGHT * text)
+    keyphrases = KEYPHRASE_WEIGHT * cosine("keyphrases") + TEXT_WEIGHT * text
     if not a["entities"] and not b["entities"]:
         return keyphrases / (KEYPHRASE_WEIGHT + TEXT_WEIGHT)
-    return ENTITY_WEIGHT * _cosine(a["entities"], b["entities"], "entities", idf2, na["entities"], nb["entities"]) + keyphrases
+    return ENTITY_WEIGHT * cosine("entities") + keyphrases
