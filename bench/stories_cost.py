@@ -1,7 +1,7 @@
 """Cost of near-duplicates and stories (issue 8): the `news.duplicates.v1` and `news.stories.v1`
 steps against NER, per article, on the processor benchmark's articles.
 
-    .venv/bin/python -m bench.stories_cost [--articles 1000] [--batch 128] [--json]
+    .venv/bin/python -m bench.stories_cost [--articles 1000] [--batch 32] [--json]
 
 Every step of the default chain is timed one by one over the same articles that
 bench/processor_throughput.py builds (`realistic_articles`), in batches as the processor runs them
@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from bench.common import Figure, bench_settings, emit, figure, machine, remove
 from bench.processor_throughput import realistic_articles
+from newsflow.app.wiring import tune_garbage_collection
 from newsflow.index.indices import make_client
 from newsflow.settings import ProcessorSettings, Settings
 from processors.base import Chain, Draft, build_chain
@@ -120,6 +121,7 @@ def run(args: argparse.Namespace) -> StoriesCost:
         load_steps()
         chain = build_chain(settings.processor.steps, settings=settings.processor, kafka=settings.kafka,
                             elasticsearch=settings.elasticsearch)
+        tune_garbage_collection()  # as the processor does once its chain is loaded
         try:
             drafts = [Draft(a, {}) for a in realistic_articles(args.articles)]
             seconds, done = time_steps(chain, drafts, args.batch)

@@ -1,7 +1,7 @@
 """Near-duplicates and stories with a news agency's window (issue 18): a million articles in the
 state, then what a worker costs.
 
-    .venv/bin/python -m bench.stories_scale [--window 1000000] [--articles 300] [--batch 128] [--keep] [--json]
+    .venv/bin/python -m bench.stories_scale [--window 1000000] [--articles 300] [--batch 32] [--keep] [--json]
 
 1. The window: `--window` synthetic articles (and their stories, about four articles each, a
    third of them in the last 72 hours) are written straight into a stories-state index of their
@@ -127,7 +127,7 @@ def fill(settings: Settings, count: int) -> tuple[int, float]:
 def worker(args: argparse.Namespace) -> None:
     """Run in its own process (`--worker`): print one JSON line of what it measured."""
     from bench.stories_cost import time_steps
-    from newsflow.app.wiring import freeze_loaded_objects
+    from newsflow.app.wiring import tune_garbage_collection
     from newsflow.settings import load_settings
     from processors.base import Draft, build_chain
     from processors.catalog import load_steps
@@ -140,7 +140,7 @@ def worker(args: argparse.Namespace) -> None:
     try:
         started = time.perf_counter()
         storystate.warm_up()
-        freeze_loaded_objects()  # as the processor does once its chain is loaded
+        tune_garbage_collection()  # as the processor does once its chain is loaded
         ready_s = time.perf_counter() - started
         drafts = [Draft(a.model_copy(update={"id": f"{args.run}-{a.id}"}), {}) for a in stream(args)]
         seconds, done = time_steps(chain, drafts, args.batch)

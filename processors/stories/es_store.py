@@ -30,6 +30,7 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+import orjson
 from elasticsearch import ApiError, Elasticsearch
 
 from newsflow.errors import ServiceUnavailable
@@ -52,15 +53,19 @@ def article_keys(fp: Fingerprint | None) -> list[str]:
 
 
 class ElasticsearchStore:
-    """A `StateStore` on one Elasticsearch index; every call is one request (bulk, mget or msearch)."""
+    """A `StateStore` on one Elasticsearch index. Each call is one request (bulk, mget or search),
+    except the candidate lookups: a search, then one mget of what the worker does not hold (and,
+    for stories, a second search when more match than may be read)."""
 
     def __init__(self, client: Elasticsearch, index: str, *, cached_articles: int = 0, cached_stories: int = 0) -> None:
         self._client = client
         self.index = index
         # (claim number, record, keys) of candidate articles; (state, whole) of stories: partial as
-        # read for deciding, whole as this worker wrote it or read it to write it.
+        # read for deciding, whole as this worker wrote it or read it to write it. A state is kept
+        # as JSON bytes: thousands of centroids as Python lists made each full garbage collection
+        # walk half a million of them (~0.1 s each), and each reader gets a state of its own.
         self.cached_articles: VersionedCache[tuple[int, StateRecord, frozenset[str]]] = VersionedCache(cached_articles)
-        self.cached_stories: VersionedCache[tuple[dict[str, Any], bool]] = VersionedCache(cached_stories)
+        self.cached_stories: VersionedCache[tuple[bytes, bool]] = VersionedCache(cached_stories)
 
     # --- articles ------------------------------------------------------------------------------------------------
 
@@ -239,7 +244,7 @@ class ElasticsearchStore:
         for story_id, version in versions.items():
             cached = self.cached_stories.get(story_id, version)
             if cached is not None:
-                found[story_id] = StoredStory(_partial(cached[0]), version, partial=True)
+                found[story_id] = StoredStory(_partial(orjson.loads(cached[0])), version, partial=True)
         return found | self.stories([s for s in versions if s not in found], partial=True)
 
     def stories(self, story_ids: Iterable[str], *, partial: bool = False,
@@ -252,7 +257,7 @@ class ElasticsearchStore:
         for story_id, version in (versions or {}).items():
             cached = self.cached_stories.get(story_id, version) if not partial else None
             if cached is not None and cached[1]:
-                found[story_id] = StoredStory(cached[0], version)
+                found[story_id] = StoredStory(orjson.loads(cached[0]), version)
         ids = [s for s in story_ids if s not in found]
         if not ids:
             return found
@@ -260,7 +265,7 @@ class ElasticsearchStore:
         docs = self._call(lambda: self._client.mget(index=self.index, ids=ids, source_excludes=excludes))["docs"]
         read = {doc["_id"]: self._parse_story(doc, partial) for doc in docs if doc.get("found")}
         for story_id, stored in read.items():
-            self.cached_stories.put(story_id, stored.version, (stored.state, not partial))
+            self.cached_stories.put(story_id, stored.version, (_frozen(stored.state), not partial))
         return found | read
 
     def save_stories(self, stories: Sequence[StoredStory]) -> set[str]:
@@ -286,7 +291,7 @@ class ElasticsearchStore:
             elif "error" in result:
                 raise _failed("save stories", result["error"])
             else:  # whole, at the version just written
-                self.cached_stories.put(story.state["id"], _version(result), (story.state, True))
+                self.cached_stories.put(story.state["id"], _version(result), (_frozen(story.state), True))
         return conflicts
 
     @staticmethod
@@ -324,6 +329,11 @@ _WRITE_ONLY = [f"record.{f}" for f in WRITE_ONLY]
 # What a duplicate decision reads of a candidate: not its story features (most of a record).
 _CANDIDATE_SOURCE = ["claimed", *(f"record.{f}" for f in ("v", "id", "published", "arrived", "checked", "fingerprint",
                                                            "duplicate_of", "similarity", "story_id"))]
+
+
+def _frozen(state: dict[str, Any]) -> bytes:
+    """A story's state as the cache keeps it (JSON, as the client would send it)."""
+    return orjson.dumps(state, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
 
 
 def _partial(state: dict[str, Any]) -> dict[str, Any]:
