@@ -318,9 +318,9 @@ GC_THRESHOLDS = (50_000, 20, 20)
 def tune_garbage_collection() -> None:
     """Once the models are loaded: move what is loaded (kept for the process's life) out of the
     garbage collector's reach, and collect rarely. A batch allocates millions of short-lived
-    objects (spaCy's, the stories state's); at CPython's defaults each batch of 128 set off about
-    four full collections of ~80 ms, 1.8 s of a 25 s run of the stories scale benchmark, the stories
-    steps' share of it most (issue 18). What a batch leaves behind is freed by reference counting;
+    objects (spaCy's, the stories state's); at CPython's defaults, full collections of ~80 ms took
+    1.8 s of a 25 s run of the stories scale benchmark (about four per batch of 128), most of it in
+    the stories steps' time (issue 18). What a batch leaves behind is freed by reference counting;
     the rare cycles wait for the next collection."""
     gc.collect()
     gc.freeze()

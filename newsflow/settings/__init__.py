@@ -213,8 +213,8 @@ class DuplicateSettings(_Section):
         30, ge=1, description="Articles compared with each article at most: the same text first, then those sharing most LSH bands.",
     )
     cached_articles: int = Field(
-        5_000, ge=0,
-        description="Candidate articles a worker keeps parsed, each at the version read (~2 KB each): read again only once changed.",
+        2_000, ge=0,
+        description="Candidate articles a worker keeps parsed, each at the version read (~7 KB each): read again only once changed.",
     )
     jaccard_threshold: float = Field(0.5, gt=0, le=1, description="Shingle-set Jaccard from which two texts are duplicates.")
     containment_threshold: float = Field(
@@ -231,8 +231,8 @@ class StorySettings(_Section):
     )
     max_candidates: int = Field(30, ge=1, description="Stored stories compared with each article at most (most shared keys).")
     cached_stories: int = Field(
-        2_000, ge=0,
-        description="Candidate stories a worker keeps parsed, each at the version read (~10 KB each): read again only once changed.",
+        1_000, ge=0,
+        description="Candidate stories a worker keeps, each at the version read (10-30 KB each, as JSON): read again only once changed.",
     )
     vocabulary_articles: int = Field(
         10_000, ge=0,
