@@ -162,9 +162,9 @@ def test_a_candidate_story_is_read_again_only_once_another_worker_changed_it(two
     assert my_reads == ["story-riga", "story-riga"]  # known as a candidate only: read whole to write it
     [[found]] = mine.story_candidates([["entities:riga"]], since, 5)
     assert (found.state["size"], len(my_reads)) == (2, 2)  # unchanged since: not read again
-    found.state["size"] = 99  # a reader's state is its own: the next reader gets the story as stored
-    [[found]] = mine.story_candidates([["entities:riga"]], since, 5)
-    assert (found.state["size"], len(my_reads)) == (2, 2)
+    found.state["centroid"]["entities"][0][1] = 99.0  # a reader's state is its own, to its depths:
+    [[found]] = mine.story_candidates([["entities:riga"]], since, 5)  # the next reader gets it as stored
+    assert (found.state["centroid"]["entities"], len(my_reads)) == ([["riga", 1.0]], 2)
 
 
 def test_a_candidate_article_is_read_again_only_once_its_decision_changed(two_workers):
