@@ -170,7 +170,13 @@ def _stem(word: str) -> str:
 
 
 def _content_words(text: str, stopwords: frozenset[str]) -> list[str]:
-    return [_stem(w) for w in _WORD.findall(_fold(text)) if w not in stopwords]
+    return _stemmed([w for w in _WORD.findall(_fold(text)) if w not in stopwords])
+
+
+def _stemmed(words: list[str]) -> list[str]:
+    # Each distinct word stemmed once: an article of 700 words has ~300 (a fifth of the step's time).
+    stems = {word: _stem(word) for word in set(words)}
+    return [stems[word] for word in words]
 
 
 def _bucket(term: str) -> int:
@@ -182,22 +188,22 @@ def _stopwords(language: str | None) -> frozenset[str]:
     return stopwords_for((language or _FALLBACK_LANGUAGE).split("-")[0].lower()) or stopwords_for(_FALLBACK_LANGUAGE)
 
 
+def _top_words(title: str, text: str, stopwords: frozenset[str]) -> list[tuple[str, int]]:
+    """The `MAX_TERMS` most frequent content words (the title's count twice), with their counts;
+    of equals, the first seen (a Counter keeps its words in that order, and the sort is stable)."""
+    counts = Counter(_content_words(title, stopwords) * 2 + _content_words(text, stopwords))
+    return [(word, counts[word]) for word in sorted(counts, key=lambda w: -counts[w])[:MAX_TERMS]]
+
+
 def story_features(article_id: str, published: datetime, *, title: str = "", text: str = "", source: str = "",
                    entities: Iterable[Any] = (), keyphrases: Iterable[str] = (), topics: Iterable[str] = (),
                    language: str | None = None, arrived: datetime | None = None, undated: bool = False) -> StoryFeatures:
     """Features of an enriched article. `entities` are `newsflow.contract.schema.Entity` objects or
     (name, type, salience) tuples; `arrived` and `undated` as in `StoryFeatures`."""
-    stopwords = _stopwords(language)
-    counts: Counter[str] = Counter()
-    first: dict[str, int] = {}
-    for position, word in enumerate(_content_words(title, stopwords) * 2 + _content_words(text, stopwords)):
-        counts[word] += 1
-        first.setdefault(word, position)
-    top = sorted(counts, key=lambda w: (-counts[w], first[w]))[:MAX_TERMS]
     buckets: Counter[int] = Counter()
-    for word in top:
+    for word, count in _top_words(title, text, _stopwords(language)):
         bucket = _bucket(word)
-        buckets[bucket] = min(buckets[bucket] + counts[word], 255)  # a count fits in a byte in JSON
+        buckets[bucket] = min(buckets[bucket] + count, 255)  # a count fits in a byte in JSON
     triples = [_entity_triple(e) for e in entities]
     triples.sort(key=lambda e: (-e[2], e[0]))
     return StoryFeatures(
