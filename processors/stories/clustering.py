@@ -323,7 +323,7 @@ class StoryClusterer:
         vectors = None if as_duplicate else feature_vectors(features)
         story.add(features, vectors)
         if vectors is not None:
-            self._vocabulary.add(vectors, features.arrival)
+            self._vocabulary.add(vectors, features.arrival, features.article_id)
             self._post(story_id, vectors)
         if len(story.tracked) == story.tracked.maxlen:
             self._story_of.pop(story.tracked[0], None)

@@ -80,7 +80,7 @@ class StoryDecider:
         """Fill the vocabulary with the latest articles of the store; returns how many."""
         features = self.store.recent_features(self.vocabulary.limit or 0)
         for f in reversed(features):  # oldest first, as they arrived
-            self.vocabulary.add(feature_vectors(f), f.arrival)
+            self.vocabulary.add(feature_vectors(f), f.arrival, f.article_id)
         return len(features)
 
     @property

@@ -262,7 +262,10 @@ class Vocabulary:
     def __init__(self, *, limit: int | None = None) -> None:
         self.documents = 0
         self.frequency: dict[str, Counter[Any]] = {kind: Counter() for kind in VECTOR_KINDS}
-        self._by_time: list[tuple[datetime, int, Mapping[str, Mapping[Any, float]]]] = []  # heap, for eviction
+        self._by_time: list[tuple[datetime, int, Mapping[str, Mapping[Any, float]], str | None]] = []  # heap, for eviction
+        # The articles counted (while in the vocabulary): a batch decided again after a failure
+        # (the worker retries it) must not count its articles twice.
+        self._counted: set[str] = set()
         self._added = 0  # a tie-breaker: vectors are not comparable
         # A worker's memory must not grow with the window (issue 18): beyond `limit` articles, the
         # earliest arrived leave. The IDF of a few thousand recent articles ranks words as well.
@@ -295,22 +298,32 @@ class Vocabulary:
         """Whether the IDF weights stay as they are until the batch ends (`held`)."""
         return self._held is not None
 
-    def add(self, vectors: Mapping[str, Mapping[Any, float]], arrived: datetime) -> None:
+    def add(self, vectors: Mapping[str, Mapping[Any, float]], arrived: datetime, article_id: str | None = None) -> None:
+        """Count an article's words; an `article_id` counted already (and not evicted since) is not counted again."""
         if self._held is not None:
-            self._held.append(partial(self.add, vectors, arrived))
+            self._held.append(partial(self.add, vectors, arrived, article_id))
             return
+        if article_id is not None:
+            if article_id in self._counted:
+                return
+            self._counted.add(article_id)
         self._count(vectors, 1)
         self._added += 1
-        heapq.heappush(self._by_time, (arrived, self._added, vectors))
+        heapq.heappush(self._by_time, (arrived, self._added, vectors, article_id))
         while self.limit is not None and self.documents > self.limit:
-            self._count(heapq.heappop(self._by_time)[2], -1)
+            self._evict_earliest()
 
     def evict_before(self, cutoff: datetime) -> None:
         if self._held is not None:
             self._held.append(partial(self.evict_before, cutoff))
             return
         while self._by_time and self._by_time[0][0] < cutoff:
-            self._count(heapq.heappop(self._by_time)[2], -1)
+            self._evict_earliest()
+
+    def _evict_earliest(self) -> None:
+        _, _, vectors, article_id = heapq.heappop(self._by_time)
+        self._count(vectors, -1)
+        self._counted.discard(article_id)
 
     def _count(self, vectors: Mapping[str, Mapping[Any, float]], sign: int) -> None:
         self.documents += sign
