@@ -79,19 +79,20 @@ class StoriesCost:
 
 
 def time_steps(chain: Chain, drafts: list[Draft], batch: int) -> tuple[dict[str, float], list[Draft]]:
-    """Seconds spent in each step over all the drafts, run batch by batch, and the drafts after the chain."""
-    seconds: dict[str, float] = {}
-    for step in chain.steps:
-        done: list[Draft] = []
-        seconds[step.name] = 0.0
-        for start in range(0, len(drafts), batch):
-            part = drafts[start:start + batch]
+    """Seconds spent in each step over all the drafts, and the drafts after the chain. Batch by
+    batch, each through every step in turn, as the processor runs them: a batch's duplicates and
+    stories steps meet the state (and the worker's caches) as the batches before it left them."""
+    seconds = {step.name: 0.0 for step in chain.steps}
+    done: list[Draft] = []
+    for start in range(0, len(drafts), batch):
+        part = drafts[start:start + batch]
+        for step in chain.steps:
             started = time.perf_counter()
             additions = step.run(part)
             seconds[step.name] += time.perf_counter() - started
-            done += [d.with_fields(fields) for d, fields in zip(part, additions, strict=True)]
-        drafts = done
-    return seconds, drafts
+            part = [d.with_fields(fields) for d, fields in zip(part, additions, strict=True)]
+        done += part
+    return seconds, done
 
 
 def time_decisions(settings: Settings, drafts: Sequence[Draft]) -> dict[str, float]:
