@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import spacy
+from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError, NotCoordinatorError
 
 from bench.common import Figure, bench_settings, emit, figure, machine, proc_status_mb, remove
 from newsflow.contract.schema import RawArticle, encode
@@ -92,6 +93,11 @@ def naive(model: str, texts: list[str]) -> float:
     return len(texts) / (time.perf_counter() - started)
 
 
+# A fresh broker makes its offsets topic and group coordinator on first use: until then it cannot
+# say who is in a group or what it committed.
+_NOT_YET = (CoordinatorNotAvailableError, NotCoordinatorError, CoordinatorLoadInProgressError)
+
+
 class GroupProgress:
     """Members of the processor group and what it has yet to commit, with clients made once
     (making them per check would compete with the worker for the CPU being measured)."""
@@ -105,10 +111,17 @@ class GroupProgress:
         self.ends = self.consumer.end_offsets(self.parts)
 
     def members(self) -> int:
-        return len(self.admin.describe_groups([self.group])[self.group]["members"])
+        try:
+            return len(self.admin.describe_groups([self.group])[self.group]["members"])
+        except _NOT_YET:
+            return 0
 
-    def remaining(self) -> int:
-        committed = self.admin.list_group_offsets(self.group).get(self.group, {})
+    def remaining(self) -> int | None:
+        """Records the group has yet to commit; None while the broker cannot say."""
+        try:
+            committed = self.admin.list_group_offsets(self.group).get(self.group, {})
+        except _NOT_YET:
+            return None
         return sum(self.ends[tp] - (committed[tp].offset if tp in committed else 0) for tp in self.parts)
 
     def close(self) -> None:
@@ -133,7 +146,7 @@ def workers_rate(articles: list[RawArticle], workers: int, log_dir: Path) -> tup
         while progress.members() < workers:
             time.sleep(0.05)
         started = time.perf_counter()
-        while progress.remaining() > 0:
+        while (left := progress.remaining()) is None or left > 0:
             time.sleep(0.25)
         elapsed = time.perf_counter() - started
         rss = [peak_rss_mb(p.pid) for p in procs]
