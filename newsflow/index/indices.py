@@ -6,10 +6,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import orjson
 from elastic_transport import ConnectionError as TransportConnectionError
 from elastic_transport import ConnectionTimeout
 from elasticsearch import ApiError, Elasticsearch
-from elasticsearch.serializer import OrjsonSerializer
+from elasticsearch.serializer import NdjsonSerializer, OrjsonSerializer
 
 from newsflow.errors import ServiceUnavailable
 from newsflow.redaction import redact_url
@@ -44,7 +45,7 @@ TRANSIENT_ERRORS = (TransportConnectionError, ConnectionTimeout)
 
 
 def make_client(settings: ElasticsearchSettings, *, fast_json: bool = False) -> Elasticsearch:
-    """A client for the configured nodes. `fast_json`: bodies are read and written with orjson,
+    """A client for the configured nodes. `fast_json`: bodies (bulk ones too) are read and written with orjson,
     several times faster than the standard library on the large answers of the stories state
     (a third of a stories step's CPU went to decoding them); it refuses what json would quietly
     accept (non-string keys), so it is for callers whose documents are plain JSON."""
@@ -74,10 +75,23 @@ def make_client(settings: ElasticsearchSettings, *, fast_json: bool = False) -> 
         # a client outside the cluster's network may not reach).
         sniff_on_start=False,
         sniff_on_node_failure=False,
-        **({"serializer": OrjsonSerializer()} if fast_json else {}),
+        **({"serializers": {OrjsonSerializer.mimetype: OrjsonSerializer(), NdjsonSerializer.mimetype: OrjsonNdjsonSerializer()}}
+           if fast_json else {}),
         **auth,
         **tls,
     )
+
+
+class OrjsonNdjsonSerializer(NdjsonSerializer):
+    """Bulk bodies (NDJSON) with orjson: the client's own NDJSON serializer uses the standard
+    library whatever the JSON one is, and a stories-state bulk carries story states of 10-30 KB.
+    Non-string keys become strings, as the standard library makes them."""
+
+    def json_dumps(self, data: Any) -> bytes:
+        return orjson.dumps(data, default=self.default, option=orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS)
+
+    def json_loads(self, data: bytes) -> Any:
+        return orjson.loads(data)
 
 
 def data_nodes(client: Elasticsearch) -> int:

@@ -102,6 +102,27 @@ def test_the_client_gets_every_node_and_retries_connection_errors_without_sniffi
         client.close()
 
 
+def test_a_fast_json_client_writes_bulk_bodies_with_orjson_as_the_standard_library_would():
+    """The stories state's bulk writes carry story states of 10-30 KB: encoded by orjson, not by
+    the client's NDJSON default (the standard library), to the same bytes."""
+    from elasticsearch.serializer import NdjsonSerializer
+
+    from newsflow.index.indices import OrjsonNdjsonSerializer
+
+    operations = [{"index": {"_index": "s", "_id": "story-1", "if_seq_no": 3, "if_primary_term": 1}},
+                  {"kind": "story", "keys": ["entities:kazakhstan", "terms:17"], "arrived": "2026-12-08T01:00:00+00:00",
+                   "record": {"id": "story-1", "title": "Café talks", "centroid": {"terms": [[17, 0.25], [3, 1.5]]},
+                              "counts": {7: 2}}}]
+    client = make_client(ElasticsearchSettings(), fast_json=True)
+    try:
+        for mimetype in ("application/x-ndjson", "application/vnd.elasticsearch+x-ndjson"):
+            serializer = client.transport.serializers.get_serializer(mimetype)
+            assert isinstance(serializer, OrjsonNdjsonSerializer)
+            assert serializer.dumps(operations) == NdjsonSerializer().dumps(operations)
+    finally:
+        client.close()
+
+
 def test_a_single_url_is_not_retried_by_the_client():
     client = make_client(ElasticsearchSettings())
     try:
