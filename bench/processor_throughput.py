@@ -31,11 +31,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import spacy
-from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError, NotCoordinatorError
 
 from bench.common import Figure, bench_settings, emit, figure, machine, proc_status_mb, remove
 from newsflow.contract.schema import RawArticle, encode
-from newsflow.runtime.kafka import make_admin
+from newsflow.runtime.kafka import COORDINATOR_NOT_READY, make_admin
 from processors.entities import load_ner_pipeline
 from tests.conftest import SHARED
 from tests.support import as_env, send
@@ -93,11 +92,6 @@ def naive(model: str, texts: list[str]) -> float:
     return len(texts) / (time.perf_counter() - started)
 
 
-# A fresh broker makes its offsets topic and group coordinator on first use: until then it cannot
-# say who is in a group or what it committed.
-_NOT_YET = (CoordinatorNotAvailableError, NotCoordinatorError, CoordinatorLoadInProgressError)
-
-
 class GroupProgress:
     """Members of the processor group and what it has yet to commit, with clients made once
     (making them per check would compete with the worker for the CPU being measured)."""
@@ -113,14 +107,14 @@ class GroupProgress:
     def members(self) -> int:
         try:
             return len(self.admin.describe_groups([self.group])[self.group]["members"])
-        except _NOT_YET:
+        except COORDINATOR_NOT_READY:
             return 0
 
     def remaining(self) -> int | None:
         """Records the group has yet to commit; None while the broker cannot say."""
         try:
             committed = self.admin.list_group_offsets(self.group).get(self.group, {})
-        except _NOT_YET:
+        except COORDINATOR_NOT_READY:
             return None
         return sum(self.ends[tp] - (committed[tp].offset if tp in committed else 0) for tp in self.parts)
 

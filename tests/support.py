@@ -11,9 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, TypeVar
 
 from kafka import KafkaConsumer, TopicPartition
-from kafka.errors import CoordinatorLoadInProgressError, CoordinatorNotAvailableError, NotCoordinatorError
 
-from newsflow.runtime.kafka import make_admin, make_producer
+from newsflow.runtime.kafka import COORDINATOR_NOT_READY, make_admin, make_producer
 from newsflow.settings import Settings
 
 T = TypeVar("T")
@@ -136,7 +135,7 @@ def lag(settings: Settings, group: str, topic: str) -> int:
     try:
         try:
             committed = admin.list_group_offsets(group).get(group, {})
-        except (CoordinatorNotAvailableError, NotCoordinatorError, CoordinatorLoadInProgressError):
+        except COORDINATOR_NOT_READY:
             return -1
         partitions = [TopicPartition(topic, p) for p in range(settings.kafka.topics.partitions)]
         ends = consumer.end_offsets(partitions)

@@ -17,6 +17,7 @@ from newsflow.redaction import redact_url
 from newsflow.settings import ElasticsearchSettings
 
 __all__ = [
+    "OrjsonNdjsonSerializer",
     "article_mappings",
     "ensure_feed_health_index",
     "ensure_index",

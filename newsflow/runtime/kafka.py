@@ -8,13 +8,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from kafka import KafkaAdminClient, KafkaConsumer, KafkaProducer
-from kafka.errors import KafkaConnectionError, KafkaError, RetriableError, TopicAlreadyExistsError
+from kafka.errors import (
+    CoordinatorLoadInProgressError,
+    CoordinatorNotAvailableError,
+    KafkaConnectionError,
+    KafkaError,
+    NotCoordinatorError,
+    RetriableError,
+    TopicAlreadyExistsError,
+)
 from kafka.producer.transaction_manager import TransactionManager, TransactionState
 
 from newsflow.errors import ConfigError, ServiceUnavailable
 from newsflow.settings import KafkaSettings
 
 __all__ = [
+    "COORDINATOR_NOT_READY",
     "UNSAFE_PRODUCER_ACKS_ENV",
     "Replication",
     "client_config",
@@ -33,6 +42,10 @@ log = logging.getLogger(__name__)
 # Test-only (tests/chaos/test_cluster.py): producers wait for the leader alone (acks=1, no
 # idempotence), which loses acknowledged records when a leader dies before its followers copied them.
 UNSAFE_PRODUCER_ACKS_ENV = "NEWSFLOW_TEST_ONLY_UNSAFE_PRODUCER_ACKS_1"
+
+# A fresh broker makes its offsets topic and group coordinator on first use: until then it cannot
+# say who is in a group or what the group committed. Callers that ask wait these out.
+COORDINATOR_NOT_READY = (CoordinatorNotAvailableError, NotCoordinatorError, CoordinatorLoadInProgressError)
 
 
 def client_config(settings: KafkaSettings) -> dict[str, Any]:
