@@ -18,7 +18,8 @@ was read is refused (409) and reported as a conflict, for the decider to add its
 
 Candidates are searched without their source: each hit's version (`_seq_no`, `_primary_term`)
 tells whether the worker holds it parsed already (processors/stories/cache.py), and only the
-others are read (one mget).
+others are read (one mget). A worker holds what it wrote itself (claims, decisions, stories) at
+the version the write answered, so its own recent articles are never read back.
 """
 
 from __future__ import annotations
@@ -86,6 +87,7 @@ class ElasticsearchStore:
                 raise _failed("claim", result["error"])
             else:
                 claims[record.article_id] = Claim(result["_seq_no"], replace(record, claimed=result["_seq_no"]))
+                self._remember_article(claims[record.article_id].record, result)
         for article_id, (seq, record) in self._get_articles(taken).items():
             claims[article_id] = Claim(seq, record)
         return claims
@@ -144,7 +146,18 @@ class ElasticsearchStore:
         for record in records:
             operations += [{"index": {"_index": self.index, "_id": record.article_id}}, self._article_doc(record)]
         if operations:
-            self._bulk(operations, "save decisions")
+            items = self._bulk(operations, "save decisions")
+            for record, item in zip(records, items, strict=True):
+                self._remember_article(record, item["index"])
+
+    def _remember_article(self, record: StateRecord, written: dict[str, Any]) -> None:
+        """Keep what this worker just wrote, at the version written, as a candidate read would
+        have parsed it: the next batches' candidates are mostly this worker's last articles, which
+        were read again for every batch (their decision had given them a new version)."""
+        if record.claimed is not None:
+            candidate = replace(record, features=None)  # a candidate read leaves the story features out
+            self.cached_articles.put(record.article_id, _version(written),
+                                     (record.claimed, candidate, frozenset(article_keys(record.fingerprint))))
 
     def recent_features(self, limit: int) -> list[StoryFeatures]:
         """Paged by `search_after`: the latest `limit` articles placed in a story, newest first."""
@@ -305,14 +318,15 @@ class ElasticsearchStore:
                                                         seq_no_primary_term=True))
         return answer["hits"]["hits"]
 
-    def _bulk(self, operations: list[dict[str, Any]], what: str) -> None:
+    def _bulk(self, operations: list[dict[str, Any]], what: str) -> list[dict[str, Any]]:
+        """The bulk's items, in order, once none failed."""
         response = self._call(lambda: self._client.bulk(operations=operations))
-        if not response.get("errors"):
-            return
-        # A delete of what another worker deleted first (404) is no failure.
-        errors = [i for item in response["items"] for i in item.values() if "error" in i and i.get("status") != 404]
-        if errors:
-            raise _failed(what, errors[0]["error"])
+        if response.get("errors"):
+            # A delete of what another worker deleted first (404) is no failure.
+            errors = [i for item in response["items"] for i in item.values() if "error" in i and i.get("status") != 404]
+            if errors:
+                raise _failed(what, errors[0]["error"])
+        return response["items"]
 
     def _call(self, request: Any) -> Any:
         try:

@@ -1,7 +1,8 @@
 """The Elasticsearch stories store against the real cluster: it decides exactly as the in-memory
 store does on the labelled set (the candidates it finds are the same), a batch retried after its
 stories were written counts no article twice, it refuses a story written at a stale version, it
-reads a candidate again only once another worker changed it, and it deletes what left the window."""
+reads a candidate again only once another worker changed it (and never what it wrote itself), and it
+deletes what left the window."""
 
 from __future__ import annotations
 
@@ -204,3 +205,27 @@ def test_when_more_stories_match_than_may_be_read_those_sharing_most_keys_are_re
     assert best.state["id"] == "story-c"
     found = store.story_candidates([wanted], since, 5)[0]  # all of them fit: found by the filter, ranked the same
     assert [s.state["id"] for s in found] == ["story-c", "story-a", "story-b"]
+
+
+def test_an_article_this_worker_wrote_is_a_candidate_it_does_not_read_again(two_workers):
+    """Its claim and its decision are kept at the versions written, as a read would parse them:
+    the other worker, which reads them, finds the same candidates."""
+    (mine, theirs), (my_reads, their_reads) = two_workers
+    [(fp, features)] = labelled_batches()[0][:1]
+    [claim] = mine.claim([StateRecord(fp.article_id, fp.published, fp.arrived, fingerprint=fp, features=features)]).values()
+    copy = replace(fp, article_id="the-copy")
+    since = fp.arrival - timedelta(days=1)
+
+    def as_found(store: ElasticsearchStore) -> list[tuple]:
+        return [(c.seq, c.record.claimed, c.record.to_json()) for c in store.duplicate_candidates([copy], since, 5)["the-copy"]]
+
+    assert as_found(mine) == as_found(theirs)
+    assert (my_reads, their_reads) == ([], [fp.article_id])  # claimed by this worker: known at the version it wrote
+    assert as_found(mine)[0][2]["story"] is None  # as a read for candidates has it: without its story features
+
+    mine.save_records([replace(claim.record, checked=True, story_id="story-1")])
+    _refresh(mine)
+    decided = as_found(mine)
+    assert decided == as_found(theirs)
+    assert (decided[0][0], decided[0][2]["story_id"]) == (claim.seq, "story-1")
+    assert (my_reads, their_reads) == ([], [fp.article_id, fp.article_id])  # decided by this worker: not read either
