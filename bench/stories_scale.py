@@ -13,7 +13,8 @@ state, then what a worker costs.
    reports how long its stories state takes to be ready (connect and vocabulary, nothing replayed),
    runs `--articles` articles (bench.processor_throughput.realistic_articles) through every step
    in batches of `--batch` as the processor does, and reports each step's time per article and
-   its peak resident memory (VmHWM: spaCy's models included).
+   its peak resident memory (VmHWM: spaCy's models included), and how many candidates per article
+   it took from its caches or read from Elasticsearch (`newsflow_stories_state_reads`).
 
 Goals (issue 18): worker ready in < 10 s, peak RSS < 1 GB, duplicates + stories < 5% of the
 entities step (NER). The baseline of the ratio is NER on the same articles in the same process.
@@ -50,6 +51,7 @@ NER, DUPLICATES, STORIES = "news.entities.v2", "news.duplicates.v1", "news.stori
 ARTICLES_PER_STORY = 4
 DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 KEPT_INDEX = "bench-stories-scale-state"
+PLURAL = {"article": "articles", "story": "stories"}
 _CHUNK = 2000
 
 
@@ -148,8 +150,16 @@ def worker(args: argparse.Namespace) -> None:
         chain.close()
     per_article = 1000 / len(done)
     print(json.dumps({"ready_s": ready_s, "rss_peak_mb": proc_status_mb(os.getpid(), "VmHWM"), "ids": [d.get("id") for d in done],
-                      "step_ms": {n: s * per_article for n, s in seconds.items()},
+                      "step_ms": {n: s * per_article for n, s in seconds.items()}, "reads": candidate_reads(),
                       "duplicates": sum(1 for d in done if d.get("duplicate_of"))}))
+
+
+def candidate_reads() -> dict[str, dict[str, float]]:
+    """What this worker's candidates came from (newsflow_stories_state_reads): kind -> source -> count."""
+    from prometheus_client import REGISTRY
+
+    return {kind: {source: REGISTRY.get_sample_value("newsflow_stories_state_reads_total", {"kind": kind, "source": source}) or 0
+                   for source in ("cache", "elasticsearch")} for kind in ("article", "story")}
 
 
 def stream(args: argparse.Namespace) -> list:
@@ -264,6 +274,9 @@ def main(argv: list[str] | None = None) -> None:
             f"worker {n}: ready in {measured['ready_s']:.2f} s, peak RSS {measured['rss_peak_mb']:.0f} MB",
             f"{len(measured['ids'])} {args.stream} articles in batches of {args.batch}, ms/article: "
             + ", ".join(f"{name} {ms:.2f}" for name, ms in steps.items()),
+            "candidates per article, from the cache / read from Elasticsearch: " + ", ".join(
+                f"{PLURAL[kind]} {counts['cache'] / len(measured['ids']):.1f} / {counts['elasticsearch'] / len(measured['ids']):.1f}"
+                for kind, counts in measured["reads"].items()),
             f"duplicates + stories: {steps[DUPLICATES] + steps[STORIES]:.2f} ms = "
             f"{100 * _ratio(measured):.1f}% of NER ({steps[NER]:.2f} ms); goal < 5%",
         ]

@@ -30,6 +30,7 @@ __all__ = [
     "FETCHES",
     "ITEMS_PRODUCED",
     "STEP_SECONDS",
+    "STORIES_STATE_READS",
     "Check",
     "HealthServer",
     "kafka_reachable",
@@ -52,6 +53,13 @@ STEP_SECONDS = Histogram(
 BULK_ITEMS = Counter("newsflow_bulk_items", "Bulk item results by outcome (indexed, superseded, rejected).", ["outcome"])
 DEAD_LETTERS = Counter("newsflow_dead_letters", "Messages sent to the dead-letter topic.", ["stage", "reason"])
 BATCH_SECONDS = Histogram("newsflow_batch_seconds", "Time to complete one batch, consume to commit.", ["stage"])
+# Whether processor.duplicates.cached_articles and processor.stories.cached_stories are large
+# enough: a candidate the worker holds at the version searched is not read again.
+STORIES_STATE_READS = Counter(
+    "newsflow_stories_state_reads",
+    "Candidates of the stories state (kind: article or story) taken from the worker's cache or read from Elasticsearch.",
+    ["kind", "source"],
+)
 
 Check = Callable[[], bool]
 

@@ -36,6 +36,7 @@ from elasticsearch import ApiError, Elasticsearch
 
 from newsflow.errors import ServiceUnavailable
 from newsflow.index.indices import TRANSIENT_ERRORS
+from newsflow.runtime.metrics import STORIES_STATE_READS
 from processors.stories.cache import VersionedCache
 from processors.stories.features import StoryFeatures
 from processors.stories.neardup import Fingerprint, band_keys
@@ -128,6 +129,7 @@ class ElasticsearchStore:
                 missing.append(hit["_id"])
             else:
                 found[hit["_id"]] = entry
+        _count_reads("article", cached=len(found), read=len(missing))
         if missing:
             docs = self._call(lambda: self._client.mget(index=self.index, ids=missing, source_includes=_CANDIDATE_SOURCE))["docs"]
             for doc in docs:
@@ -258,7 +260,9 @@ class ElasticsearchStore:
             cached = self.cached_stories.get(story_id, version)
             if cached is not None:
                 found[story_id] = StoredStory(_partial(orjson.loads(cached[0])), version, partial=True)
-        return found | self.stories([s for s in versions if s not in found], partial=True)
+        missing = [s for s in versions if s not in found]
+        _count_reads("story", cached=len(found), read=len(missing))
+        return found | self.stories(missing, partial=True)
 
     def stories(self, story_ids: Iterable[str], *, partial: bool = False,
                 versions: Mapping[str, Any] | None = None) -> dict[str, StoredStory]:
@@ -353,6 +357,11 @@ def _frozen(state: dict[str, Any]) -> bytes:
 def _partial(state: dict[str, Any]) -> dict[str, Any]:
     """A story's state as a candidate read answers it: without what only writing needs."""
     return {k: v for k, v in state.items() if k not in WRITE_ONLY}
+
+
+def _count_reads(kind: str, *, cached: int, read: int) -> None:
+    STORIES_STATE_READS.labels(kind=kind, source="cache").inc(cached)
+    STORIES_STATE_READS.labels(kind=kind, source="elasticsearch").inc(read)
 
 
 def _version(hit: dict[str, Any]) -> tuple[int, int]:

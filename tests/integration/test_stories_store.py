@@ -7,11 +7,13 @@ deletes what left the window."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from prometheus_client import REGISTRY
 
 from newsflow.errors import ServiceUnavailable
 from newsflow.index.indices import make_client
@@ -136,6 +138,12 @@ def two_workers(settings):
         client.close()
 
 
+def candidate_reads(kind: str = "article") -> Counter:
+    """newsflow_stories_state_reads by source, as this process counted them so far."""
+    return Counter({source: REGISTRY.get_sample_value("newsflow_stories_state_reads_total", {"kind": kind, "source": source})
+                    or 0 for source in ("cache", "elasticsearch")})
+
+
 def _refresh(store: ElasticsearchStore) -> None:
     store._client.indices.refresh(index=store.index)  # noqa: SLF001 - the searches see what was written
 
@@ -147,9 +155,11 @@ def test_a_candidate_story_is_read_again_only_once_another_worker_changed_it(two
              "centroid": {"entities": [["riga", 1.0]]}, "members": [{"written": "only"}]}
     assert mine.save_stories([StoredStory(state)]) == set()
     _refresh(mine)
+    counted = candidate_reads("story")
     [[found]] = mine.story_candidates([["entities:riga"]], since, 5)
     assert found.state["size"] == 1 and "members" not in found.state  # as a candidate: partial
     assert my_reads == []  # written by this worker: known at the version it wrote
+    assert candidate_reads("story") - counted == Counter(cache=1)
     whole = mine.stories(["story-riga"], versions={"story-riga": found.version})["story-riga"]
     assert (whole.state["members"], my_reads) == ([{"written": "only"}], [])  # whole too, to write it again
 
@@ -219,8 +229,10 @@ def test_an_article_this_worker_wrote_is_a_candidate_it_does_not_read_again(two_
     def as_found(store: ElasticsearchStore) -> list[tuple]:
         return [(c.seq, c.record.claimed, c.record.to_json()) for c in store.duplicate_candidates([copy], since, 5)["the-copy"]]
 
+    counted = candidate_reads()
     assert as_found(mine) == as_found(theirs)
     assert (my_reads, their_reads) == ([], [fp.article_id])  # claimed by this worker: known at the version it wrote
+    assert candidate_reads() - counted == Counter(cache=1, elasticsearch=1)  # as newsflow_stories_state_reads counts them
     assert as_found(mine)[0][2]["story"] is None  # as a read for candidates has it: without its story features
 
     mine.save_records([replace(claim.record, checked=True, story_id="story-1")])

@@ -29,6 +29,7 @@ METRICS: dict[str, tuple[str, frozenset[str]]] = {
     "newsflow_bulk_items": ("counter", frozenset({"outcome"})),
     "newsflow_dead_letters": ("counter", frozenset({"stage", "reason"})),
     "newsflow_batch_seconds": ("histogram", frozenset({"stage"})),
+    "newsflow_stories_state_reads": ("counter", frozenset({"kind", "source"})),
 }
 SUFFIXES = {"counter": ("_total",), "gauge": ("",), "histogram": ("_bucket", "_count", "_sum")}
 # Labels Prometheus itself attaches to every scraped series.
