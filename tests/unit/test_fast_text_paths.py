@@ -11,6 +11,7 @@ import unicodedata
 from collections import Counter
 from datetime import UTC, datetime
 
+import numpy as np
 from datasketch import MinHash
 from datasketch.hashfunc import sha1_hash32
 from hypothesis import given, settings
@@ -61,12 +62,38 @@ def test_shingle_hashes_are_datasketchs_default_hash(shingles):
 def test_a_fingerprint_is_the_minhash_of_datasketchs_defaults(text):
     words = reference_words(neardup.core_text(text))
     sketch = MinHash(num_perm=neardup.NUM_PERM, seed=1, scheme="affine32")  # hashfunc: sha1_hash32
-    shingles = neardup.shingles(words)
+    shingles = reference_shingles(words)
     if shingles:
         sketch.update_batch(list(shingles))
     fp = neardup.fingerprint("a", text, T0)
     assert fp.hashvalues.tolist() == (sketch.hashvalues & 0xFFF).tolist()
     assert fp.size == len(shingles)
+
+
+def reference_shingles(words: list[str], size: int = neardup.SHINGLE_WORDS) -> set[bytes]:
+    if len(words) <= size:
+        return {" ".join(words).encode("utf-8")} if words else set()
+    return {" ".join(words[i:i + size]).encode("utf-8") for i in range(len(words) - size + 1)}
+
+
+def reference_band_keys(fp: neardup.Fingerprint) -> list[str]:
+    if fp.short or fp.size == 0:
+        return []
+    rows = fp.hashvalues.reshape(64, 2).astype(np.uint32)
+    return [f"{(band << 24) | (int(a) << 12) | int(b):08x}" for band, (a, b) in enumerate(rows.tolist())]
+
+
+@given(st.lists(st.one_of(st.sampled_from(_WORDS), st.text(min_size=1, max_size=8)), max_size=40), st.integers(1, 5))
+def test_shingles_are_the_runs_of_words_as_utf8(words, size):
+    assert neardup.shingles(words, size) == reference_shingles(words, size)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.one_of(texts, st.lists(st.sampled_from(_WORDS), min_size=neardup.MIN_WORDS, max_size=200).map(" ".join)))
+def test_lsh_keys_are_each_band_number_and_its_two_values(text):
+    fp = neardup.fingerprint("a", text, T0)
+    assert len(neardup.band_keys(fp)) in (0, 64)
+    assert neardup.band_keys(fp) == reference_band_keys(fp)  # the keys already stored stay comparable
 
 
 @given(texts)
