@@ -156,7 +156,7 @@ class ElasticsearchStore:
         """Keep what this worker just wrote, at the version written, as a candidate read would
         have parsed it: the next batches' candidates are mostly this worker's last articles, which
         were read again for every batch (their decision had given them a new version)."""
-        if record.claimed is not None:
+        if record.claimed is not None and record.fingerprint is not None:  # without one it is never a candidate
             candidate = replace(record, features=None)  # a candidate read leaves the story features out
             self.cached_articles.put(record.article_id, _version(written),
                                      (record.claimed, candidate, frozenset(article_keys(record.fingerprint))))
