@@ -33,6 +33,7 @@ from typing import Any
 
 import orjson
 from elasticsearch import ApiError, Elasticsearch
+from prometheus_client import REGISTRY
 
 from newsflow.errors import ServiceUnavailable
 from newsflow.index.indices import TRANSIENT_ERRORS
@@ -42,7 +43,7 @@ from processors.stories.features import StoryFeatures
 from processors.stories.neardup import Fingerprint, band_keys
 from processors.stories.store import WRITE_ONLY, Claim, StateRecord, StoredCandidate, StoredStory, story_keys
 
-__all__ = ["ElasticsearchStore"]
+__all__ = ["ElasticsearchStore", "candidate_reads"]
 
 log = logging.getLogger(__name__)
 
@@ -75,12 +76,13 @@ class ElasticsearchStore:
         records = list({r.article_id: r for r in records}.values())
         if not records:
             return {}
+        docs = [self._article_doc(record) for record in records]
         operations: list[dict[str, Any]] = []
-        for record in records:
-            operations += [{"create": {"_index": self.index, "_id": record.article_id}}, self._article_doc(record)]
+        for record, doc in zip(records, docs, strict=True):
+            operations += [{"create": {"_index": self.index, "_id": record.article_id}}, doc]
         items = self._call(lambda: self._client.bulk(operations=operations, refresh="true"))["items"]
         claims, taken = {}, []
-        for record, item in zip(records, items, strict=True):
+        for record, doc, item in zip(records, docs, items, strict=True):
             result = item["create"]
             if result.get("status") == 409:
                 taken.append(record.article_id)  # claimed before: its claim stands
@@ -88,7 +90,7 @@ class ElasticsearchStore:
                 raise _failed("claim", result["error"])
             else:
                 claims[record.article_id] = Claim(result["_seq_no"], replace(record, claimed=result["_seq_no"]))
-                self._remember_article(claims[record.article_id].record, result)
+                self._remember_article(claims[record.article_id].record, doc["keys"], result)
         for article_id, (seq, record) in self._get_articles(taken).items():
             claims[article_id] = Claim(seq, record)
         return claims
@@ -144,22 +146,24 @@ class ElasticsearchStore:
         return {a: r for a, (_, r) in self._get_articles(list(article_ids)).items()}
 
     def save_records(self, records: Sequence[StateRecord]) -> None:
+        if not records:
+            return
+        docs = [self._article_doc(record) for record in records]
         operations: list[dict[str, Any]] = []
-        for record in records:
-            operations += [{"index": {"_index": self.index, "_id": record.article_id}}, self._article_doc(record)]
-        if operations:
-            items = self._bulk(operations, "save decisions")
-            for record, item in zip(records, items, strict=True):
-                self._remember_article(record, item["index"])
+        for record, doc in zip(records, docs, strict=True):
+            operations += [{"index": {"_index": self.index, "_id": record.article_id}}, doc]
+        items = self._bulk(operations, "save decisions")
+        for record, doc, item in zip(records, docs, items, strict=True):
+            self._remember_article(record, doc["keys"], item["index"])
 
-    def _remember_article(self, record: StateRecord, written: dict[str, Any]) -> None:
+    def _remember_article(self, record: StateRecord, keys: list[str], written: dict[str, Any]) -> None:
         """Keep what this worker just wrote, at the version written, as a candidate read would
         have parsed it: the next batches' candidates are mostly this worker's last articles, which
         were read again for every batch (their decision had given them a new version)."""
         if record.claimed is not None and record.fingerprint is not None:  # without one it is never a candidate
             candidate = replace(record, features=None)  # a candidate read leaves the story features out
-            self.cached_articles.put(record.article_id, _version(written),
-                                     (record.claimed, candidate, frozenset(article_keys(record.fingerprint))))
+            # `keys`: those of the document written (`article_keys`), worked out once.
+            self.cached_articles.put(record.article_id, _version(written), (record.claimed, candidate, frozenset(keys)))
 
     def recent_features(self, limit: int) -> list[StoryFeatures]:
         """Paged by `search_after`: the latest `limit` articles placed in a story, newest first."""
@@ -362,6 +366,13 @@ def _partial(state: dict[str, Any]) -> dict[str, Any]:
 def _count_reads(kind: str, *, cached: int, read: int) -> None:
     STORIES_STATE_READS.labels(kind=kind, source="cache").inc(cached)
     STORIES_STATE_READS.labels(kind=kind, source="elasticsearch").inc(read)
+
+
+def candidate_reads() -> dict[str, dict[str, float]]:
+    """What this process counted so far in `newsflow_stories_state_reads`: kind (article, story) ->
+    source (cache, elasticsearch) -> candidates."""
+    return {kind: {source: REGISTRY.get_sample_value("newsflow_stories_state_reads_total", {"kind": kind, "source": source})
+                   or 0.0 for source in ("cache", "elasticsearch")} for kind in ("article", "story")}
 
 
 def _version(hit: dict[str, Any]) -> tuple[int, int]:
